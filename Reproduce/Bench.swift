@@ -1,0 +1,9 @@
+// more bench — performance benchmarks (GEMM against OpenBLAS; the training step against PyTorch).
+
+import ArgumentParser
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks: GEMM against numpy/OpenBLAS.",
+        subcommands: [])
+}

@@ -1,0 +1,1 @@
+// Autodiff module. See PAPER.md for the layering.

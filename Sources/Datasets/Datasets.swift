@@ -1,0 +1,1 @@
+// Datasets module. See PAPER.md for the layering.

@@ -1,0 +1,1 @@
+// Eval module. See PAPER.md for the layering.

@@ -1,0 +1,1 @@
+// MoRE module. See PAPER.md for the layering.

@@ -1,0 +1,1 @@
+// NN module. See PAPER.md for the layering.

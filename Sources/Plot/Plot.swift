@@ -1,0 +1,1 @@
+// Plot module. See PAPER.md for the layering.
