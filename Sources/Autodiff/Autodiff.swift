@@ -1,1 +1,0 @@
-// Autodiff module. See PAPER.md for the layering.

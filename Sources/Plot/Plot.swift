@@ -1,1 +1,0 @@
-// Plot module. See PAPER.md for the layering.
