@@ -39,8 +39,9 @@ public final class Variable {
     public var value: Tensor
     /// Accumulated gradient ∂L/∂value (leaves only; nil until a backward pass reaches it).
     public var grad: Tensor?
-    /// Whether gradients flow to (or through) this value.
-    public let requiresGrad: Bool
+    /// Whether gradients flow to (or through) this value. Settable on leaves, so a
+    /// parameter can be frozen or unfrozen (LoRA freezes the pretrained text model).
+    public var requiresGrad: Bool
     /// The node that produced this value (nil for leaves and values computed under `noGrad`).
     public let node: Node?
     /// Optional name, used in error messages and gradient-check reports.

@@ -1,1 +1,0 @@
-// MoRE module. See PAPER.md for the layering.

@@ -1,0 +1,105 @@
+// BertLayer — one post-norm transformer layer of BERT/RoBERTa, with Hugging Face names
+// (`attention.self.query`, `attention.output.dense`, `attention.output.LayerNorm`,
+// `intermediate.dense`, `output.dense`, `output.LayerNorm`) so pretrained checkpoints load.
+//
+//   a = softmax(q kᵀ/√d + mask) v              (q, k, v from `query`, `key`, `value`)
+//   x₁ = LN(dropout(a W_oᵀ + b_o) + x)
+//   x₂ = LN(dropout(W₂ GELU(W₁ x₁ + b₁) + b₂) + x₁)
+//
+// With LoRA (MoRE's text tower), `query` and `value` are LoRALinear wrappers around the
+// frozen pretrained Linear; `key` and the rest stay plain (frozen except their biases).
+
+import TensorCore
+import Autodiff
+
+/// A query/value projection: plain or LoRA-wrapped.
+public enum Projection {
+    case plain(Linear)
+    case lora(LoRALinear)
+    var module: Module { switch self { case .plain(let m): return m; case .lora(let m): return m } }
+    func callAsFunction(_ x: Variable) -> Variable {
+        switch self { case .plain(let m): return m(x); case .lora(let m): return m(x) }
+    }
+    /// The underlying pretrained Linear.
+    public var base: Linear { switch self { case .plain(let m): return m; case .lora(let m): return m.base } }
+}
+
+/// Self-attention of a BERT layer (`attention.self`).
+public final class BertSelfAttention: Module {
+    public var query: Projection
+    public let key: Linear
+    public var value: Projection
+    public let heads: Int
+    public let dropout: Dropout
+
+    init(dim: Int, heads: Int, attentionDropout: Float, seed: UInt64, name: String) {
+        query = .plain(Linear(dim, dim, seed: seed, name: name + ".query", weightStd: 0.02))
+        key = Linear(dim, dim, seed: seed, name: name + ".key", weightStd: 0.02)
+        value = .plain(Linear(dim, dim, seed: seed, name: name + ".value", weightStd: 0.02))
+        self.heads = heads
+        dropout = Dropout(attentionDropout)
+    }
+
+    public override var children: [(String, Module)] {
+        [("query", query.module), ("key", key), ("value", value.module), ("dropout", dropout)]
+    }
+
+    /// x: [B, T, D], additive mask [B, 1, 1, T] (0 keep, −∞-like drop) → context [B, T, D]
+    func callAsFunction(_ x: Variable, mask: Tensor) -> Variable {
+        let b = x.shape[0], t = x.shape[1], d = x.shape[2], dh = d / heads
+        func split(_ y: Variable) -> Variable { permute(reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]) }
+        let q = split(query(x)), k = split(key(x)), v = split(value(x))
+        let scale = 1 / Float(dh).squareRoot()
+        let context: Variable
+        if isTraining && dropout.p > 0 {
+            // Attention-probability dropout (active in Hugging Face models in train mode).
+            let a = dropout(softmax(attentionMask(scale * matmul(q, k, transposeB: true), mask)))
+            context = matmul(a, v)
+        } else {
+            context = scaledDotProductAttention(q, k, v, mask: mask, scale: scale)
+        }
+        return reshape(permute(context, [0, 2, 1, 3]), [b, t, d])
+    }
+}
+
+/// Dense + dropout + residual + LayerNorm (`attention.output` and `output`).
+public final class BertOutput: Module {
+    public let dense: Linear
+    public let layerNorm: LayerNorm
+    public let dropout: Dropout
+    init(inDim: Int, dim: Int, eps: Float, hiddenDropout: Float, seed: UInt64, name: String) {
+        dense = Linear(inDim, dim, seed: seed, name: name + ".dense", weightStd: 0.02)
+        layerNorm = LayerNorm(dim, eps: eps, name: name + ".LayerNorm")
+        dropout = Dropout(hiddenDropout)
+    }
+    public override var children: [(String, Module)] { [("dense", dense), ("LayerNorm", layerNorm), ("dropout", dropout)] }
+    func callAsFunction(_ h: Variable, residual: Variable) -> Variable { layerNorm(dropout(dense(h)) + residual) }
+}
+
+/// One encoder layer (`encoder.layer.i`).
+public final class BertLayer: Module {
+    public let selfAttention: BertSelfAttention
+    public let attentionOutput: BertOutput
+    public let intermediate: Linear
+    public let output: BertOutput
+
+    init(dim: Int, heads: Int, intermediate size: Int, eps: Float, hiddenDropout: Float, attentionDropout: Float,
+         seed: UInt64, name: String) {
+        selfAttention = BertSelfAttention(dim: dim, heads: heads, attentionDropout: attentionDropout, seed: seed,
+                                          name: name + ".attention.self")
+        attentionOutput = BertOutput(inDim: dim, dim: dim, eps: eps, hiddenDropout: hiddenDropout, seed: seed,
+                                     name: name + ".attention.output")
+        intermediate = Linear(dim, size, seed: seed, name: name + ".intermediate.dense", weightStd: 0.02)
+        output = BertOutput(inDim: size, dim: dim, eps: eps, hiddenDropout: hiddenDropout, seed: seed, name: name + ".output")
+    }
+
+    public override var children: [(String, Module)] {
+        [("attention.self", selfAttention), ("attention.output", attentionOutput),
+         ("intermediate.dense", intermediate), ("output", output)]
+    }
+
+    func callAsFunction(_ x: Variable, mask: Tensor) -> Variable {
+        let a = attentionOutput(selfAttention(x, mask: mask), residual: x)
+        return output(gelu(intermediate(a)), residual: a)
+    }
+}

@@ -1,1 +1,0 @@
-// NN module. See PAPER.md for the layering.
