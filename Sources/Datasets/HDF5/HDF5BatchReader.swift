@@ -1,0 +1,154 @@
+// HDF5BatchReader — reads a dataset file row range by row range (hyperslabs), so training and
+// validation can stream batches of a file larger than memory; `readHDF5` reads a whole file.
+//
+// Opening checks the file's structure against the schema (types, ranks, N on axis 0, columns,
+// required attributes) and throws the first problem as a DataError naming file and dataset;
+// after that every read returns consistent rows. Safe to use from several threads (calls into
+// libhdf5 are serialised).
+// Deliberately not here: value checks (NaN, range; see HDF5Validator.swift), shuffling and
+// batching policy (the trainer's data loader decides which rows to ask for).
+
+import CHDF5
+import Foundation
+import TensorCore
+
+/// Streams rows of an HDF5 dataset file.
+///
+/// ```swift
+/// let reader = try HDF5BatchReader(url: url)
+/// for start in stride(from: 0, to: reader.count, by: 100) {
+///     let batch = try reader.read(rows: start..<min(start + 100, reader.count))   // xray: [B, H, W]
+/// }
+/// ```
+public final class HDF5BatchReader: @unchecked Sendable {
+    public let url: URL
+    /// N, the number of rows.
+    public let count: Int
+    /// Every dataset of the file with its type and shape (label datasets as "/labels/<name>").
+    public let fields: [FieldInfo]
+    /// Root attributes (lists joined with ", ").
+    public let attributes: [String: String]
+    /// Label-set names → column names.
+    public let labelNames: [String: [String]]
+    /// Schema warnings (missing recommended attributes, unexpected datasets).
+    public let warnings: [String]
+    /// Split name: the `split` attribute.
+    public var name: String { attributes["split"] ?? url.deletingPathExtension().lastPathComponent }
+
+    let file: HDF5File
+
+    /// Opens `url` and checks its structure. Throws `.missingFile`, `.unreadable` (not HDF5,
+    /// truncated), or the first schema problem (`.missingField`, `.wrongType`, `.wrongShape`,
+    /// `.rowMismatch`, `.malformed`).
+    public init(url: URL) throws {
+        self.url = url
+        file = try HDF5File.open(path: url.path)
+        let inspection = try file.inspect()
+        let check = inspection.schemaCheck(file: url.path)
+        if let first = check.problems.first { throw first }
+        count = check.n ?? 0
+        fields = inspection.fields
+        attributes = inspection.attributes
+        warnings = check.warnings
+        var names: [String: [String]] = [:]
+        for f in fields where f.name.hasPrefix(DatasetSchema.labels + "/") {
+            let label = String(f.name.dropFirst(DatasetSchema.labels.count + 1))
+            names[label] = f.columns ?? [label]
+        }
+        labelNames = names
+    }
+
+    /// True when the file has dataset `name` (e.g. `DatasetSchema.xray`).
+    public func has(_ name: String) -> Bool { fields.contains { $0.name == name } }
+
+    private func checked(_ rows: Range<Int>) throws -> Range<Int> {
+        guard rows.lowerBound >= 0, rows.upperBound <= count else {
+            throw DataError.malformed(file: url.path, field: "rows",
+                                      reason: "requested rows \(rows.lowerBound)..<\(rows.upperBound) of a file with N = \(count)")
+        }
+        return rows
+    }
+
+    /// Row identifiers `[rows]`.
+    public func readIDs(rows: Range<Int>) throws -> [String] { try file.readStrings(DatasetSchema.ids, rows: checked(rows)) }
+    /// X-rays `[rows, H, W]`.
+    public func readXray(rows: Range<Int>) throws -> Tensor { try file.readFloat32(DatasetSchema.xray, rows: checked(rows)) }
+    /// ECGs at 100 Hz `[rows, 12, L]`.
+    public func readECG(rows: Range<Int>) throws -> Tensor { try file.readFloat32(DatasetSchema.ecg, rows: checked(rows)) }
+    /// Raw ECGs `[rows, 12, Lraw]`.
+    public func readECGRaw(rows: Range<Int>) throws -> Tensor { try file.readFloat32(DatasetSchema.ecgRaw, rows: checked(rows)) }
+    /// Radiology reports `[rows]`.
+    public func readReportXray(rows: Range<Int>) throws -> [String] { try file.readStrings(DatasetSchema.reportXray, rows: checked(rows)) }
+    /// Cardiology reports `[rows]`.
+    public func readReportECG(rows: Range<Int>) throws -> [String] { try file.readStrings(DatasetSchema.reportECG, rows: checked(rows)) }
+    /// Label set `name`: `[rows]` or `[rows, C]`.
+    public func readLabels(_ name: String, rows: Range<Int>) throws -> Tensor {
+        try file.readFloat32(DatasetSchema.labels + "/" + name, rows: checked(rows))
+    }
+
+    /// Every field of `rows` as a split (same name, attributes and label names as the file).
+    public func read(rows: Range<Int>) throws -> DatasetSplit {
+        let r = try checked(rows)
+        var labels: [String: Tensor] = [:]
+        for name in labelNames.keys { labels[name] = try readLabels(name, rows: r) }
+        return DatasetSplit(
+            name: name, ids: try readIDs(rows: r),
+            xray: has(DatasetSchema.xray) ? try readXray(rows: r) : nil,
+            ecg: has(DatasetSchema.ecg) ? try readECG(rows: r) : nil,
+            ecgRaw: has(DatasetSchema.ecgRaw) ? try readECGRaw(rows: r) : nil,
+            reportXray: has(DatasetSchema.reportXray) ? try readReportXray(rows: r) : [],
+            reportECG: has(DatasetSchema.reportECG) ? try readReportECG(rows: r) : [],
+            labels: labels, labelNames: labelNames, attributes: attributes)
+    }
+
+    /// The rows `indices` in that order (e.g. a shuffled batch). Contiguous runs of ascending
+    /// indices are read as one hyperslab each.
+    public func read(indices: [Int]) throws -> DatasetSplit {
+        for i in indices where i < 0 || i >= count {
+            throw DataError.malformed(file: url.path, field: "rows", reason: "requested row \(i) of a file with N = \(count)")
+        }
+        if indices.isEmpty { return try read(rows: 0..<0) }
+        var parts: [DatasetSplit] = []
+        var start = 0
+        while start < indices.count {
+            var end = start + 1
+            while end < indices.count && indices[end] == indices[end - 1] + 1 { end += 1 }
+            parts.append(try read(rows: indices[start]..<(indices[end - 1] + 1)))
+            start = end
+        }
+        return DatasetSplit(concatenating: parts, name: name, labelNames: labelNames, attributes: attributes)
+    }
+}
+
+/// Reads a whole dataset file into memory (see `HDF5BatchReader` for streaming).
+/// - Throws: `DataError` naming the file and dataset (missing, not HDF5, truncated, wrong dtype,
+///   wrong rank, N mismatch).
+public func readHDF5(_ url: URL) throws -> DatasetSplit {
+    let reader = try HDF5BatchReader(url: url)
+    return try reader.read(rows: 0..<reader.count)
+}
+
+extension DatasetSplit {
+    /// Rows of `parts` one after the other (all parts have the same fields and trailing shapes).
+    init(concatenating parts: [DatasetSplit], name: String, labelNames: [String: [String]], attributes: [String: String]) {
+        func cat(_ ts: [Tensor?]) -> Tensor? {
+            guard let first = ts.first ?? nil else { return nil }
+            let all = ts.compactMap { $0 }
+            let rows = all.reduce(0) { $0 + $1.shape[0] }
+            let out = Tensor(zeros: [rows] + first.shape.dropFirst())
+            var offset = 0
+            for t in all {
+                t.withUnsafeBufferPointer { src in
+                    (out.pointer + offset).update(from: src.baseAddress!, count: src.count)
+                }
+                offset += t.count
+            }
+            return out
+        }
+        var labels: [String: Tensor] = [:]
+        for key in parts.first?.labels.keys.sorted() ?? [] { labels[key] = cat(parts.map { $0.labels[key] }) }
+        self.init(name: name, ids: parts.flatMap(\.ids), xray: cat(parts.map(\.xray)), ecg: cat(parts.map(\.ecg)),
+                  ecgRaw: cat(parts.map(\.ecgRaw)), reportXray: parts.flatMap(\.reportXray),
+                  reportECG: parts.flatMap(\.reportECG), labels: labels, labelNames: labelNames, attributes: attributes)
+    }
+}
