@@ -37,7 +37,7 @@ public struct ECGPanel: Panel {
 
     public init(signal: [Float], samplingRate: Double, leadNames: [String] = ECGPanel.standardLeads,
                 relevance: [Float]? = nil, title: String? = nil, text: String? = nil, spacing: Double = 2.2,
-                paperGrid: Bool = true, colorMap: ColorMap = .hot, opacity: Double = 0.75) {
+                paperGrid: Bool = true, colorMap: ColorMap = .reds, opacity: Double = 0.8) {
         self.signal = signal; self.samplingRate = samplingRate; self.leadNames = leadNames
         self.relevance = relevance; self.title = title; self.text = text; self.spacing = spacing
         self.paperGrid = paperGrid; self.colorMap = colorMap; self.opacity = opacity

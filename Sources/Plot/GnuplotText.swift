@@ -65,7 +65,7 @@ public enum ColorMap: String, Sendable, CaseIterable {
     case jet
     /// Black–red–yellow–white (gnuplot rgbformulae 21,22,23): r = 3v, g = 3v − 1, b = 3v − 2, clipped.
     case hot
-    /// White to red, for shading under ECG traces: r = 1, g = b = 1 − 0.85v.
+    /// White to crimson, for shading under ECG traces: r = 1 − 0.2v, g = b = 1 − 0.9v.
     case reds
 
     /// gnuplot definitions of `cm_r`, `cm_g`, `cm_b` and a matching `set palette`.
@@ -87,9 +87,9 @@ public enum ColorMap: String, Sendable, CaseIterable {
             """
         case .reds:
             body = """
-            cm_r(v) = 1
-            cm_g(v) = cm_clip(1 - 0.85*v)
-            cm_b(v) = cm_clip(1 - 0.85*v)
+            cm_r(v) = cm_clip(1 - 0.2*v)
+            cm_g(v) = cm_clip(1 - 0.9*v)
+            cm_b(v) = cm_clip(1 - 0.9*v)
             """
         }
         return clip + body + "\nset palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)\n"

@@ -91,7 +91,7 @@ public struct HeatmapPanel: Panel {
         let index = data.add(block)
         let captionLines = ImageBox.wrap(caption, cell: cell)
         let box = ImageBox(cell: cell, width: width, height: height, titleLines: title == nil ? 0 : 1,
-                           captionLines: captionLines.count, rightChars: showColorBar ? 7 : 0)
+                           captionLines: captionLines.count, rightChars: showColorBar ? 9 : 0)
         let src = data.source(index)
         var s = box.setup(cell: cell, width: width, height: height)
         s += box.labels(title: title, caption: captionLines, cell: cell)

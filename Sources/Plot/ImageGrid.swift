@@ -1,7 +1,7 @@
 // ImageGrid — grayscale images with multi-line captions underneath (retrieval figures).
 //
-// An `ImagePanel` draws one H×W image in [0, 1] (row 0 at the top) with a fixed gray scale
-// (0 = black, 1 = white, values outside are clipped by gnuplot), keeping its aspect ratio,
+// An `ImagePanel` draws one H×W image in [0, 1] (row 0 at the top) with a fixed linear gray
+// scale (0 = black, 1 = white, values outside are clipped by gnuplot), keeping its aspect ratio,
 // with an optional title above and a caption such as "Cardiomegaly=1\nEdema=0" below. A grid of
 // images is a `Figure` of image panels. `ImageBox` (the aspect-preserving placement) is shared
 // with the heatmap overlay. What it deliberately does not do: colour images or resampling.
@@ -85,7 +85,8 @@ public struct ImagePanel: Panel {
         let index = data.add(block)
         return box.setup(cell: cell, width: width, height: height)
             + box.labels(title: title, caption: captionLines, cell: cell)
-            + "set palette gray\nset cbrange [0:1]\nunset colorbox\n"
+            // Linear gray (gnuplot's `set palette gray` applies a 1.5 gamma).
+            + "set palette model RGB defined (0 \"black\", 1 \"white\")\nset cbrange [0:1]\nunset colorbox\n"
             + "plot \(data.source(index)) using 1:2:3 with image notitle\n"
     }
 }

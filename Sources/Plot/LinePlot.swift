@@ -41,6 +41,8 @@ public struct LinePanel: Panel {
     public var title: String?
     public var xLabel: String?, yLabel: String?
     public var logY: Bool
+    /// printf-style format of the y tic labels (nil: gnuplot's default, `%g` on log axes).
+    public var yFormat: String?
     /// Fixed axis ranges (nil: automatic).
     public var xRange: ClosedRange<Double>?, yRange: ClosedRange<Double>?
     /// Force a square plot area (ROC curves).
@@ -50,9 +52,10 @@ public struct LinePanel: Panel {
     public var grid: Bool
 
     public init(series: [LineSeries], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-                logY: Bool = false, xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
+                logY: Bool = false, yFormat: String? = nil, xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
                 square: Bool = false, key: KeyPosition = .topRight, grid: Bool = true) {
         self.series = series; self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.logY = logY
+        self.yFormat = yFormat
         self.xRange = xRange; self.yRange = yRange; self.square = square; self.key = key; self.grid = grid
     }
 
@@ -78,7 +81,8 @@ public struct LinePanel: Panel {
         if let title { s += "set title \(GnuplotText.quoted(title))\n" }
         if let xLabel { s += "set xlabel \(GnuplotText.quoted(xLabel))\n" }
         if let yLabel { s += "set ylabel \(GnuplotText.quoted(yLabel))\n" }
-        if logY { s += "set logscale y\nset format y \"%g\"\n" }
+        if logY { s += "set logscale y\n" }
+        if let f = yFormat ?? (logY ? "%g" : nil) { s += "set format y \(GnuplotText.quoted(f))\n" }
         if let r = xRange { s += "set xrange [\(DataFormat.number(r.lowerBound)):\(DataFormat.number(r.upperBound))]\n" }
         if let r = yRange { s += "set yrange [\(DataFormat.number(r.lowerBound)):\(DataFormat.number(r.upperBound))]\n" }
         if square { s += "set size ratio 1\n" }

@@ -19,7 +19,7 @@ final class LinePlotTests: XCTestCase {
             LinePanel(series: [LineSeries(name: "X-ray-text", y: acc), LineSeries(name: "X-ray-ECG", y: acc.map { $0 * 0.9 })],
                       title: "Contrastive accuracy", yLabel: "top-1 accuracy", yRange: 0...1, key: .bottomRight),
             LinePanel(series: [LineSeries(name: "learning rate", x: steps, y: lr)], title: "Learning rate",
-                      xLabel: "step", yLabel: "lr", key: .none),
+                      xLabel: "step", yLabel: "lr", yFormat: "%.0e", key: .none),
         ]
         let fig = Figure(name: "lines-test", panels: panels, columns: 1, title: "Training (synthetic)", width: 900, height: 1000)
         let (out, svg, folder) = try renderAndCheck(fig)
@@ -28,6 +28,7 @@ final class LinePlotTests: XCTestCase {
         XCTAssertTrue(svg.text.contains("Contrastive accuracy"))
         let gp = try String(contentsOf: out.script, encoding: .utf8)
         XCTAssertTrue(gp.contains("set logscale y"))
+        XCTAssertTrue(gp.contains("set format y \"%.0e\""))
         // 5 series blocks, each with 400 rows.
         let dat = try String(contentsOf: out.data, encoding: .utf8)
         XCTAssertTrue(dat.contains("# index 4\n"))
