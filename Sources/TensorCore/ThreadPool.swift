@@ -30,7 +30,10 @@ public final class ThreadPool: @unchecked Sendable {
 
     private final class Job {
         let n: Int
-        let body: (Int) -> Void
+        /// The loop body. It is read only after claiming an index < n, and the caller drops
+        /// it once every index is done, so no reference outlives `parallelFor` (which runs
+        /// the body under `withoutActuallyEscaping`, a check that traps on a leaked closure).
+        var body: ((Int) -> Void)?
         let next = Atomic<Int>(0)
         let remaining: Atomic<Int>
         init(n: Int, body: @escaping (Int) -> Void) {
@@ -43,7 +46,7 @@ public final class ThreadPool: @unchecked Sendable {
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 if i >= n { return }
-                body(i)
+                body.unsafelyUnwrapped(i)
                 remaining.wrappingSubtract(1, ordering: .releasing)
             }
         }
@@ -96,6 +99,7 @@ public final class ThreadPool: @unchecked Sendable {
             mutex.unlock()
             j.work()
             while j.remaining.load(ordering: .acquiring) > 0 { spinPause() }
+            j.body = nil
         }
         busy.store(false, ordering: .releasing)
     }
@@ -117,8 +121,11 @@ public final class ThreadPool: @unchecked Sendable {
 
     private func startWorkers(_ k: Int) {
         stopFlag.store(false, ordering: .releasing)
+        // The generation is read here, not when the thread first runs: a thread that starts
+        // late must still see a job (or a stop) posted after it was created.
+        let start = generation.load(ordering: .acquiring)
         for w in 0..<k {
-            let t = Thread { [unowned self] in self.workerLoop() }
+            let t = Thread { [unowned self] in self.workerLoop(seen: start) }
             t.name = "more-worker-\(w)"
             t.stackSize = 8 << 20
             threads.append(t)
@@ -141,8 +148,8 @@ public final class ThreadPool: @unchecked Sendable {
 
     private let exited = Atomic<Int>(0)
 
-    private func workerLoop() {
-        var seen = generation.load(ordering: .acquiring)
+    private func workerLoop(seen start: Int) {
+        var seen = start
         while true {
             // Spin for a while on the generation counter, then sleep.
             var spins = 0

@@ -1,0 +1,153 @@
+// GEMMTests — the fast GEMM (GEMM*.swift) against the naive oracle `gemmReference`, over all
+// transposes, odd sizes, alpha/beta, padded leading dimensions, batches; bitwise identity
+// for 1, 2 and 3 threads; `matmul` shapes and the messages of `Shape.checkMatmul`.
+
+import XCTest
+import TensorCore
+import TestSupport
+
+final class GEMMTests: XCTestCase {
+    /// A random matrix buffer of `count` floats in [-1, 1).
+    private func random(_ count: Int, seed: UInt64) -> [Float] {
+        var rng = RNG(seed: seed, stream: RNG.stream("gemm-test"))
+        return (0..<max(count, 1)).map { _ in rng.uniform(-1, 1) }
+    }
+
+    /// Runs `gemm` and `gemmReference` on the same random inputs (leading dimensions padded
+    /// by `pad`) and returns both C buffers (padding included).
+    private func both(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
+                      pad: Int = 0, seed: UInt64 = 1) -> (fast: [Float], ref: [Float]) {
+        let (ar, ac) = transA ? (k, m) : (m, k)
+        let (br, bc) = transB ? (n, k) : (k, n)
+        let lda = ac + pad, ldb = bc + pad, ldc = n + pad
+        let a = random(ar * lda, seed: seed), b = random(br * ldb, seed: seed + 1)
+        var fast = random(m * ldc, seed: seed + 2), ref = fast
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+            fast.withUnsafeMutableBufferPointer { c in
+                gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: max(lda, 1),
+                     b: b.baseAddress!, ldb: max(ldb, 1), beta: beta, c: c.baseAddress!, ldc: max(ldc, 1))
+            }
+            ref.withUnsafeMutableBufferPointer { c in
+                gemmReference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a.baseAddress!, lda: max(lda, 1),
+                              b: b.baseAddress!, ldb: max(ldb, 1), beta: beta, c: c.baseAddress!, ldc: max(ldc, 1))
+            }
+        } }
+        return (fast, ref)
+    }
+
+    func testAgreesWithReferenceForAllTransposesAndOddSizes() {
+        let sizes = [(1, 1, 1), (7, 13, 5), (33, 65, 129), (8, 32, 256), (17, 40, 300), (100, 70, 513),
+                     (2, 50, 20), (1, 77, 33), (50, 3, 20), (40, 1, 9), (9, 17, 1), (12, 48, 16), (5, 5, 5)]
+        for (m, n, k) in sizes {
+            for transA in [false, true] {
+                for transB in [false, true] {
+                    let r = both(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, beta: 0)
+                    assertClose(r.fast, r.ref, abs: 4e-6 * Float(k), rel: 1e-5, "m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB)")
+                }
+            }
+        }
+    }
+
+    func testAlphaBetaAndPaddedLeadingDimensions() {
+        for (alpha, beta) in [(Float(0.5), Float(1)), (-2, 0.25), (1, -1), (3, 0)] {
+            for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
+                for (m, n, k) in [(19, 37, 70), (3, 5, 7), (130, 33, 260)] {
+                    let r = both(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, pad: 3, seed: 7)
+                    assertClose(r.fast, r.ref, abs: 1e-5 * Float(k), rel: 1e-5,
+                                "alpha=\(alpha) beta=\(beta) m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB)")
+                }
+            }
+        }
+    }
+
+    func testOuterBlockingLoops() {
+        // n beyond one packed B panel, m beyond one packed A panel, k beyond several depth blocks.
+        for (m, n, k) in [(9, 2100, 3), (2100, 5, 3), (20, 30, 1100)] {
+            let r = both(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, beta: 0.5, seed: 11)
+            assertClose(r.fast, r.ref, abs: 4e-6 * Float(k), rel: 1e-5, "m=\(m) n=\(n) k=\(k)")
+        }
+    }
+
+    func testBetaZeroOverwritesNaNAndAlphaZeroOrEmptyKScalesC() {
+        for (m, n, k, alpha, beta) in [(20, 40, 8, Float(1), Float(0)), (2, 9, 4, 1, 0), (9, 3, 4, 1, 0),
+                                        (5, 6, 7, 0, 2), (5, 6, 0, 1, 2), (5, 6, 0, 1, 0)] {
+            let a = random(m * max(k, 1), seed: 3), b = random(max(k, 1) * n, seed: 4)
+            var c = [Float](repeating: beta == 0 ? .nan : 1.5, count: m * n)
+            gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: alpha, a: a, lda: max(k, 1),
+                 b: b, ldb: n, beta: beta, c: &c, ldc: n)
+            XCTAssertFalse(c.contains { $0.isNaN }, "NaN left in C for m=\(m) n=\(n) k=\(k) beta=\(beta)")
+            if alpha == 0 || k == 0 { XCTAssertEqual(c, [Float](repeating: 1.5 * beta, count: m * n)) }
+        }
+    }
+
+    func testBatchedMatchesOneProductAtATime() {
+        for (batch, strideBZero) in [(1, false), (6, false), (5, true)] {
+            let (m, n, k) = (13, 35, 21)
+            let a = random(batch * k * m, seed: 21), b = random((strideBZero ? 1 : batch) * n * k, seed: 22)
+            var c = random(batch * m * n, seed: 23), expected = c
+            gemmBatched(transA: true, transB: true, m: m, n: n, k: k, alpha: 0.5, a: a, lda: m, strideA: k * m,
+                        b: b, ldb: k, strideB: strideBZero ? 0 : n * k, beta: 2, c: &c, ldc: n, strideC: m * n, batch: batch)
+            for i in 0..<batch {
+                a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in expected.withUnsafeMutableBufferPointer { e in
+                    gemmReference(transA: true, transB: true, m: m, n: n, k: k, alpha: 0.5, a: a.baseAddress! + i * k * m, lda: m,
+                                  b: b.baseAddress! + (strideBZero ? 0 : i * n * k), ldb: k, beta: 2,
+                                  c: e.baseAddress! + i * m * n, ldc: n)
+                } } }
+            }
+            assertClose(c, expected, abs: 1e-4, rel: 1e-5, "batch=\(batch) strideB0=\(strideBZero)")
+        }
+    }
+
+    func testBitwiseIdenticalForOneTwoAndThreeThreads() {
+        let pool = ThreadPool.shared, saved = pool.threadCount
+        defer { pool.setThreadCount(saved) }
+        func run(_ threads: Int) -> [[Float]] {
+            pool.setThreadCount(threads)
+            var outs: [[Float]] = []
+            for (tA, tB, m, n, k) in [(false, false, 300, 200, 600), (true, true, 65, 65, 64), (false, true, 517, 97, 300),
+                                      (true, false, 64, 64, 64), (false, false, 1, 300, 200), (false, true, 300, 3, 200)] {
+                outs.append(both(transA: tA, transB: tB, m: m, n: n, k: k, alpha: 0.7, beta: 0.3, seed: 5).fast)
+            }
+            let t = Tensor(shape: [6, 33, 40], values: random(6 * 33 * 40, seed: 9))
+            let w = Tensor(shape: [6, 40, 70], values: random(6 * 40 * 70, seed: 10))
+            outs.append(matmul(t, w).scalars)
+            return outs
+        }
+        let one = run(1), two = run(2), three = run(3)
+        for i in 0..<one.count {
+            XCTAssertEqual(one[i].map(\.bitPattern), two[i].map(\.bitPattern), "case \(i): 1 vs 2 threads")
+            XCTAssertEqual(one[i].map(\.bitPattern), three[i].map(\.bitPattern), "case \(i): 1 vs 3 threads")
+        }
+    }
+
+    func testMatmulShapesAndBroadcast() {
+        let a = Tensor(shape: [3, 4, 5], values: random(60, seed: 31))
+        let w = Tensor(shape: [5, 6], values: random(30, seed: 32))
+        let y = matmul(a, w)
+        XCTAssertEqual(y.shape, [3, 4, 6])
+        for bi in 0..<3 {
+            let slice = Tensor(shape: [4, 5], values: Array(a.scalars[(bi * 20)..<(bi * 20 + 20)]))
+            let expected = matmul(slice, w)
+            XCTAssertEqual(Array(y.scalars[(bi * 24)..<(bi * 24 + 24)]), expected.scalars, "batch \(bi)")
+        }
+        // Transposes apply to the last two axes: (aᵀ)ᵀ·w through transposeA on [3, 5, 4].
+        var at = [Float](repeating: 0, count: 60)
+        for bi in 0..<3 { for i in 0..<4 { for p in 0..<5 { at[bi * 20 + p * 4 + i] = a[bi, i, p] } } }
+        let yt = matmul(Tensor(shape: [3, 5, 4], values: at), w, transposeA: true)
+        assertClose(yt.scalars, y.scalars, abs: 1e-6, rel: 1e-6)
+        XCTAssertEqual(matmul(w, Tensor(shape: [2, 7, 6], values: random(84, seed: 33)), transposeB: true).shape, [2, 5, 7])
+        XCTAssertEqual(try Shape.checkMatmul([2, 3, 4, 5], [2, 3, 5, 7]), [2, 3, 4, 7])
+    }
+
+    func testMatmulShapeErrorsNameBothShapes() {
+        let bad: [([Int], [Int], Bool, Bool)] = [([3, 4], [5, 6], false, false), ([2, 3, 4], [3, 4, 5], false, false),
+                                                 ([4], [4, 2], false, false), ([3, 4], [3, 5], false, true)]
+        for (a, b, tA, tB) in bad {
+            XCTAssertThrowsError(try Shape.checkMatmul(a, b, transposeA: tA, transposeB: tB)) { error in
+                let message = (error as? ShapeError)?.message ?? ""
+                XCTAssertTrue(message.contains("\(a)") && message.contains("\(b)"), "message '\(message)' must name \(a) and \(b)")
+            }
+        }
+        XCTAssertEqual(try Shape.checkMatmul([3, 4], [3, 5], transposeA: true), [4, 5])
+    }
+}
