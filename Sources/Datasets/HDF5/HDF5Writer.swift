@@ -13,7 +13,7 @@ import TensorCore
 
 /// Writes `split` to `url` (schema in `DatasetSchema`): `/ids`, the modalities present, the
 /// reports when non-empty, `/labels/<name>` with a `columns` attribute, and the root attributes
-/// `split.fileAttributes`. Atomic: temp file in the same folder, then rename.
+/// `split.fileAttributes`. Atomic: temp file in the same folder, then rename (`writeAtomically`).
 ///
 /// ```swift
 /// try writeHDF5(split, to: URL(fileURLWithPath: "data/train.h5"))
@@ -26,28 +26,6 @@ public func writeHDF5(_ split: DatasetSplit, to url: URL, options: HDF5WriteOpti
         let file = try HDF5File.create(path: tmp.path)
         try file.writeContent(of: split, options: options)
         try file.close()
-    }
-}
-
-/// Runs `body` on a temporary URL in `url`'s folder, then renames it to `url`; removes the
-/// temporary file when anything fails. Shared by every writer of the Datasets target.
-func writeAtomically(to url: URL, _ body: (URL) throws -> Void) throws {
-    let dir = url.deletingLastPathComponent()
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-        throw DataError.writeFailed(file: url.path, reason: "folder \(dir.path) does not exist")
-    }
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
-    do {
-        try body(tmp)
-        guard rename(tmp.path, url.path) == 0 else {
-            throw DataError.writeFailed(file: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
-        }
-    } catch {
-        try? FileManager.default.removeItem(at: tmp)
-        if case DataError.writeFailed(_, let reason) = error { throw DataError.writeFailed(file: url.path, reason: reason) }
-        if error is DataError { throw error }
-        throw DataError.writeFailed(file: url.path, reason: "\(error)")
     }
 }
 

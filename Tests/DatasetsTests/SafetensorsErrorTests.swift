@@ -1,0 +1,92 @@
+// Tests for bad safetensors input: every lie a file can tell is a DataError naming the file and
+// the tensor (or "header" / "__metadata__").
+
+import Foundation
+import XCTest
+import TestSupport
+@testable import Datasets
+
+final class SafetensorsErrorTests: XCTestCase {
+    var dir: URL!
+    override func setUpWithError() throws { dir = try Fixtures.tempDirectory("st-errors") }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// Writes `data`, reads it, and returns the DataError (failing when there is none).
+    func readError(_ data: Data, file: StaticString = #filePath, line: UInt = #line) throws -> DataError? {
+        let url = dir.appendingPathComponent("bad.safetensors")
+        try data.write(to: url)
+        do { _ = try readSafetensors(url) } catch let e as DataError {
+            XCTAssertEqual(e.file, url.path, file: file, line: line)
+            XCTAssertTrue(e.description.hasPrefix(url.path), file: file, line: line)
+            return e
+        }
+        XCTFail("no error", file: file, line: line)
+        return nil
+    }
+
+    let fourFloats = leBytes([UInt32](repeating: 0x3F80_0000, count: 4))
+
+    func testMissingAndTooShort() throws {
+        let url = dir.appendingPathComponent("none.safetensors")
+        XCTAssertThrowsError(try readSafetensors(url)) { XCTAssertEqual($0 as? DataError, .missingFile(url.path)) }
+        guard case .unreadable? = try readError(Data([1, 2, 3])) else { return XCTFail() }
+    }
+
+    func testHeaderLengthBeyondFile() throws {
+        let e = try readError(rawSafetensors("{}", [], length: 1 << 40))
+        XCTAssertEqual(e?.field, "header")
+        XCTAssertTrue(e?.description.contains("exceeds") ?? false)
+    }
+
+    func testMalformedJSON() throws {
+        XCTAssertEqual(try readError(rawSafetensors(#"{"a": {"dtype": "F32",}"#, fourFloats))?.field, "header")
+        XCTAssertEqual(try readError(rawSafetensors(#"[1, 2]"#, []))?.field, "header")
+        XCTAssertEqual(try readError(rawSafetensors(#"{"__metadata__": {"k": 1}}"#, []))?.field, "__metadata__")
+    }
+
+    func testUnknownDtype() throws {
+        let e = try readError(rawSafetensors(#"{"w":{"dtype":"Q4","shape":[4],"data_offsets":[0,16]}}"#, fourFloats))
+        XCTAssertEqual(e, .wrongType(file: dir.appendingPathComponent("bad.safetensors").path, field: "w",
+                                     expected: "F32, F16, BF16 or I64", got: "Q4"))
+    }
+
+    func testOffsetsThatLie() throws {
+        // Beyond the buffer.
+        var e = try readError(rawSafetensors(#"{"w":{"dtype":"F32","shape":[8],"data_offsets":[0,32]}}"#, fourFloats))
+        XCTAssertEqual(e?.field, "w"); XCTAssertTrue(e?.description.contains("beyond") ?? false, "\(String(describing: e))")
+        // Size does not match dtype × shape.
+        e = try readError(rawSafetensors(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}"#, fourFloats))
+        XCTAssertEqual(e?.field, "w"); XCTAssertTrue(e?.description.contains("needs 12") ?? false, "\(String(describing: e))")
+        // Overlap.
+        e = try readError(rawSafetensors(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, fourFloats))
+        XCTAssertEqual(e?.field, "b"); XCTAssertTrue(e?.description.contains("overlap tensor a") ?? false, "\(String(describing: e))")
+        // Gap.
+        e = try readError(rawSafetensors(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#, fourFloats))
+        XCTAssertEqual(e?.field, "b"); XCTAssertTrue(e?.description.contains("gap") ?? false)
+        // Buffer longer than the tensors claim.
+        e = try readError(rawSafetensors(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, fourFloats))
+        XCTAssertEqual(e?.field, "header")
+        // Reversed offsets.
+        e = try readError(rawSafetensors(#"{"a":{"dtype":"F32","shape":[0],"data_offsets":[16,0]}}"#, fourFloats))
+        XCTAssertEqual(e?.field, "a")
+    }
+
+    func testBadFieldTypes() throws {
+        for entry in [#"{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}"#,
+                      #"{"dtype":"F32","shape":[true],"data_offsets":[0,16]}"#,
+                      #"{"dtype":"F32","shape":[4.5],"data_offsets":[0,16]}"#,
+                      #"{"dtype":"F32","shape":[4],"data_offsets":[0]}"#,
+                      #"{"shape":[4],"data_offsets":[0,16]}"#,
+                      #""F32""#] {
+            let e = try readError(rawSafetensors(#"{"w":"# + entry + "}", fourFloats))
+            XCTAssertEqual(e?.field, "w", entry)
+        }
+    }
+
+    func testShapeOfOneIsAccepted() throws {
+        // Guards the JSON integer check against treating 1 as a boolean.
+        let url = dir.appendingPathComponent("one.safetensors")
+        try rawSafetensors(#"{"w":{"dtype":"F32","shape":[1,4,1],"data_offsets":[0,16]}}"#, fourFloats).write(to: url)
+        XCTAssertEqual(try readSafetensors(url)["w"]?.shape, [1, 4, 1])
+    }
+}
