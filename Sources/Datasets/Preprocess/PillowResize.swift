@@ -38,16 +38,15 @@ public enum ResampleFilter: Sendable {
     }
 }
 
-/// Per-output-pixel weights of one axis (Pillow's `precompute_coeffs`), over the input span
-/// `in0 ..< in1` (a crop box edge; the whole axis by default).
+/// Per-output-pixel weights of one axis (Pillow's `precompute_coeffs` for the whole axis).
 struct AxisWeights {
     var start: [Int]      // first input index per output
     var count: [Int]      // number of taps per output
     var ksize: Int        // stride of `weights`
     var weights: [Double] // [outSize, ksize]
 
-    init(inSize: Int, outSize: Int, filter: ResampleFilter, in0: Double = 0, in1: Double? = nil) {
-        let scale = ((in1 ?? Double(inSize)) - in0) / Double(outSize)
+    init(inSize: Int, outSize: Int, filter: ResampleFilter) {
+        let scale = Double(inSize) / Double(outSize)
         let fs = max(scale, 1)
         let support = filter.support * fs
         ksize = Int(support.rounded(.up)) * 2 + 1
@@ -55,7 +54,7 @@ struct AxisWeights {
         count = [Int](repeating: 0, count: outSize)
         weights = [Double](repeating: 0, count: outSize * ksize)
         for xx in 0..<outSize {
-            let center = in0 + (Double(xx) + 0.5) * scale
+            let center = (Double(xx) + 0.5) * scale
             let xmin = max(0, Int(center - support + 0.5))
             let xmax = min(inSize, Int(center + support + 0.5)) - xmin
             var ww = 0.0
@@ -127,16 +126,15 @@ private func clip8(_ acc: Int32) -> UInt8 {
     return v < 0 ? 0 : (v > 255 ? 255 : UInt8(v))
 }
 
-/// Resizes the box `(x0, y0, x0 + w, y0 + h)` of a Float image `x: [H, W]` to `[outH, outW]` with
-/// Pillow's convolution weights in floating point (no 8-bit rounding): the Float analogue of
-/// `img.resize((outW, outH), filter, box=…)`, used by RandomResizedCrop.
-public func resizeFloat(_ x: [Float], height: Int, width: Int, box: (x0: Int, y0: Int, w: Int, h: Int)? = nil,
-                        outHeight: Int, outWidth: Int, filter: ResampleFilter = .bilinear) -> [Float] {
+/// Resizes a Float image `x: [height, width]` to `[outHeight, outWidth]` with Pillow's convolution
+/// weights in floating point (no 8-bit rounding): the Float analogue of `img.resize(size, filter)`,
+/// used by RandomResizedCrop (bilinear, after cropping).
+public func resizeFloat(_ x: [Float], height: Int, width: Int, outHeight: Int, outWidth: Int,
+                        filter: ResampleFilter = .bilinear) -> [Float] {
     precondition(x.count == height * width && outHeight >= 1 && outWidth >= 1, "resizeFloat: shapes")
-    let b = box ?? (0, 0, width, height)
-    let hw = AxisWeights(inSize: width, outSize: outWidth, filter: filter, in0: Double(b.x0), in1: Double(b.x0 + b.w))
-    let vw = AxisWeights(inSize: height, outSize: outHeight, filter: filter, in0: Double(b.y0), in1: Double(b.y0 + b.h))
-    // Horizontal pass on every row (rows outside the vertical taps are simply unused).
+    if height == outHeight && width == outWidth { return x }
+    let hw = AxisWeights(inSize: width, outSize: outWidth, filter: filter)
+    let vw = AxisWeights(inSize: height, outSize: outHeight, filter: filter)
     var tmp = [Float](repeating: 0, count: height * outWidth)
     for y in 0..<height {
         for xx in 0..<outWidth {
