@@ -63,38 +63,39 @@ func linearResize(_ seg: ArraySlice<Float>, to count: Int) -> [Float] {
     return out
 }
 
-/// Time-warp of every lead of `x: [leads, n]` (see the file header); `stretch` 0.25 gives 312/187.
-public func timeWarp(_ x: [Float], leads: Int, segments m: Int = 4, stretch: Double = 0.25, rng: inout RNG) -> [Float] {
-    precondition(leads >= 1 && x.count % leads == 0 && m >= 2, "timeWarp: \(x.count) values, \(leads) leads, \(m) segments")
+/// Applies `body(lead, bounds)` to each lead of `x: [leads, n]` in order, with the lead as a slice and
+/// the `m` segment ranges (relative to the lead); concatenates the results.
+private func eachLead(_ x: [Float], leads: Int, segments m: Int, _ body: (ArraySlice<Float>, [Range<Int>]) -> [Float]) -> [Float] {
+    precondition(leads >= 1 && x.count % leads == 0 && m >= 1, "ECG augmentation: \(x.count) values, \(leads) leads, \(m) segments")
     let n = x.count / leads
     let bounds = segmentBounds(n, m)
     var out = [Float]()
     out.reserveCapacity(x.count)
-    for l in 0..<leads {
-        let picked = Set(rng.sample(m, m / 2))
-        var lead = [Float]()
-        lead.reserveCapacity(n)
-        for (s, r) in bounds.enumerated() {
-            let seg = x[l * n + r.lowerBound..<l * n + r.upperBound]
-            let len = s == m - 1
-                ? n - lead.count
-                : Int(Double(r.count) * (picked.contains(s) ? 1 + stretch : 1 - stretch))
-            lead += linearResize(seg, to: max(0, len))
-        }
-        out += lead.prefix(n)
-    }
+    for l in 0..<leads { out += body(x[l * n..<(l + 1) * n], bounds) }
     return out
+}
+
+/// Time-warp of every lead of `x: [leads, n]` (see the file header); `stretch` 0.25 gives 312/187.
+public func timeWarp(_ x: [Float], leads: Int, segments m: Int = 4, stretch: Double = 0.25, rng: inout RNG) -> [Float] {
+    eachLead(x, leads: leads, segments: m) { lead, bounds in
+        let n = lead.count, base = lead.startIndex
+        let picked = Set(rng.sample(m, m / 2))
+        var out = [Float]()
+        out.reserveCapacity(n)
+        for (s, r) in bounds.enumerated() {
+            let len = s == m - 1
+                ? n - out.count
+                : Int(Double(r.count) * (picked.contains(s) ? 1 + stretch : 1 - stretch))
+            out += linearResize(lead[base + r.lowerBound..<base + r.upperBound], to: max(0, len))
+        }
+        return Array(out.prefix(n))
+    }
 }
 
 /// Per-lead random permutation of `m` equal segments of `x: [leads, n]`.
 public func segmentPermutation(_ x: [Float], leads: Int, segments m: Int = 4, rng: inout RNG) -> [Float] {
-    precondition(leads >= 1 && x.count % leads == 0 && m >= 1, "segmentPermutation: \(x.count) values, \(leads) leads")
-    let n = x.count / leads
-    let bounds = segmentBounds(n, m)
-    var out = [Float]()
-    out.reserveCapacity(x.count)
-    for l in 0..<leads {
-        for s in rng.permutation(m) { out += x[l * n + bounds[s].lowerBound..<l * n + bounds[s].upperBound] }
+    eachLead(x, leads: leads, segments: m) { lead, bounds in
+        let base = lead.startIndex
+        return rng.permutation(m).flatMap { lead[base + bounds[$0].lowerBound..<base + bounds[$0].upperBound] }
     }
-    return out
 }
