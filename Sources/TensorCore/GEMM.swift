@@ -3,18 +3,19 @@
 // C = alpha·op(A)·op(B) + beta·C, row-major Float32, either operand transposed. The driver
 // follows the Goto/BLIS scheme:
 //
-//   for each column panel of C (nc ≤ gemmNC)        B panel: kc×nc, packed once, in L2/L3
-//     for each row panel of C (≤ gemmMBig rows)
-//       for each depth block kc ≤ gemmKC (in order)
-//         pack op(A)[rows, kc] into 8-row slivers and op(B)[kc, cols] into 32-column slivers
-//         for each (row block of gemmMC rows × chunk of B slivers)   ← the parallel loop
-//           for each B sliver (kc×32, reused from L1) : for each A sliver (8×kc, from L2)
-//             micro-kernel 8×32 (GEMMKernel.swift)
+//   for each column panel of C (nc ≤ gemmNC = 2048)
+//     for each depth block (kc ≤ gemmKC = 256, in increasing k)
+//       pack op(B)[kc, nc] into 32-column slivers (shared, 2 MB at most: L2/L3)
+//       for each row block of ≈ gemmMC = 128 rows        ← the parallel loop
+//         pack op(A)[rows, kc] into 8-row slivers (128 KB: stays in L2)
+//         for each B sliver (kc×32 = 32 KB, from L1/L2): for each A sliver (8×kc, from L2)
+//           micro-kernel 8×32 (GEMMKernel.swift)
 //
-// Threads (ThreadPool.shared) split the packing and the grid of C blocks; the depth loop is
-// never split, and every element of C is one FMA chain over k (in kc blocks, in order), so the
-// bytes of C do not depend on the thread count. Very thin products (m ≤ 2 or n ≤ 4) take the
-// row/column path in GEMMSmall.swift. Not here: the kernel, packing, tensor API (matmul).
+// Threads (ThreadPool.shared) split the B packing and the row blocks (and, for very short C,
+// column chunks); the depth loop is never split, and every element of C is one FMA chain over
+// k (kc blocks in order), so the bytes of C do not depend on the thread count. Very thin
+// products (m ≤ 2 or n ≤ 4) take the row/column path in GEMMSmall.swift. Not here: the
+// kernel (GEMMKernel.swift), packing (GEMMPack.swift), tensor API (GEMMMatmul.swift).
 
 /// Depth of a packed block: an 8×32 tile's slivers (8 KB of A, 32 KB of B) stay in L1/L2.
 let gemmKC = 256
@@ -22,8 +23,6 @@ let gemmKC = 256
 let gemmMC = 128
 /// Columns of B per packed panel (gemmKC × gemmNC × 4 B = 2 MB of packed B in L2/L3).
 let gemmNC = 2048
-/// Rows of A packed at once (bounds the packed-A buffer to gemmMBig × gemmKC floats).
-let gemmMBig = 2048
 
 /// `C = alpha * op(A) * op(B) + beta * C`, row-major.
 ///
@@ -101,83 +100,88 @@ struct GEMMProblem {
 
     /// The packed, blocked product; `threads > 1` spreads packing and C blocks over the pool.
     func runBlocked(threads: Int) {
-        let maxKC = min(k, gemmKC), maxRows = min(m, gemmMBig), maxCols = min(n, gemmNC)
-        let aFloats = (maxRows + gemmMR - 1) / gemmMR * gemmMR * maxKC
+        let maxKC = min(k, gemmKC), maxCols = min(n, gemmNC)
         let bFloats = (maxCols + gemmNR - 1) / gemmNR * gemmNR * maxKC
-        GEMMScratchPool.shared.withBuffer(aFloats + bFloats) { buffer in
-            let packedA = buffer, packedB = buffer + aFloats
+        GEMMScratchPool.shared.withBuffer(bFloats) { packedB in
             for j0 in stride(from: 0, to: n, by: gemmNC) {
                 let nc = min(gemmNC, n - j0)
-                for i0 in stride(from: 0, to: m, by: gemmMBig) {
-                    let mb = min(gemmMBig, m - i0)
-                    for p0 in stride(from: 0, to: k, by: gemmKC) {
-                        let kc = min(gemmKC, k - p0)
-                        let block = GEMMBlock(problem: self, i0: i0, mb: mb, j0: j0, nc: nc, p0: p0, kc: kc,
-                                              packedA: packedA, packedB: packedB)
-                        block.pack(threads: threads)
-                        block.compute(threads: threads)
-                    }
+                for p0 in stride(from: 0, to: k, by: gemmKC) {
+                    let panel = GEMMPanel(problem: self, j0: j0, nc: nc, p0: p0, kc: min(gemmKC, k - p0), packedB: packedB)
+                    panel.packB(threads: threads)
+                    panel.compute(threads: threads)
                 }
             }
         }
     }
 }
 
-/// One (row panel, column panel, depth block) step of the blocked driver.
-struct GEMMBlock {
+/// One (column panel, depth block) step of the blocked driver: a packed B panel
+/// `[kc, nc]` and the product of every row of op(A) with it.
+struct GEMMPanel {
     let problem: GEMMProblem
-    let i0: Int, mb: Int, j0: Int, nc: Int, p0: Int, kc: Int
-    let packedA: UnsafeMutablePointer<Float>, packedB: UnsafeMutablePointer<Float>
+    let j0: Int, nc: Int, p0: Int, kc: Int
+    let packedB: UnsafeMutablePointer<Float>
 
-    var aSlivers: Int { (mb + gemmMR - 1) / gemmMR }
     var bSlivers: Int { (nc + gemmNR - 1) / gemmNR }
 
-    /// Packs every A and B sliver of this block (one sliver per task).
-    func pack(threads: Int) {
-        let p = problem, nA = aSlivers, nB = bSlivers
+    /// Packs the B panel, one sliver per task.
+    func packB(threads: Int) {
+        let p = problem
         let task = { (s: Int) in
-            if s < nA {
-                let r0 = s * gemmMR
-                gemmPackASliver(transA: p.transA, a: p.a, lda: p.lda, i0: self.i0 + r0,
-                                rows: min(gemmMR, self.mb - r0), p0: self.p0, kc: self.kc,
-                                dst: self.packedA + s * gemmMR * self.kc)
-            } else {
-                let t = s - nA, c0 = t * gemmNR
-                gemmPackBSliver(transB: p.transB, b: p.b, ldb: p.ldb, j0: self.j0 + c0,
-                                cols: min(gemmNR, self.nc - c0), width: gemmBSliverWidth(j: c0, nc: self.nc),
-                                p0: self.p0, kc: self.kc, dst: self.packedB + gemmBSliverOffset(t, kc: self.kc))
-            }
+            let c0 = s * gemmNR
+            gemmPackBSliver(transB: p.transB, b: p.b, ldb: p.ldb, j0: self.j0 + c0,
+                            cols: min(gemmNR, self.nc - c0), width: gemmBSliverWidth(j: c0, nc: self.nc),
+                            p0: self.p0, kc: self.kc, dst: self.packedB + gemmBSliverOffset(s, kc: self.kc))
         }
-        if threads > 1 { ThreadPool.shared.parallelFor(nA + nB, task) } else { for s in 0..<(nA + nB) { task(s) } }
+        if threads > 1 { ThreadPool.shared.parallelFor(bSlivers, task) } else { for s in 0..<bSlivers { task(s) } }
     }
 
-    /// Runs the micro-kernels over the block, split into a grid of (row block × sliver chunk).
+    /// Splits the rows into blocks of about gemmMC (a multiple of 8 rows, as many blocks as
+    /// a multiple of the thread count, for balance) — and, when there are fewer row blocks
+    /// than threads, the columns into chunks. Each task packs its own A block (hot in L2)
+    /// and runs the micro-kernels over its part of C.
     func compute(threads: Int) {
-        let nA = aSlivers, nB = bSlivers
-        let slPerRowBlock = gemmMC / gemmMR
-        let rowBlocks = (nA + slPerRowBlock - 1) / slPerRowBlock
-        let colChunks = threads > 1 ? min(nB, max(1, (4 * threads + rowBlocks - 1) / rowBlocks)) : 1
-        let p = problem
-        let beta = p0 == 0 ? p.beta : 1
+        let m = problem.m, nB = bSlivers
+        let aSlivers = (m + gemmMR - 1) / gemmMR
+        var rowBlocks = (m + gemmMC - 1) / gemmMC
+        rowBlocks = min(aSlivers, (rowBlocks + threads - 1) / threads * threads)
+        let slivPerBlock = (aSlivers + rowBlocks - 1) / rowBlocks
+        rowBlocks = (aSlivers + slivPerBlock - 1) / slivPerBlock
+        let colChunks = rowBlocks < threads ? min(nB, (threads + rowBlocks - 1) / rowBlocks) : 1
         let task = { (item: Int) in
             let rb = item / colChunks, cb = item % colChunks
-            let t0 = rb * slPerRowBlock, t1 = min(nA, t0 + slPerRowBlock)
-            let s0 = nB * cb / colChunks, s1 = nB * (cb + 1) / colChunks
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * gemmNR) { edge in
-                for s in s0..<s1 {
-                    let c0 = s * gemmNR, width = gemmBSliverWidth(j: c0, nc: self.nc)
-                    let bs = self.packedB + gemmBSliverOffset(s, kc: self.kc)
-                    for t in t0..<t1 {
-                        let r0 = t * gemmMR
-                        gemmMicroTile(kc: self.kc, a: self.packedA + t * gemmMR * self.kc, b: bs, nr: width,
-                                      rows: min(gemmMR, self.mb - r0), cols: min(width, self.nc - c0),
-                                      c: p.c + (self.i0 + r0) * p.ldc + self.j0 + c0, ldc: p.ldc,
-                                      alpha: p.alpha, beta: beta, scratch: edge.baseAddress!)
-                    }
-                }
-            }
+            let t0 = rb * slivPerBlock, t1 = min(aSlivers, t0 + slivPerBlock)
+            self.block(rows: (t0 * gemmMR)..<min(m, t1 * gemmMR),
+                       slivers: (nB * cb / colChunks)..<(nB * (cb + 1) / colChunks))
         }
         let items = rowBlocks * colChunks
         if threads > 1 { ThreadPool.shared.parallelFor(items, task) } else { for i in 0..<items { task(i) } }
+    }
+
+    /// Packs op(A)[rows, p0..<p0+kc] and multiplies it with B slivers `slivers`: for each B
+    /// sliver (kc×32, stays in L1), for each A sliver (8×kc, from L2), one micro-tile.
+    func block(rows: Range<Int>, slivers: Range<Int>) {
+        let p = problem, kc = self.kc
+        let aSlivers = (rows.count + gemmMR - 1) / gemmMR
+        let beta = p0 == 0 ? p.beta : 1
+        GEMMScratchPool.shared.withBuffer(aSlivers * gemmMR * kc + gemmMR * gemmNR) { buffer in
+            let packedA = buffer, edge = buffer + aSlivers * gemmMR * kc
+            for t in 0..<aSlivers {
+                let r0 = rows.lowerBound + t * gemmMR
+                gemmPackASliver(transA: p.transA, a: p.a, lda: p.lda, i0: r0, rows: min(gemmMR, rows.upperBound - r0),
+                                p0: p0, kc: kc, dst: packedA + t * gemmMR * kc)
+            }
+            for s in slivers {
+                let c0 = s * gemmNR, width = gemmBSliverWidth(j: c0, nc: nc)
+                let bs = packedB + gemmBSliverOffset(s, kc: kc)
+                for t in 0..<aSlivers {
+                    let r0 = rows.lowerBound + t * gemmMR
+                    gemmMicroTile(kc: kc, a: packedA + t * gemmMR * kc, b: bs, nr: width,
+                                  rows: min(gemmMR, rows.upperBound - r0), cols: min(width, nc - c0),
+                                  c: p.c + r0 * p.ldc + j0 + c0, ldc: p.ldc,
+                                  alpha: p.alpha, beta: beta, scratch: edge)
+                }
+            }
+        }
     }
 }
