@@ -44,20 +44,11 @@ extension LogisticRegression {
         guard validationLabels[0].count == l else {
             throw ProbeError.shape(field: "validationLabels[0]", expected: "\(l) labels", got: "\(validationLabels[0].count)")
         }
-        let scaler = standardize ? Standardizer(fitting: train) : Standardizer(identity: train.columns)
-        let z = try scaler.apply(train)
-        var fits: [LogisticModel] = [], scores: [[Double]] = []
-        var warm: [Double]? = nil
-        for c in grid {
-            var settings = self
-            settings.c = c
-            let model = try settings.fit(z, scaler: scaler, targets: targets, outputs: l, link: .sigmoid, warmStart: warm)
-            warm = model.weights + model.intercepts
+        let (scaler, fits, scores) = try sweep(train, targets: targets, outputs: l, link: .sigmoid, grid: grid) { model in
             let p = try model.decisionFunction(validation)
-            scores.append(try (0..<l).map { k in
+            return try (0..<l).map { k in
                 try auroc(labels: validationLabels.map { $0[k] }, scores: (0..<validation.rows).map { p[$0 * l + k] })
-            })
-            fits.append(model)
+            }
         }
         // Per label: the first (smallest) C with the highest validation AUROC.
         let d = train.columns
@@ -84,6 +75,19 @@ extension LogisticRegression {
         let grid = try checkedGrid(cGrid)
         let targets = try multinomialTargets(trainLabels, classes: classes, rows: train.rows)
         _ = try multinomialTargets(validationLabels, classes: classes, rows: validation.rows)
+        let (_, fits, scores) = try sweep(train, targets: targets, outputs: classes, link: .softmax, grid: grid) { model in
+            let s = try model.decisionFunction(validation)
+            let rows = (0..<validation.rows).map { Array(s[($0 * classes)..<(($0 + 1) * classes)]) }
+            return [try ConfusionMatrix(labels: validationLabels, scores: rows).accuracy]
+        }
+        let best = bestIndex(scores.map { $0[0] }) ?? 0
+        return ProbeSelection(model: fits[best], cGrid: grid, validationScores: scores)
+    }
+
+    /// Fits every C of the ascending grid on the standardised training rows, each warm-started
+    /// from the previous one, and scores each fit. Returns (scaler, fits, scores per C).
+    private func sweep(_ train: FeatureMatrix, targets: [Double], outputs k: Int, link: LogisticModel.Link, grid: [Double],
+                       score: (LogisticModel) throws -> [Double]) throws -> (Standardizer, [LogisticModel], [[Double]]) {
         let scaler = standardize ? Standardizer(fitting: train) : Standardizer(identity: train.columns)
         let z = try scaler.apply(train)
         var fits: [LogisticModel] = [], scores: [[Double]] = []
@@ -91,15 +95,12 @@ extension LogisticRegression {
         for c in grid {
             var settings = self
             settings.c = c
-            let model = try settings.fit(z, scaler: scaler, targets: targets, outputs: classes, link: .softmax, warmStart: warm)
+            let model = try settings.fit(z, scaler: scaler, targets: targets, outputs: k, link: link, warmStart: warm)
             warm = model.weights + model.intercepts
-            let s = try model.decisionFunction(validation)
-            let rows = (0..<validation.rows).map { Array(s[($0 * classes)..<(($0 + 1) * classes)]) }
-            scores.append([try ConfusionMatrix(labels: validationLabels, scores: rows).accuracy])
+            scores.append(try score(model))
             fits.append(model)
         }
-        let best = bestIndex(scores.map { $0[0] }) ?? 0
-        return ProbeSelection(model: fits[best], cGrid: grid, validationScores: scores)
+        return (scaler, fits, scores)
     }
 
     private func checkedGrid(_ grid: [Double]) throws -> [Double] {
