@@ -11,27 +11,50 @@ import Foundation
 /// Fixed-format number printing for data files and scripts.
 public enum DataFormat {
     /// `x` printed as `%.<precision>g` (C locale). Non-finite values print as `NaN`, which
-    /// gnuplot treats as a missing point.
+    /// gnuplot treats as a missing point; `-0` prints as `0`.
     ///
     ///     DataFormat.number(0.1234567)   // "0.123457"
     ///     DataFormat.number(1e-9, precision: 3)   // "1e-09"
     public static func number(_ x: Double, precision: Int = 6) -> String {
-        printf(x, "%.\(max(1, min(17, precision)))g")
+        var bytes: [UInt8] = []
+        append(x, precision: precision, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `x` with exactly `digits` decimals (`%.<digits>f`): `fixed(0.87349, digits: 3)` is "0.873".
     public static func fixed(_ x: Double, digits: Int) -> String {
-        printf(x, "%.\(max(0, min(12, digits)))f")
+        var bytes: [UInt8] = []
+        printf(x, format: "%.\(max(0, min(12, digits)))f", to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private static func printf(_ x: Double, _ format: String) -> String {
-        guard x.isFinite else { return "NaN" }
-        var buffer = [CChar](repeating: 0, count: 64)
-        _ = buffer.withUnsafeMutableBufferPointer { buf in
-            withVaList([x]) { vsnprintf(buf.baseAddress, buf.count, format, $0) }
+    /// Appends `%.<precision>g` of `x` to `bytes`. Integers below 10^precision (grid
+    /// coordinates, counts) take a fast path that prints exactly what `%g` prints.
+    static func append(_ x: Double, precision: Int, to bytes: inout [UInt8]) {
+        let p = max(1, min(17, precision))
+        guard x.isFinite else { bytes += Array("NaN".utf8); return }
+        if x == x.rounded(), abs(x) < Self.powersOfTen[p] {
+            let i = Int(x)
+            if i == 0 { bytes.append(UInt8(ascii: "0")); return }
+            bytes += Array(String(i).utf8)
+            return
         }
-        let s = String(cString: buffer)
-        return s.hasPrefix("-") && s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(s.dropFirst()) : s
+        printf(x, format: Self.gFormats[p], to: &bytes)
+    }
+
+    private static let powersOfTen: [Double] = (0...17).map { (0..<$0).reduce(1.0) { a, _ in a * 10 } }
+    private static let gFormats: [String] = (0...17).map { "%.\($0)g" }
+
+    /// Appends C `printf(format, x)` to `bytes`, mapping a negative zero result ("-0", "-0.00") to positive.
+    private static func printf(_ x: Double, format: String, to bytes: inout [UInt8]) {
+        guard x.isFinite else { bytes += Array("NaN".utf8); return }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in
+            let n = Int(withVaList([x]) { vsnprintf(buf.baseAddress, 64, format, $0) })
+            let written = UnsafeRawBufferPointer(start: buf.baseAddress, count: max(0, min(n, 63)))
+            let isNegativeZero = written.first == UInt8(ascii: "-")
+                && written.dropFirst().allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ".") }
+            bytes += isNegativeZero ? Array(written.dropFirst()) : Array(written)
+        }
     }
 }
 
@@ -40,27 +63,32 @@ public enum DataFormat {
 ///     var b = DataBlock(comment: "x y class")
 ///     b.row([0.5, 1.25, 2])
 public struct DataBlock: Sendable {
-    /// The text of the block (rows end with `\n`).
-    public private(set) var text: String
-    /// Significant digits used by `row`.
+    /// The UTF-8 bytes of the block (rows end with `\n`).
+    public private(set) var bytes: [UInt8] = []
+    /// Significant digits used by `row` and `grid`.
     public var precision: Int
+
+    /// The block as text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     public init(comment: String? = nil, precision: Int = 6) {
         self.precision = precision
-        text = ""
         if let comment {
-            for line in comment.split(separator: "\n", omittingEmptySubsequences: false) { text += "# \(line)\n" }
+            for line in comment.split(separator: "\n", omittingEmptySubsequences: false) { bytes += Array("# \(line)\n".utf8) }
         }
     }
 
     /// Appends one row of numbers.
     public mutating func row(_ values: [Double]) {
-        text += values.map { DataFormat.number($0, precision: precision) }.joined(separator: " ")
-        text += "\n"
+        for (i, v) in values.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: " ")) }
+            DataFormat.append(v, precision: precision, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// Appends a single blank line (a "scan" separator: gnuplot lifts the pen / starts a new grid row).
-    public mutating func blankLine() { text += "\n" }
+    public mutating func blankLine() { bytes.append(UInt8(ascii: "\n")) }
 
     /// Appends a `rows × cols` row-major grid as `column row value` lines, one blank line after
     /// each row (gnuplot's grid format for `with image`). `values: [rows, cols]`.
@@ -69,16 +97,8 @@ public struct DataBlock: Sendable {
     public mutating func grid(_ values: [Float], rows: Int, cols: Int) {
         precondition(values.count == rows * cols, "DataBlock.grid: caller checks the shape")
         for r in 0..<rows {
-            let rowText = String(r)
-            for c in 0..<cols {
-                text += String(c)
-                text += " "
-                text += rowText
-                text += " "
-                text += DataFormat.number(Double(values[r * cols + c]), precision: precision)
-                text += "\n"
-            }
-            text += "\n"
+            for c in 0..<cols { row([Double(c), Double(r), Double(values[r * cols + c])]) }
+            blankLine()
         }
     }
 }
@@ -103,12 +123,13 @@ public final class FigureData {
     public func source(_ index: Int) -> String { "\(GnuplotText.quoted(fileName)) index \(index)" }
 
     /// The whole file: a header line, then blocks separated by two blank lines.
-    public func contents(header: String) -> String {
-        var out = "# \(header)\n"
+    public func contents(header: String) -> [UInt8] {
+        var out = Array("# \(header)\n".utf8)
+        out.reserveCapacity(blocks.reduce(out.count) { $0 + $1.bytes.count + 16 })
         for (i, block) in blocks.enumerated() {
-            if i > 0 { out += "\n\n" }
-            out += "# index \(i)\n"
-            out += block.text
+            if i > 0 { out += Array("\n\n".utf8) }
+            out += Array("# index \(i)\n".utf8)
+            out += block.bytes
         }
         return out
     }

@@ -87,11 +87,11 @@ public struct ECGPanel: Panel {
         }
 
         // Layout: title on top, text box at the bottom, strips in between.
-        let textLines = text.map { GnuplotText.wrap($0, width: Int((cell.right - cell.left) / cell.charWidth * 0.9)) } ?? []
         let lh = cell.lineHeight, cw = cell.charWidth
         let left = cell.left + 6 * cw, right = cell.right - 2 * cw
+        let textLines = TextBox.wrap(text, width: right - left, cell: cell)
         let top = cell.top - (title == nil ? 0.6 : 1.8) * lh
-        let textHeight = textLines.isEmpty ? 0 : (Double(textLines.count) + 0.8) * lh
+        let textHeight = TextBox.height(lines: textLines.count, cell: cell)
         let bottom = cell.bottom + 2.6 * lh + textHeight
         let duration = Double(samples - 1) / samplingRate
         let offset = { (l: Int) in Double(leads - 1 - l) * spacing }
@@ -123,13 +123,7 @@ public struct ECGPanel: Panel {
         }
         elements.append("for [k=1:\(leads)] \(data.source(traceIndex)) using 1:(column(k+1) + (\(leads) - k) * "
                         + "\(DataFormat.number(spacing))) with lines lw 1 lc rgb \"#1A1A1A\" notitle")
-        if !textLines.isEmpty {
-            let boxTop = cell.bottom + textHeight + 0.3 * lh
-            s += "set object 1 rect from screen \(DataFormat.number(left)),\(DataFormat.number(cell.bottom + 0.3 * lh)) "
-                + "to screen \(DataFormat.number(right)),\(DataFormat.number(boxTop)) fc rgb \"#F7F7F7\" fs solid 1 border lc rgb \"#BBBBBB\" behind\n"
-            s += "set label 1 \(GnuplotText.quoted(textLines.joined(separator: "\n"))) at screen "
-                + "\(DataFormat.number(left + cw)),\(DataFormat.number(boxTop - 0.9 * lh)) left front\n"
-        }
+        s += TextBox.commands(lines: textLines, left: left, right: right, top: cell.bottom + textHeight + 0.3 * lh, cell: cell)
         s += "plot " + elements.joined(separator: ", \\\n     ") + "\n"
         return s
     }

@@ -22,8 +22,9 @@ public struct PanelCell: Sendable, Equatable {
 
     /// Height of one text line as a fraction of the figure height (≈ 1.45 × font size in px).
     public var lineHeight: Double { fontSize * 1.45 / figureHeight }
-    /// Average character width as a fraction of the figure width (≈ 0.6 × font size in px).
-    public var charWidth: Double { fontSize * 0.6 / figureWidth }
+    /// Average character width as a fraction of the figure width (≈ 0.7 × font size: pngcairo
+    /// renders a 10 pt font about 13 px high, and DejaVu Sans averages ≈ 0.55 em per character).
+    public var charWidth: Double { fontSize * 0.7 / figureWidth }
     /// Cell width in pixels.
     public var widthPixels: Double { (right - left) * figureWidth }
     /// Cell height in pixels.
@@ -157,27 +158,22 @@ public struct Figure {
                                  script: directory.appendingPathComponent("\(name).gp"),
                                  data: directory.appendingPathComponent("\(name).dat"))
         try Figure.writeAtomically(data.contents(header: "\(name).dat: data of \(name).gp (blocks selected with `index N`)"), to: out.data)
-        try Figure.writeAtomically(script, to: out.script)
+        try Figure.writeAtomically(Array(script.utf8), to: out.script)
         let exe = try gnuplot ?? Gnuplot.locate()
         let partial = ".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)"
         let temps = ["png", "svg"].map { directory.appendingPathComponent("\(partial).\($0)") }
         defer { for t in temps { try? fm.removeItem(at: t) } }
         try Gnuplot.run(arguments: ["-e", "outbase=\(GnuplotText.quoted(partial))", "\(name).gp"],
                         in: directory, executable: exe)
-        for (temp, final) in zip(temps, [out.png, out.svg]) {
-            do {
-                if fm.fileExists(atPath: final.path) { _ = try fm.replaceItemAt(final, withItemAt: temp) }
-                else { try fm.moveItem(at: temp, to: final) }
-            } catch {
-                throw PlotError.io(path: final.path, reason: error.localizedDescription)
-            }
+        for (temp, final) in zip(temps, [out.png, out.svg]) where rename(temp.path, final.path) != 0 {
+            throw PlotError.io(path: final.path, reason: String(cString: strerror(errno)))
         }
         return out
     }
 
-    /// Writes `text` to a temporary file beside `url`, then renames it over `url`.
-    static func writeAtomically(_ text: String, to url: URL) throws {
-        do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+    /// Writes `bytes` to a temporary file beside `url`, then renames it over `url`.
+    static func writeAtomically<Bytes: Sequence>(_ bytes: Bytes, to url: URL) throws where Bytes.Element == UInt8 {
+        do { try Data(bytes).write(to: url, options: .atomic) } catch {
             throw PlotError.io(path: url.path, reason: error.localizedDescription)
         }
     }

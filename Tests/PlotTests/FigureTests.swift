@@ -35,6 +35,9 @@ final class FigureTests: XCTestCase {
         let svgText = try String(contentsOf: outA.svg, encoding: .utf8)
         XCTAssertEqual(svgText.components(separatedBy: "<image").count - 1, 3)
         XCTAssertFalse(svgText.contains("fill-opacity"), "bitmap drawn pixel by pixel")
+        // Rendering again into the same folder replaces the outputs in place.
+        try Self.mixedFigure().render(in: a, gnuplot: exe)
+        XCTAssertEqual(try Data(contentsOf: outA.png), try Data(contentsOf: outB.png))
         // Only the four outputs remain (temporary files were renamed or removed).
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: a.path).sorted(),
                        ["mixed.dat", "mixed.gp", "mixed.png", "mixed.svg"])
