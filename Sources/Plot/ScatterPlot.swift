@@ -60,6 +60,7 @@ public struct ScatterPanel: Panel {
         }
         var s = cell.originAndSize
         if let title { s += "set title \(GnuplotText.quoted(title))\n" }
+        s += "set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04\n"   // keep points off the border
         if showAxes {
             s += "set border 3\nset tics nomirror\n"
         } else {
