@@ -1,8 +1,44 @@
-// more data check — validate a dataset file against the schema (placeholder).
+// more data check — validates HDF5 dataset files against the schema (DatasetSchema.swift) and
+// prints, per file, the datasets with dtypes and shapes, N, label sets with their columns, root
+// attributes, value ranges, and every problem found. Exit status 1 when any file is invalid or
+// cannot be opened, so `more data check FILE && train` is safe.
+// Deliberately not here: the checks themselves (Sources/Datasets/HDF5/HDF5Validator.swift).
 
 import ArgumentParser
+import Datasets
+import Foundation
 
 struct DataCheck: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Validate an HDF5 dataset file.")
-    func run() throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate HDF5 dataset files against the schema; exit 1 when any is invalid.")
+
+    @Argument(help: "HDF5 dataset files (one split each).")
+    var files: [String]
+
+    @Flag(name: .long, help: "Check structure only: skip streaming through the values (NaN/Inf, X-ray range, duplicate ids).")
+    var structureOnly = false
+
+    func run() throws {
+        var failed = 0
+        for (i, path) in files.enumerated() {
+            if i > 0 { print("") }
+            let url = URL(fileURLWithPath: path)
+            let start = Date()
+            do {
+                let report = try validateDataset(url, checkValues: !structureOnly)
+                print(report.text)
+                let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+                print(String(format: "size %.1f MB, checked in %.2f s", Double(bytes) / 1e6, Date().timeIntervalSince(start)))
+                if !report.isValid { failed += 1 }
+            } catch let error as DataError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                failed += 1
+            }
+        }
+        if failed > 0 {
+            if files.count > 1 { FileHandle.standardError.write(Data("\(failed) of \(files.count) files invalid\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
 }
