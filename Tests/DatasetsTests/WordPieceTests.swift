@@ -28,10 +28,6 @@ final class WordPieceTests: XCTestCase {
         return try XCTUnwrap(Fixtures.json(url) as? [String: Any])
     }
 
-    private func int32s(_ any: Any?) throws -> [Int32] {
-        try XCTUnwrap(any as? [Int]).map(Int32.init)
-    }
-
     func testSentencesMatchMiniLMGolden() throws {
         let tok = try miniLM()
         XCTAssertEqual(tok.vocabularySize, 30522)
@@ -41,8 +37,8 @@ final class WordPieceTests: XCTestCase {
         for s in sentences {
             let text = try XCTUnwrap(s["text"] as? String)
             let e = try tok.encode(text)
-            XCTAssertEqual(e.ids, try int32s(s["ids"]), text)
-            XCTAssertEqual(e.typeIds, try int32s(s["type_ids"]), text)
+            XCTAssertEqual(e.ids, try goldenIds(s["ids"]), text)
+            XCTAssertEqual(e.typeIds, try goldenIds(s["type_ids"]), text)
             XCTAssertEqual(e.attentionMask, [Int32](repeating: 1, count: e.count), text)
             XCTAssertEqual(tok.decode(e.ids), s["tokens"] as? [String], text)
         }
@@ -52,8 +48,8 @@ final class WordPieceTests: XCTestCase {
         let tok = try miniLM()
         let pair = try XCTUnwrap(goldenMiniLM()["pair"] as? [String: Any])
         let e = try tok.encode(try XCTUnwrap(pair["text_a"] as? String), try XCTUnwrap(pair["text_b"] as? String))
-        XCTAssertEqual(e.ids, try int32s(pair["ids"]))
-        XCTAssertEqual(e.typeIds, try int32s(pair["type_ids"]))
+        XCTAssertEqual(e.ids, try goldenIds(pair["ids"]))
+        XCTAssertEqual(e.typeIds, try goldenIds(pair["type_ids"]))
         XCTAssertEqual(tok.decode(e.ids), pair["tokens"] as? [String])
     }
 
@@ -63,7 +59,7 @@ final class WordPieceTests: XCTestCase {
         XCTAssertEqual(cases.count, 8)
         for c in cases {
             let text = try XCTUnwrap(c["text"] as? String)
-            XCTAssertEqual(try tok.encode(text).ids, try int32s(c["ids"]), text.debugDescription)
+            XCTAssertEqual(try tok.encode(text).ids, try goldenIds(c["ids"]), text.debugDescription)
         }
     }
 
@@ -74,7 +70,7 @@ final class WordPieceTests: XCTestCase {
         for c in cases {
             let text = try XCTUnwrap(c["text"] as? String)
             let e = try tok.encode(text)
-            XCTAssertEqual(e.ids, try int32s(c["ids"]), text.debugDescription)
+            XCTAssertEqual(e.ids, try goldenIds(c["ids"]), text.debugDescription)
             XCTAssertEqual(tok.decode(e.ids), c["tokens"] as? [String], text.debugDescription)
         }
     }
@@ -88,9 +84,9 @@ final class WordPieceTests: XCTestCase {
             let n = try XCTUnwrap(c["max_length"] as? Int)
             let e = try tok.encode(a, b, maxLength: n, padToMaxLength: true)
             let label = "\(a.prefix(20)) / \(b?.prefix(20) ?? "-") / \(n)"
-            XCTAssertEqual(e.ids, try int32s(c["ids"]), label)
-            XCTAssertEqual(e.typeIds, try int32s(c["type_ids"]), label)
-            XCTAssertEqual(e.attentionMask, try int32s(c["attention_mask"]), label)
+            XCTAssertEqual(e.ids, try goldenIds(c["ids"]), label)
+            XCTAssertEqual(e.typeIds, try goldenIds(c["type_ids"]), label)
+            XCTAssertEqual(e.attentionMask, try goldenIds(c["attention_mask"]), label)
         }
     }
 
@@ -207,6 +203,11 @@ final class WordPieceTests: XCTestCase {
         #endif
         XCTAssertLessThan(seconds, budget, "tokenising 3000 reports took \(seconds) s")
     }
+}
+
+/// A JSON array of integers as token ids.
+func goldenIds(_ any: Any?) throws -> [Int32] {
+    try XCTUnwrap(any as? [Int]).map(Int32.init)
 }
 
 /// Deterministic report-like text: `count` reports of `words` words from a clinical word list.

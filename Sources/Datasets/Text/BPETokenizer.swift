@@ -30,8 +30,7 @@ public struct BPETokenizer: TextTokenizer {
     public let mergesSource: String
     public let specialIds: SpecialTokenIds
     public let template: SpecialTokenTemplate
-    private let vocab: [String: Int32]
-    private let tokens: [String]
+    public let vocabulary: Vocabulary
     private let merges: [UInt64: Merge]
     private let byteIds: [Int32]
     private let splitter: SpecialTokenSplitter
@@ -100,8 +99,7 @@ public struct BPETokenizer: TextTokenizer {
 
         self.vocabSource = vocabFile
         self.mergesSource = mergesFile
-        self.vocab = vocab
-        self.tokens = tokens.map { $0 ?? "" }
+        self.vocabulary = Vocabulary(tokens: tokens.map { $0 ?? "" }, ids: vocab)
         self.merges = merges
         self.byteIds = ByteLevel.byteToScalar.map { vocab[String($0)] ?? ids.unknown }
         self.specialIds = ids
@@ -119,40 +117,29 @@ public struct BPETokenizer: TextTokenizer {
                       mergesURL: directory.appendingPathComponent("merges.txt"))
     }
 
-    public var vocabularySize: Int { tokens.count }
-
     /// Number of merge rules.
     public var mergeCount: Int { merges.count }
 
-    public func token(for id: Int32) -> String? {
-        id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
-    }
-
-    public func id(for token: String) -> Int32? { vocab[token] }
-
-    /// Content ids: GPT-2 pieces, each through byte-level BPE (memoised).
+    /// Content ids: GPT-2 pieces, each through byte-level BPE (memoised per piece).
     public func tokenIds(_ text: String) -> [Int32] {
-        var out = [Int32]()
-        for segment in splitter.split(text) {
-            switch segment {
-            case .special(let id):
-                out.append(id)
-            case .text(let t):
-                let scalars = Array(t.unicodeScalars)
-                for r in ByteLevel.pieces(scalars) {
-                    var v = String.UnicodeScalarView()
-                    v.append(contentsOf: scalars[r])
-                    out += cache.ids(for: String(v), pieceIds)
+        splitter.ids(text) { plain, out in
+            let ranges = ByteLevel.pieces(plain)
+            var plain = plain
+            plain.withUTF8 { bytes in
+                for r in ranges {
+                    let piece = String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+                    out += cache.ids(for: piece, pieceIds)
                 }
             }
         }
-        return out
     }
 
     /// BPE of one pre-tokenised piece: bytes → byte tokens, then repeatedly merge every
     /// occurrence (left to right) of the adjacent pair with the lowest rank.
     func pieceIds(_ piece: String) -> [Int32] {
-        var symbols = piece.utf8.map { byteIds[Int($0)] }
+        var symbols = [Int32]()
+        symbols.reserveCapacity(piece.utf8.count)
+        for b in piece.utf8 { symbols.append(byteIds[Int(b)]) }
         var next = [Int32]()
         next.reserveCapacity(symbols.count)
         while symbols.count > 1 {

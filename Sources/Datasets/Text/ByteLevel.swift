@@ -37,17 +37,8 @@ enum ByteLevel {
         return m
     }()
 
-    /// The byte-level string of `piece`: its UTF-8 bytes through `byteToScalar`.
-    static func mapped<S: Sequence>(_ piece: S) -> String where S.Element == Unicode.Scalar {
-        var v = String.UnicodeScalarView()
-        for u in piece {
-            for b in String(u).utf8 { v.append(byteToScalar[Int(b)]) }
-        }
-        return String(v)
-    }
-
     /// Character classes of the regex.
-    enum Class { case letter, number, space, other }
+    enum Class: UInt8 { case letter, number, space, other }
 
     static func classify(_ u: Unicode.Scalar) -> Class {
         let v = u.value
@@ -67,56 +58,64 @@ enum ByteLevel {
         }
     }
 
-    /// Splits `s` into the regex's matches, returned as index ranges into `s`. The ranges
-    /// cover `s` exactly, in order (the regex matches everything).
-    static func pieces(_ s: [Unicode.Scalar]) -> [Range<Int>] {
-        let n = s.count
-        let cls = s.map(classify)
+    /// Splits `text` into the regex's matches, returned as ranges of UTF-8 byte offsets. The
+    /// ranges cover the text exactly, in order (the regex matches everything).
+    static func pieces(_ text: String) -> [Range<Int>] {
+        // Per scalar: its class, its value if ASCII (else 0), and its first byte offset.
+        var cls = [Class](), ascii = [UInt8](), offset = [Int]()
+        var bytes = 0
+        for u in text.unicodeScalars {
+            cls.append(classify(u))
+            ascii.append(u.isASCII ? UInt8(u.value) : 0)
+            offset.append(bytes)
+            bytes += UTF8.width(u)
+        }
+        offset.append(bytes)
+        let n = cls.count
         var out = [Range<Int>]()
-        var i = 0
+        func emit(_ a: Int, _ b: Int) { out.append(offset[a]..<offset[b]) }
         func runEnd(_ from: Int, _ c: Class) -> Int {
             var j = from
             while j < n && cls[j] == c { j += 1 }
             return j
         }
+        var i = 0
         while i < n {
-            if let k = contractionLength(s, i) {
-                out.append(i..<(i + k))
+            if let k = contractionLength(ascii, i) {
+                emit(i, i + k)
                 i += k
                 continue
             }
             // ` ?X+` for X in letter, number, other: the optional U+0020 is taken when a run follows.
-            let start = (s[i] == " " && i + 1 < n && cls[i + 1] != .space) ? i + 1 : i
+            let start = (ascii[i] == 32 && i + 1 < n && cls[i + 1] != .space) ? i + 1 : i
             let c = cls[start]
             if c != .space {
                 let e = runEnd(start, c)
-                out.append(i..<e)
+                emit(i, e)
                 i = e
                 continue
             }
             // Whitespace: `\s+(?!\S)` then `\s+`.
             let e = runEnd(i, .space)
-            if e == n || e - i == 1 {
-                out.append(i..<e)
-                i = e
-            } else {
-                out.append(i..<(e - 1))
-                i = e - 1
-            }
+            let stop = (e == n || e - i == 1) ? e : e - 1
+            emit(i, stop)
+            i = stop
         }
         return out
     }
 
-    /// Length of the contraction `'s 't 're 've 'm 'll 'd` at `i` (case-sensitive), or nil.
-    private static func contractionLength(_ s: [Unicode.Scalar], _ i: Int) -> Int? {
-        guard s[i] == "'", i + 1 < s.count else { return nil }
-        switch s[i + 1] {
-        case "s", "t", "m", "d":
+    /// Length of the contraction `'s 't 're 've 'm 'll 'd` at scalar `i` (case-sensitive), or
+    /// nil; `ascii` holds each scalar's value when ASCII, else 0.
+    private static func contractionLength(_ ascii: [UInt8], _ i: Int) -> Int? {
+        let n = ascii.count
+        guard ascii[i] == UInt8(ascii: "'"), i + 1 < n else { return nil }
+        switch ascii[i + 1] {
+        case UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "m"), UInt8(ascii: "d"):
             return 2
-        case "r", "v":
-            return i + 2 < s.count && s[i + 2] == "e" ? 3 : nil
-        case "l":
-            return i + 2 < s.count && s[i + 2] == "l" ? 3 : nil
+        case UInt8(ascii: "r"), UInt8(ascii: "v"):
+            return i + 2 < n && ascii[i + 2] == UInt8(ascii: "e") ? 3 : nil
+        case UInt8(ascii: "l"):
+            return i + 2 < n && ascii[i + 2] == UInt8(ascii: "l") ? 3 : nil
         default:
             return nil
         }

@@ -149,12 +149,10 @@ public func stackEncodings(_ rows: [Encoding], length: Int, padId: Int32) -> Bat
     var mask = [Int32](repeating: 0, count: count)
     for (b, e) in rows.enumerated() {
         precondition(e.count <= length, "row longer than the batch length")
-        let base = b * length
-        for t in 0..<e.count {
-            ids[base + t] = e.ids[t]
-            types[base + t] = e.typeIds[t]
-            mask[base + t] = e.attentionMask[t]
-        }
+        let row = (b * length)..<(b * length + e.count)
+        ids.replaceSubrange(row, with: e.ids)
+        types.replaceSubrange(row, with: e.typeIds)
+        mask.replaceSubrange(row, with: e.attentionMask)
     }
     return BatchEncoding(batch: rows.count, length: length, ids: ids, typeIds: types, attentionMask: mask)
 }

@@ -63,6 +63,18 @@ struct SpecialTokenSplitter: Sendable {
         return out
     }
 
+    /// Ids of `text`: each special token becomes its id, each plain stretch is appended by `plain`.
+    func ids(_ text: String, plain: (String, inout [Int32]) -> Void) -> [Int32] {
+        var out = [Int32]()
+        for segment in split(text) {
+            switch segment {
+            case .special(let id): out.append(id)
+            case .text(let t): plain(t, &out)
+            }
+        }
+        return out
+    }
+
     /// False when no special token can start anywhere in `text` (a byte scan when every
     /// token starts with an ASCII character, as `[` and `<` do).
     private func mayContainSpecial(_ text: String) -> Bool {

@@ -40,8 +40,8 @@ public struct SpecialTokenIds: Equatable, Sendable {
 /// // e.ids, e.typeIds, e.attentionMask: [512]
 /// ```
 public protocol TextTokenizer: Sendable {
-    /// Number of ids (rows of the embedding table).
-    var vocabularySize: Int { get }
+    /// The token strings and their ids.
+    var vocabulary: Vocabulary { get }
     /// Ids of the special tokens.
     var specialIds: SpecialTokenIds { get }
     /// Where the special tokens go in single and pair inputs.
@@ -49,15 +49,20 @@ public protocol TextTokenizer: Sendable {
     /// Content token ids of `text` (special-token strings in the text map to their ids; no
     /// template tokens added; no truncation).
     func tokenIds(_ text: String) -> [Int32]
-    /// Vocabulary string of `id`, nil when out of range.
-    func token(for id: Int32) -> String?
-    /// Id of a vocabulary string, nil when absent.
-    func id(for token: String) -> Int32?
 }
 
 extension TextTokenizer {
+    /// Number of ids (rows of the embedding table).
+    public var vocabularySize: Int { vocabulary.count }
+
     /// The padding id.
     public var padId: Int32 { specialIds.pad }
+
+    /// Vocabulary string of `id`, nil when out of range.
+    public func token(for id: Int32) -> String? { vocabulary.token(for: id) }
+
+    /// Id of a vocabulary string, nil when absent.
+    public func id(for token: String) -> Int32? { vocabulary.id(for: token) }
 
     /// The subword strings of `text` (no special tokens added).
     public func tokenize(_ text: String) -> [String] {
@@ -97,6 +102,30 @@ extension TextTokenizer {
         if padToMaxLength, let maxLength { length = max(length, maxLength) }
         return stackEncodings(rows, length: length, padId: padId)
     }
+}
+
+/// Token strings indexed by id, and the reverse map.
+public struct Vocabulary: Sendable {
+    /// `tokens[id]`.
+    public let tokens: [String]
+    let ids: [String: Int32]
+
+    /// `tokens` must be distinct (the loaders check and report duplicates by file and line).
+    init(tokens: [String], ids: [String: Int32]) {
+        self.tokens = tokens
+        self.ids = ids
+    }
+
+    /// Number of ids.
+    public var count: Int { tokens.count }
+
+    /// The string of `id`, nil when out of range.
+    public func token(for id: Int32) -> String? {
+        id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
+    }
+
+    /// The id of `token`, nil when absent.
+    public func id(for token: String) -> Int32? { ids[token] }
 }
 
 /// A bounded, lock-protected memo of word → ids, shared by copies of a tokenizer.

@@ -29,8 +29,7 @@ public struct WordPieceTokenizer: TextTokenizer {
     public let source: String
     public let specialIds: SpecialTokenIds
     public let template: SpecialTokenTemplate
-    private let vocab: [String: Int32]
-    private let tokens: [String]
+    public let vocabulary: Vocabulary
     private let longestPiece: Int
     private let splitter: SpecialTokenSplitter
     private let cache = WordCache()
@@ -73,8 +72,7 @@ public struct WordPieceTokenizer: TextTokenizer {
         let ids = SpecialTokenIds(start: try required("[CLS]"), end: try required("[SEP]"), pad: try required("[PAD]"),
                                   unknown: try required("[UNK]"), mask: vocab["[MASK]"])
         self.source = source
-        self.vocab = vocab
-        self.tokens = tokens
+        self.vocabulary = Vocabulary(tokens: tokens, ids: vocab)
         self.longestPiece = longest
         self.specialIds = ids
         self.template = SpecialTokenTemplate(prefix: [ids.start], middle: [ids.end], suffix: [ids.end], secondTypeId: 1)
@@ -82,31 +80,26 @@ public struct WordPieceTokenizer: TextTokenizer {
         self.splitter = SpecialTokenSplitter(specials)
     }
 
-    public var vocabularySize: Int { tokens.count }
-
-    public func token(for id: Int32) -> String? {
-        id >= 0 && Int(id) < tokens.count ? tokens[Int(id)] : nil
-    }
-
-    public func id(for token: String) -> Int32? { vocab[token] }
-
-    /// Content ids: normalise, split into words, WordPiece each word (memoised).
+    /// Content ids: normalise, split into words, WordPiece each word.
+    /// ASCII space/tab/LF/CR always end a word and normalisation never looks across them, so
+    /// each raw chunk between them is memoised as a whole: in the common case a chunk costs one
+    /// dictionary lookup and no normalisation.
     public func tokenIds(_ text: String) -> [Int32] {
-        var out = [Int32]()
-        for segment in splitter.split(text) {
-            switch segment {
-            case .special(let id):
-                out.append(id)
-            case .text(let t):
-                // ASCII space/tab/LF/CR always end a word, and normalisation never looks across
-                // them, so each raw chunk between them is memoised as a whole (the common case
-                // costs one dictionary lookup per chunk, no normalisation).
-                for chunk in t.utf8.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) {
-                    out += cache.ids(for: String(decoding: chunk, as: UTF8.self), chunkIds)
+        splitter.ids(text) { plain, out in
+            var plain = plain
+            plain.withUTF8 { bytes in
+                var start = 0
+                for i in 0...bytes.count {
+                    let end = i == bytes.count || bytes[i] == 32 || bytes[i] == 9 || bytes[i] == 10 || bytes[i] == 13
+                    guard end else { continue }
+                    if i > start {
+                        let chunk = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                        out += cache.ids(for: chunk, chunkIds)
+                    }
+                    start = i + 1
                 }
             }
         }
-        return out
     }
 
     /// Ids of one raw whitespace-free chunk: normalise, split into words, WordPiece each.
@@ -132,7 +125,7 @@ public struct WordPieceTokenizer: TextTokenizer {
                 var piece = String.UnicodeScalarView()
                 if start > 0 { piece.append(contentsOf: Self.continuationPrefix.unicodeScalars) }
                 piece.append(contentsOf: s[start..<end])
-                if let id = vocab[String(piece)] {
+                if let id = vocabulary.ids[String(piece)] {
                     found = id
                     break
                 }
