@@ -1,0 +1,79 @@
+// more pretrain — MoRE pre-training on a dataset folder written by `more data synth` (or a
+// converter): reads <data>/pretrain_train.h5 and <data>/pretrain_val.h5, writes checkpoints,
+// train_log.csv, val_log.csv and summary.json into --out.
+
+import ArgumentParser
+import Foundation
+import MoRE
+import Datasets
+
+struct Pretrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pre-train MoRE (contrastive, text-anchored) on a dataset folder.")
+
+    @Option(name: .long, help: "Config name (tiny, paper) or a JSON file of overrides.")
+    var config: String = "tiny"
+
+    @Option(name: .long, help: "Dataset folder with pretrain_train.h5 and pretrain_val.h5.")
+    var data: String
+
+    @Option(name: .long, help: "Output folder for checkpoints and logs.")
+    var out: String
+
+    @Option(name: .long, help: "Stop after this many optimiser steps (default: the config's epochs).")
+    var maxSteps: Int?
+
+    @Option(name: .long, help: "Override the config's number of epochs.")
+    var epochs: Int?
+
+    @Option(name: .long, help: "Override the config's seed.")
+    var seed: UInt64?
+
+    @Flag(name: .long, help: "Continue from <out>/last.safetensors if present (bitwise identical continuation).")
+    var resume = false
+
+    @Flag(name: .long, help: "No progress bar.")
+    var quiet = false
+
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        var c = try MoREConfig.load(config)
+        if let e = epochs { c.optim.epochs = e }
+        if let s = seed { c.optim.seed = s }
+        let dir = URL(fileURLWithPath: data)
+        let trainURL = dir.appendingPathComponent("pretrain_train.h5"), valURL = dir.appendingPathComponent("pretrain_val.h5")
+        let started = Date()
+        let model = try buildModel(c)
+        let tokenizer = try textTokenizer(c)
+        let trainSplit = try readHDF5(trainURL), valSplit = try readHDF5(valURL)
+        let train = try PretrainData(split: trainSplit, source: trainURL.path, config: c, tokenizer: tokenizer,
+                                     batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
+        let val = try PretrainData(split: valSplit, source: valURL.path, config: c, tokenizer: tokenizer,
+                                   batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
+        let hash = try fileHash(trainURL)
+        FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
+        let trainer = Trainer(model: model, train: train, val: val,
+                              options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
+                                                    progress: !quiet, resume: resume, dataHash: hash))
+        let s = try trainer.run()
+        let acc = s.valAccuracy.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ")
+        print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(String(format: "%.4f", s.bestValLoss)); val in-batch top-1: \(acc)")
+        print("checkpoints: \(out)/best.safetensors, \(out)/last.safetensors; log: \(out)/train_log.csv")
+    }
+}
+
+/// A model for a config with its pretrained text weights loaded (when the config names a folder).
+func buildModel(_ c: MoREConfig) throws -> MoREModel {
+    let model = MoREModel(config: c, seed: c.optim.seed)
+    if !c.textModel.isEmpty {
+        try model.textModel.loadPretrained(folder: resolveTextModelFolder(c.textModel))
+    }
+    return model
+}
+
+/// The tokenizer stored with the config's text model.
+func textTokenizer(_ c: MoREConfig) throws -> TextTokenizer {
+    try loadTokenizer(folder: resolveTextModelFolder(c.textModel.isEmpty ? ".cache/models/all-MiniLM-L6-v2" : c.textModel))
+}

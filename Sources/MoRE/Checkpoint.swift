@@ -1,0 +1,115 @@
+// Checkpoint — a MoRE model (and optionally its optimiser and trainer state) in one
+// safetensors file, with provenance in `__metadata__`:
+//   config (JSON), config_name, seed, step, data_hash, commit, trainer (JSON state)
+// Tensor names: `model.<parameter or buffer name>`, `optim.exp_avg.<name>`,
+// `optim.exp_avg_sq.<name>`. Written to a temporary file and renamed (by writeSafetensors).
+//
+// Loading checks that the checkpoint's config is the config asked for (a checkpoint of another
+// config is an error naming both) and that every tensor fits.
+
+import Foundation
+import TensorCore
+import Datasets
+import NN
+
+/// Problems with a checkpoint a user can cause.
+public enum CheckpointError: Error, CustomStringConvertible {
+    case configMismatch(file: String, expected: String, found: String)
+    case missingMetadata(file: String, field: String)
+    case incomplete(file: String, report: String)
+
+    public var description: String {
+        switch self {
+        case .configMismatch(let f, let e, let g):
+            return "\(f): checkpoint was trained with config '\(g)', not '\(e)' (pass --config \(g), or retrain)"
+        case .missingMetadata(let f, let k): return "\(f): checkpoint metadata lacks '\(k)'"
+        case .incomplete(let f, let r): return "\(f): checkpoint does not fit the model: \(r)"
+        }
+    }
+}
+
+/// Provenance stored with every checkpoint.
+public struct CheckpointInfo: Sendable {
+    public var config: MoREConfig
+    public var seed: UInt64
+    public var step: Int
+    public var dataHash: String
+    public var commit: String
+    /// Opaque trainer state (JSON) for resuming.
+    public var trainerState: String
+}
+
+/// The commit of the code (MORE_COMMIT, set by the Makefile), or "unknown".
+public var codeCommit: String { ProcessInfo.processInfo.environment["MORE_COMMIT"] ?? "unknown" }
+
+/// Writes the model (and optimiser state when given) with its provenance.
+public func saveCheckpoint(_ model: MoREModel, optimizer: AdamW? = nil, info: CheckpointInfo, to url: URL) throws {
+    var tensors: [(String, Tensor)] = model.stateDict().map { ("model." + $0.0, $0.1) }
+    if let opt = optimizer {
+        let s = opt.state()
+        tensors += s.tensors.map { ("optim." + $0.0, $0.1) }
+    }
+    let meta: [String: String] = [
+        "format": "MoRE.swift checkpoint 1",
+        "config": info.config.json(), "config_name": info.config.name, "config_hash": info.config.hash,
+        "seed": String(info.seed), "step": String(info.step), "data_hash": info.dataHash, "commit": info.commit,
+        "trainer": info.trainerState, "optimizer_step": String(optimizer?.step ?? 0),
+    ]
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try writeSafetensors(tensors, metadata: meta, to: url)
+}
+
+/// A checkpoint read back: its provenance and tensors.
+public struct LoadedCheckpoint {
+    public var info: CheckpointInfo
+    public var file: SafetensorsFile
+    public var optimizerStep: Int
+}
+
+/// Reads a checkpoint's metadata and tensors.
+public func readCheckpoint(_ url: URL) throws -> LoadedCheckpoint {
+    let file = try readSafetensors(url)
+    func meta(_ k: String) throws -> String {
+        guard let v = file.metadata[k] else { throw CheckpointError.missingMetadata(file: url.path, field: k) }
+        return v
+    }
+    let config = try MoREConfig.fromJSON(Data(try meta("config").utf8), file: url.path + " (metadata 'config')")
+    let info = CheckpointInfo(config: config, seed: UInt64(try meta("seed")) ?? 0, step: Int(try meta("step")) ?? 0,
+                              dataHash: file.metadata["data_hash"] ?? "", commit: file.metadata["commit"] ?? "",
+                              trainerState: file.metadata["trainer"] ?? "{}")
+    return LoadedCheckpoint(info: info, file: file, optimizerStep: Int(file.metadata["optimizer_step"] ?? "0") ?? 0)
+}
+
+extension MoREModel {
+    /// Builds the model of a checkpoint and loads its weights. With `expect`, the checkpoint's
+    /// config must have that name and the same contents.
+    public static func load(checkpoint url: URL, expect: MoREConfig? = nil) throws -> (MoREModel, LoadedCheckpoint) {
+        let ck = try readCheckpoint(url)
+        if let e = expect, e.hash != ck.info.config.hash {
+            throw CheckpointError.configMismatch(file: url.path, expected: e.name, found: ck.info.config.name)
+        }
+        let model = MoREModel(config: ck.info.config, seed: ck.info.seed)
+        try model.loadState(from: ck.file)
+        return (model, ck)
+    }
+
+    /// Copies `model.*` tensors of a checkpoint into parameters and buffers; every one must fit.
+    public func loadState(from file: SafetensorsFile) throws {
+        let dest = Dictionary(uniqueKeysWithValues: stateDict())
+        let report = try loadParameters(file, into: dest) { $0.hasPrefix("model.") ? String($0.dropFirst(6)) : nil }
+        guard report.isComplete else { throw CheckpointError.incomplete(file: file.path, report: report.description) }
+    }
+}
+
+/// A 64-bit FNV-1a hash of a file's bytes (hex), identifying the data a model was trained on.
+public func fileHash(_ url: URL) throws -> String {
+    let data = try Data(contentsOf: url, options: .mappedIfSafe)
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    data.withUnsafeBytes { raw in
+        let words = raw.count / 8
+        let p = raw.baseAddress!
+        for i in 0..<words { h = (h ^ p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01b3 }
+        for i in (words * 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01b3 }
+    }
+    return String(h, radix: 16)
+}

@@ -1,0 +1,98 @@
+// PretrainedText — loads a Hugging Face BERT/RoBERTa checkpoint folder (config.json,
+// model.safetensors, vocab.txt or vocab.json + merges.txt) into the text tower and builds the
+// matching tokenizer.
+//
+// Name mapping from the checkpoint to our parameters:
+//   [bert.|roberta.]embeddings.word_embeddings.weight  → text_model.embeddings.word_embeddings.weight
+//   …attention.self.query.weight (with LoRA)            → …attention.self.query.base_layer.weight
+// `embeddings.position_ids` (a buffer) is ignored; anything else the model lacks, or lacks in
+// the file, is reported by name and makes loading fail.
+
+import Foundation
+import TensorCore
+import Datasets
+import NN
+
+/// Problems loading a pretrained text model.
+public enum PretrainedTextError: Error, CustomStringConvertible {
+    case missingFolder(String)
+    case configMismatch(file: String, field: String, expected: String, found: String)
+    case incomplete(file: String, report: String)
+
+    public var description: String {
+        switch self {
+        case .missingFolder(let p):
+            return "\(p): pretrained text model not found (run `make fetch-model`, or set textModel in the config)"
+        case .configMismatch(let f, let k, let e, let v):
+            return "\(f): field '\(k)' is \(v) but the MoRE config expects \(e)"
+        case .incomplete(let f, let r): return "\(f): checkpoint does not fit the text tower: \(r)"
+        }
+    }
+}
+
+/// Resolves a config's `textModel` folder against the current directory and, failing that,
+/// the repository root given by `MORE_ROOT`.
+public func resolveTextModelFolder(_ path: String) throws -> URL {
+    var candidates = [URL(fileURLWithPath: path)]
+    if let root = ProcessInfo.processInfo.environment["MORE_ROOT"] {
+        candidates.append(URL(fileURLWithPath: root).appendingPathComponent(path))
+    }
+    for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("model.safetensors").path) {
+        return c
+    }
+    throw PretrainedTextError.missingFolder(path)
+}
+
+/// The tokenizer stored with a checkpoint: WordPiece (vocab.txt) or byte-level BPE
+/// (vocab.json + merges.txt).
+public func loadTokenizer(folder: URL) throws -> TextTokenizer {
+    let fm = FileManager.default
+    if fm.fileExists(atPath: folder.appendingPathComponent("vocab.txt").path) {
+        return try WordPieceTokenizer(vocabURL: folder.appendingPathComponent("vocab.txt"))
+    }
+    return try BPETokenizer(directory: folder)
+}
+
+extension TextEncoder {
+    /// Copies a Hugging Face checkpoint into this encoder. Throws, naming every missing,
+    /// unexpected or mis-shaped tensor, unless the checkpoint fits exactly.
+    @discardableResult
+    public func loadPretrained(folder: URL) throws -> ParameterLoadReport {
+        let file = folder.appendingPathComponent("model.safetensors")
+        let st = try readSafetensors(file)
+        try checkConfig(folder: folder)
+        let ours = Dictionary(uniqueKeysWithValues: namedParameters().map { ($0.0, $0.1.value) })
+        let lora = ours.keys.contains { $0.contains(".query.base_layer.") }
+        let report = try loadParameters(st, into: ours, strict: false) { name in
+            var n = name
+            for prefix in ["bert.", "roberta."] where n.hasPrefix(prefix) { n.removeFirst(prefix.count) }
+            if n == "embeddings.position_ids" || n.hasPrefix("lm_head.") || n.hasPrefix("cls.") { return nil }
+            if lora {
+                n = n.replacingOccurrences(of: ".attention.self.query.", with: ".attention.self.query.base_layer.")
+                n = n.replacingOccurrences(of: ".attention.self.value.", with: ".attention.self.value.base_layer.")
+            }
+            return n
+        }
+        // LoRA adapters are new: only they may be missing.
+        let missing = report.missing.filter { !$0.contains(".lora_") }
+        guard missing.isEmpty, report.unexpected.isEmpty, report.misshaped.isEmpty else {
+            throw PretrainedTextError.incomplete(file: file.path, report: report.description)
+        }
+        return report
+    }
+
+    /// Compares the folder's config.json with this encoder's sizes.
+    func checkConfig(folder: URL) throws {
+        let url = folder.appendingPathComponent("config.json")
+        guard let data = try? Data(contentsOf: url),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        let expect: [(String, Int)] = [("hidden_size", config.hidden), ("num_hidden_layers", config.layers),
+                                       ("num_attention_heads", config.heads), ("intermediate_size", config.intermediate),
+                                       ("vocab_size", config.vocabSize)]
+        for (k, v) in expect {
+            if let found = json[k] as? Int, found != v {
+                throw PretrainedTextError.configMismatch(file: url.path, field: k, expected: String(v), found: String(found))
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+// Trainer — MoRE pre-training: AdamW, cosine warm restarts (optional linear warm-up),
+// gradient accumulation, gradient clipping, validation and early stopping, checkpoints, exact
+// resume, NaN/Inf detection, a progress bar and a CSV log of every optimiser step.
+//
+// Faithful to the authors' loop (MoRE-reference §3.4): gradients of `accumulation` micro-
+// batches are summed (the loss is not divided), contrastive negatives stay within each
+// micro-batch, and BatchNorm normalises every micro-batch with its own statistics and updates
+// its running statistics once per micro-batch (so with accumulation 4 they move 4 times per
+// optimiser step) — exactly what PyTorch does in their loop.
+//
+// Determinism: every random draw is keyed by (seed, micro-step) or (seed, epoch, sample), so a
+// run resumed from `last.safetensors` continues bitwise identically to an uninterrupted one.
+
+import Foundation
+import TensorCore
+import Autodiff
+import NN
+
+/// Where a run stands; stored in checkpoints as JSON.
+public struct TrainerState: Codable, Equatable, Sendable {
+    public var epoch = 0
+    /// Next batch index within `epoch`.
+    public var batch = 0
+    public var microStep = 0
+    public var optimizerStep = 0
+    public var bestValLoss = Double.infinity
+    public var badEpochs = 0
+    public var finished = false
+    public init() {}
+}
+
+/// Options of one training run.
+public struct TrainOptions {
+    public var outDir: URL
+    /// Stop after this many optimiser steps (nil: run the config's epochs).
+    public var maxSteps: Int?
+    public var progress = true
+    public var resume = false
+    public var dataHash = ""
+    public init(outDir: URL, maxSteps: Int? = nil, progress: Bool = true, resume: Bool = false, dataHash: String = "") {
+        self.outDir = outDir; self.maxSteps = maxSteps; self.progress = progress; self.resume = resume; self.dataHash = dataHash
+    }
+}
+
+/// The outcome of a run.
+public struct TrainSummary: Codable {
+    public var optimizerSteps: Int
+    public var epochs: Int
+    public var wallSeconds: Double
+    public var lastTrainLoss: Double
+    public var bestValLoss: Double
+    public var valAccuracy: [String: Float]
+    public var stoppedEarly: Bool
+}
+
+/// Training failures a user should see.
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFinite(step: Int, microStep: Int, what: String, checkpoint: String)
+    case resumeMismatch(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .nonFinite(let s, let m, let w, let c):
+            return "training stopped: \(w) is not finite at optimiser step \(s) (micro-step \(m)); the last good checkpoint is \(c)"
+        case .resumeMismatch(let f, let r): return "\(f): cannot resume: \(r)"
+        }
+    }
+}
+
+/// Runs pre-training.
+public final class Trainer {
+    public let model: MoREModel
+    public let train: PretrainData
+    public let val: PretrainData?
+    public let options: TrainOptions
+    public private(set) var state = TrainerState()
+    public let optimizer: AdamW
+    let config: MoREConfig
+    let schedule: CosineWarmRestarts
+
+    public init(model: MoREModel, train: PretrainData, val: PretrainData?, options: TrainOptions) {
+        self.model = model; self.train = train; self.val = val; self.options = options
+        config = model.config
+        let o = config.optim
+        optimizer = AdamW(parameters: model.trainableParameters(), lr: Float(o.learningRate), weightDecay: o.weightDecay)
+        let perEpoch = Double(train.batchesPerEpoch) / Double(max(o.accumulation, 1))
+        schedule = CosineWarmRestarts(baseLR: o.learningRate, minLR: o.minLearningRate,
+                                      period: o.schedulePerStep ? max(1, o.restartPeriodEpochs * perEpoch) : o.restartPeriodEpochs,
+                                      warmup: o.schedulePerStep ? Double(o.warmupSteps) : 0)
+    }
+
+    var lastURL: URL { options.outDir.appendingPathComponent("last.safetensors") }
+    var bestURL: URL { options.outDir.appendingPathComponent("best.safetensors") }
+    var logURL: URL { options.outDir.appendingPathComponent("train_log.csv") }
+    var valLogURL: URL { options.outDir.appendingPathComponent("val_log.csv") }
+
+    /// Learning rate for the current state.
+    func currentLR() -> Double {
+        config.optim.schedulePerStep ? schedule.lr(at: Double(state.optimizerStep)) : schedule.lr(at: Double(state.epoch))
+    }
+
+    /// Restores model, optimiser and trainer state from `last.safetensors`.
+    func resume() throws {
+        let ck = try readCheckpoint(lastURL)
+        guard ck.info.config.hash == config.hash else {
+            throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained with config '\(ck.info.config.name)' (hash \(ck.info.config.hash)), not '\(config.name)' (\(config.hash))")
+        }
+        if !options.dataHash.isEmpty && !ck.info.dataHash.isEmpty && ck.info.dataHash != options.dataHash {
+            throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained on data \(ck.info.dataHash), not \(options.dataHash)")
+        }
+        try model.loadState(from: ck.file)
+        var opt: [String: Tensor] = [:]
+        for n in ck.file.names where n.hasPrefix("optim.") { opt[String(n.dropFirst(6))] = ck.file.tensors[n] }
+        do { try optimizer.load(tensors: opt, step: ck.optimizerStep) }
+        catch { throw TrainingError.resumeMismatch(file: lastURL.path, reason: "\(error)") }
+        state = try JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8))
+    }
+
+    func save(_ url: URL) throws {
+        let enc = JSONEncoder(); enc.outputFormatting = .sortedKeys
+        let info = CheckpointInfo(config: config, seed: config.optim.seed, step: state.optimizerStep, dataHash: options.dataHash,
+                                  commit: codeCommit, trainerState: String(decoding: try enc.encode(state), as: UTF8.self))
+        try saveCheckpoint(model, optimizer: optimizer, info: info, to: url)
+    }
+
+    /// Mean loss and in-batch accuracies over the validation batches (eval mode, no augmentation).
+    public func validate() -> (loss: Double, accuracy: [String: PairAccuracy]) {
+        guard let val else { return (.nan, [:]) }
+        return evaluateContrastive(model: model, data: val)
+    }
+
+    /// Trains until the epochs are done, early stopping triggers, or `maxSteps` is reached.
+    @discardableResult
+    public func run() throws -> TrainSummary {
+        let fm = FileManager.default
+        try fm.createDirectory(at: options.outDir, withIntermediateDirectories: true)
+        if options.resume && fm.fileExists(atPath: lastURL.path) { try resume() }
+        else {
+            try CSVLog.header(logURL, ["step", "epoch", "micro_step", "lr", "loss", "t2x_top1", "x2t_top1", "t2e_top1",
+                                       "e2t_top1", "t2x_top5", "t2e_top5", "grad_norm", "samples_per_s", "elapsed_s"])
+            try CSVLog.header(valLogURL, ["epoch", "step", "val_loss", "t2x_top1", "x2t_top1", "t2e_top1", "e2t_top1",
+                                          "t2x_top5", "t2e_top5"])
+        }
+        let o = config.optim
+        let acc = max(o.accumulation, 1)
+        let perEpoch = train.batchesPerEpoch
+        let totalMicro = o.epochs * perEpoch
+        let stepLimit = options.maxSteps.map { $0 * acc } ?? totalMicro
+        let bar = ProgressBar(total: min(totalMicro, stepLimit), label: "pretrain \(config.name)", enabled: options.progress)
+        let startMicro = state.microStep
+        let t0 = Date()
+        var lastLoss = Double.nan, lastAcc: [String: PairAccuracy] = [:]
+        var accumLoss = 0.0
+        var stoppedEarly = false
+        TrainingRandomness.seed = o.seed
+
+        outer: while state.epoch < o.epochs && !state.finished {
+            while state.batch < perEpoch {
+                if state.microStep >= stepLimit { break outer }
+                TrainingRandomness.step = state.microStep
+                model.train()
+                let batch = train.batch(epoch: state.epoch, index: state.batch)
+                let out = model.contrastive(batch)
+                let lossValue = Double(out.loss.value.item)
+                guard lossValue.isFinite else {
+                    throw TrainingError.nonFinite(step: state.optimizerStep, microStep: state.microStep, what: "the loss (\(lossValue))",
+                                                  checkpoint: fm.fileExists(atPath: lastURL.path) ? lastURL.path : "(none yet)")
+                }
+                out.loss.backward()
+                accumLoss += lossValue
+                lastAcc = out.accuracy
+                state.microStep += 1
+                state.batch += 1
+                if state.microStep % acc == 0 {
+                    let params = optimizer.parameters
+                    if let bad = params.first(where: { $0.1.grad?.hasNonFinite ?? false }) {
+                        throw TrainingError.nonFinite(step: state.optimizerStep, microStep: state.microStep, what: "the gradient of \(bad.0)",
+                                                      checkpoint: fm.fileExists(atPath: lastURL.path) ? lastURL.path : "(none yet)")
+                    }
+                    let norm = o.gradClip.map { clipGradNorm(params, maxNorm: $0) } ?? clipGradNorm(params, maxNorm: .infinity)
+                    let lr = currentLR()
+                    optimizer.lr = Float(lr)
+                    optimizer.update()
+                    model.zeroGrad()
+                    state.optimizerStep += 1
+                    lastLoss = accumLoss / Double(acc)
+                    accumLoss = 0
+                    let elapsed = Date().timeIntervalSince(t0)
+                    let rate = Double((state.microStep - startMicro) * train.batchSize) / max(elapsed, 1e-9)
+                    func a(_ k: String, _ top5: Bool = false) -> String {
+                        guard let v = lastAcc[k] else { return "" }
+                        return String(format: "%.4f", top5 ? v.top5 : v.top1)
+                    }
+                    try CSVLog.append(logURL, [String(state.optimizerStep), String(state.epoch), String(state.microStep),
+                                               String(format: "%.6g", lr), String(format: "%.6f", lastLoss),
+                                               a("t→x"), a("x→t"), a("t→e"), a("e→t"), a("t→x", true), a("t→e", true),
+                                               String(format: "%.4f", norm), String(format: "%.2f", rate), String(format: "%.2f", elapsed)])
+                    bar.update(state.microStep, [("loss", String(format: "%.3f", lastLoss)),
+                                                 ("acc t→x", a("t→x")), ("t→e", a("t→e"))],
+                               unit: "samples", units: Double((state.microStep - startMicro) * train.batchSize))
+                    if o.checkpointEvery > 0 && state.optimizerStep % o.checkpointEvery == 0 { try save(lastURL) }
+                }
+            }
+            if state.batch >= perEpoch {
+                // End of an epoch: validation, best checkpoint, early stopping.
+                state.epoch += 1
+                state.batch = 0
+                if val != nil {
+                    let (vl, va) = validate()
+                    func f(_ k: String, _ top5: Bool = false) -> String { va[k].map { String(format: "%.4f", top5 ? $0.top5 : $0.top1) } ?? "" }
+                    try CSVLog.append(valLogURL, [String(state.epoch), String(state.optimizerStep), String(format: "%.6f", vl),
+                                                  f("t→x"), f("x→t"), f("t→e"), f("e→t"), f("t→x", true), f("t→e", true)])
+                    if vl < state.bestValLoss {
+                        state.bestValLoss = vl; state.badEpochs = 0
+                        try save(bestURL)
+                    } else {
+                        state.badEpochs += 1
+                        if state.badEpochs >= o.patience { state.finished = true; stoppedEarly = true }
+                    }
+                }
+                try save(lastURL)
+            }
+        }
+        if state.epoch >= o.epochs { state.finished = true }
+        try save(lastURL)
+        if val == nil || !fm.fileExists(atPath: bestURL.path) { try save(bestURL) }
+        let (vl, va) = validate()
+        let summary = TrainSummary(optimizerSteps: state.optimizerStep, epochs: state.epoch, wallSeconds: Date().timeIntervalSince(t0),
+                                   lastTrainLoss: lastLoss, bestValLoss: state.bestValLoss.isFinite ? state.bestValLoss : vl,
+                                   valAccuracy: va.mapValues { $0.top1 }, stoppedEarly: stoppedEarly)
+        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try atomicWrite(try enc.encode(summary), to: options.outDir.appendingPathComponent("summary.json"))
+        return summary
+    }
+}
+
+/// Mean contrastive loss and in-batch accuracies of a model over the full batches of a set
+/// (evaluation mode; the model is left in evaluation mode).
+public func evaluateContrastive(model: MoREModel, data: PretrainData) -> (loss: Double, accuracy: [String: PairAccuracy]) {
+    model.eval()
+    var total = 0.0, n = 0
+    var sums: [String: (Double, Double)] = [:]
+    noGrad {
+        for b in 0..<data.batchesPerEpoch {
+            let rows = Array((b * data.batchSize)..<((b + 1) * data.batchSize))
+            let out = model.contrastive(data.batch(rows: rows))
+            total += Double(out.loss.value.item); n += 1
+            for (k, v) in out.accuracy { let s = sums[k] ?? (0, 0); sums[k] = (s.0 + Double(v.top1), s.1 + Double(v.top5)) }
+        }
+    }
+    let acc = sums.mapValues { PairAccuracy(top1: Float($0.0 / Double(max(n, 1))), top5: Float($0.1 / Double(max(n, 1)))) }
+    return (total / Double(max(n, 1)), acc)
+}
+
+/// Writes `data` to `url` through a temporary file in the same folder and a rename.
+public func atomicWrite(_ data: Data, to url: URL) throws {
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    try data.write(to: tmp)
+    if rename(tmp.path, url.path) != 0 {
+        try? FileManager.default.removeItem(at: tmp)
+        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+    }
+}
+
+/// A CSV file appended one row at a time.
+enum CSVLog {
+    static func header(_ url: URL, _ columns: [String]) throws {
+        try atomicWrite(Data((columns.joined(separator: ",") + "\n").utf8), to: url)
+    }
+    static func append(_ url: URL, _ values: [String]) throws {
+        let h = try FileHandle(forWritingTo: url)
+        defer { try? h.close() }
+        try h.seekToEnd()
+        try h.write(contentsOf: Data((values.joined(separator: ",") + "\n").utf8))
+    }
+}
