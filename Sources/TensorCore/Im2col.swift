@@ -53,13 +53,9 @@ public func im2col1d(_ x: Tensor, kernel: Int, stride: Int, padding: Int) -> Ten
     let px = x.pointer, pc = out.pointer
     ThreadPool.shared.parallelRanges(n * cin, grain: max(1, parallelGrain / max(kernel * lout, 1))) { range in
         for row in range {
-            let src = px + row * len
-            for k in 0..<kernel {
-                let dst = pc + (row * kernel + k) * lout
-                for l in 0..<lout {
-                    let t = l * stride - padding + k
-                    dst[l] = (t >= 0 && t < len) ? src[t] : 0
-                }
+            let src = px + row * len, dst = pc + row * kernel * lout
+            forEachTap(kernel: kernel, outLength: lout, stride: stride, padding: padding) { c, t in
+                dst[c] = (t >= 0 && t < len) ? src[t] : 0
             }
         }
     }
@@ -77,15 +73,20 @@ public func col2im1d(_ cols: Tensor, channels: Int, length: Int, kernel: Int, st
     let px = out.pointer, pc = cols.pointer
     ThreadPool.shared.parallelRanges(n * channels, grain: max(1, parallelGrain / max(kernel * lout, 1))) { range in
         for row in range {
-            let dst = px + row * length
-            for k in 0..<kernel {
-                let src = pc + (row * kernel + k) * lout
-                for l in 0..<lout {
-                    let t = l * stride - padding + k
-                    if t >= 0 && t < length { dst[t] += src[l] }
-                }
+            let dst = px + row * length, src = pc + row * kernel * lout
+            forEachTap(kernel: kernel, outLength: lout, stride: stride, padding: padding) { c, t in
+                if t >= 0 && t < length { dst[t] += src[c] }
             }
         }
     }
     return out
+}
+
+/// Calls `body(c, t)` for every column entry c = k·Lout + l of one input channel, in (k, l)
+/// order, with t = l·s − p + k the input position it reads (possibly outside the input).
+@inline(__always)
+func forEachTap(kernel: Int, outLength lout: Int, stride: Int, padding: Int, _ body: (Int, Int) -> Void) {
+    for k in 0..<kernel {
+        for l in 0..<lout { body(k * lout + l, l * stride - padding + k) }
+    }
 }
