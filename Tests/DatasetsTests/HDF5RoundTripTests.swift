@@ -93,6 +93,14 @@ final class HDF5RoundTripTests: XCTestCase {
         let rowECG = 12 * 20
         XCTAssertEqual(picked.ecg?.scalars, indices.flatMap { Array(whole.ecg!.scalars[($0 * rowECG)..<(($0 + 1) * rowECG)]) })
         XCTAssertEqual(picked.labels["edema_severity"]?.scalars, indices.map { whole.labels["edema_severity"]!.scalars[$0] })
+        let some = try reader.read(indices: [7, 3], fields: [DatasetSchema.ecg, DatasetSchema.labels])
+        XCTAssertNil(some.xray); XCTAssertNil(some.ecgRaw); XCTAssertEqual(some.reportXray, [])
+        XCTAssertEqual(some.ids, [whole.ids[7], whole.ids[3]])
+        XCTAssertEqual(some.ecg?.shape, [2, 12, 20])
+        XCTAssertEqual(Set(some.labels.keys), ["chexpert", "edema_severity"])
+        let one = try readHDF5(url, fields: ["/labels/chexpert", DatasetSchema.reportECG])
+        XCTAssertEqual(Set(one.labels.keys), ["chexpert"]); XCTAssertEqual(Set(one.labelNames.keys), ["chexpert"])
+        XCTAssertEqual(one.reportECG, whole.reportECG); XCTAssertNil(one.ecg)
         XCTAssertThrowsError(try reader.read(rows: 35..<41)) { XCTAssertEqual(($0 as? DataError)?.field, "rows") }
         XCTAssertThrowsError(try reader.read(indices: [1, 40]))
     }

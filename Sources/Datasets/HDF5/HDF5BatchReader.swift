@@ -87,45 +87,56 @@ public final class HDF5BatchReader: @unchecked Sendable {
     }
 
     /// Every field of `rows` as a split (same name, attributes and label names as the file).
-    public func read(rows: Range<Int>) throws -> DatasetSplit {
+    /// `fields` restricts what is read (ids always are): dataset paths such as
+    /// `DatasetSchema.xray`, `"/labels/<name>"`, or `DatasetSchema.labels` for every label set;
+    /// nil reads everything. E.g. a trainer skips the 500 Hz `/ecg_raw` (80 % of a file's bytes).
+    public func read(rows: Range<Int>, fields: Set<String>? = nil) throws -> DatasetSplit {
         let r = try checked(rows)
+        func wants(_ path: String) -> Bool {
+            guard let fields else { return has(path) }
+            return has(path) && (fields.contains(path)
+                || (path.hasPrefix(DatasetSchema.labels + "/") && fields.contains(DatasetSchema.labels)))
+        }
         var labels: [String: Tensor] = [:]
-        for name in labelNames.keys { labels[name] = try readLabels(name, rows: r) }
+        for name in labelNames.keys where wants(DatasetSchema.labels + "/" + name) {
+            labels[name] = try readLabels(name, rows: r)
+        }
         return DatasetSplit(
             name: name, ids: try readIDs(rows: r),
-            xray: has(DatasetSchema.xray) ? try readXray(rows: r) : nil,
-            ecg: has(DatasetSchema.ecg) ? try readECG(rows: r) : nil,
-            ecgRaw: has(DatasetSchema.ecgRaw) ? try readECGRaw(rows: r) : nil,
-            reportXray: has(DatasetSchema.reportXray) ? try readReportXray(rows: r) : [],
-            reportECG: has(DatasetSchema.reportECG) ? try readReportECG(rows: r) : [],
-            labels: labels, labelNames: labelNames, attributes: attributes)
+            xray: wants(DatasetSchema.xray) ? try readXray(rows: r) : nil,
+            ecg: wants(DatasetSchema.ecg) ? try readECG(rows: r) : nil,
+            ecgRaw: wants(DatasetSchema.ecgRaw) ? try readECGRaw(rows: r) : nil,
+            reportXray: wants(DatasetSchema.reportXray) ? try readReportXray(rows: r) : [],
+            reportECG: wants(DatasetSchema.reportECG) ? try readReportECG(rows: r) : [],
+            labels: labels, labelNames: labelNames.filter { labels[$0.key] != nil }, attributes: attributes)
     }
 
     /// The rows `indices` in that order (e.g. a shuffled batch). Contiguous runs of ascending
-    /// indices are read as one hyperslab each.
-    public func read(indices: [Int]) throws -> DatasetSplit {
+    /// indices are read as one hyperslab each. `fields` as in `read(rows:fields:)`.
+    public func read(indices: [Int], fields: Set<String>? = nil) throws -> DatasetSplit {
         for i in indices where i < 0 || i >= count {
             throw DataError.malformed(file: url.path, field: "rows", reason: "requested row \(i) of a file with N = \(count)")
         }
-        if indices.isEmpty { return try read(rows: 0..<0) }
+        if indices.isEmpty { return try read(rows: 0..<0, fields: fields) }
         var parts: [DatasetSplit] = []
         var start = 0
         while start < indices.count {
             var end = start + 1
             while end < indices.count && indices[end] == indices[end - 1] + 1 { end += 1 }
-            parts.append(try read(rows: indices[start]..<(indices[end - 1] + 1)))
+            parts.append(try read(rows: indices[start]..<(indices[end - 1] + 1), fields: fields))
             start = end
         }
-        return DatasetSplit(concatenating: parts, name: name, labelNames: labelNames, attributes: attributes)
+        return DatasetSplit(concatenating: parts, name: name, labelNames: parts[0].labelNames, attributes: attributes)
     }
 }
 
-/// Reads a whole dataset file into memory (see `HDF5BatchReader` for streaming).
+/// Reads a whole dataset file into memory (see `HDF5BatchReader` for streaming); `fields`
+/// restricts the datasets read, as in `HDF5BatchReader.read(rows:fields:)`.
 /// - Throws: `DataError` naming the file and dataset (missing, not HDF5, truncated, wrong dtype,
 ///   wrong rank, N mismatch).
-public func readHDF5(_ url: URL) throws -> DatasetSplit {
+public func readHDF5(_ url: URL, fields: Set<String>? = nil) throws -> DatasetSplit {
     let reader = try HDF5BatchReader(url: url)
-    return try reader.read(rows: 0..<reader.count)
+    return try reader.read(rows: 0..<reader.count, fields: fields)
 }
 
 extension DatasetSplit {
