@@ -176,9 +176,9 @@ final class BPETests: XCTestCase {
     func testThreeThousandReportsTokeniseQuickly() throws {
         let tok = try tokenizer()
         let reports = syntheticReports(count: 3000, words: 60)
-        let start = Date()
+        let start = Date(), cpuStart = threadCPUSeconds()
         let batch = try tok.encodeBatch(reports, maxLength: 512, padToMaxLength: true)
-        let seconds = Date().timeIntervalSince(start)
+        let cpu = threadCPUSeconds() - cpuStart, wall = Date().timeIntervalSince(start)
         XCTAssertEqual(batch.shape, [3000, 512])
         XCTAssertEqual(tok.decodeText(batch.row(7).ids), reports[7])
         #if DEBUG
@@ -186,6 +186,7 @@ final class BPETests: XCTestCase {
         #else
         let budget = 1.0
         #endif
-        XCTAssertLessThan(seconds, budget, "tokenising 3000 reports took \(seconds) s")
+        // CPU time of this thread: the machine is shared, so wall time measures the neighbours too.
+        XCTAssertLessThan(cpu, budget, "tokenising 3000 reports took \(cpu) s CPU (\(wall) s wall)")
     }
 }

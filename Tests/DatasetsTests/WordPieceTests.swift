@@ -191,9 +191,9 @@ final class WordPieceTests: XCTestCase {
     func testThreeThousandReportsTokeniseQuickly() throws {
         let tok = try miniLM()
         let reports = syntheticReports(count: 3000, words: 60)
-        let start = Date()
+        let start = Date(), cpuStart = threadCPUSeconds()
         let batch = try tok.encodeBatch(reports, maxLength: 128, padToMaxLength: true)
-        let seconds = Date().timeIntervalSince(start)
+        let cpu = threadCPUSeconds() - cpuStart, wall = Date().timeIntervalSince(start)
         XCTAssertEqual(batch.shape, [3000, 128])
         XCTAssertFalse(batch.ids.contains(tok.specialIds.unknown))
         #if DEBUG
@@ -201,8 +201,16 @@ final class WordPieceTests: XCTestCase {
         #else
         let budget = 1.0
         #endif
-        XCTAssertLessThan(seconds, budget, "tokenising 3000 reports took \(seconds) s")
+        // CPU time of this thread: the machine is shared, so wall time measures the neighbours too.
+        XCTAssertLessThan(cpu, budget, "tokenising 3000 reports took \(cpu) s CPU (\(wall) s wall)")
     }
+}
+
+/// CPU seconds used so far by the calling thread.
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
 /// A JSON array of integers as token ids.

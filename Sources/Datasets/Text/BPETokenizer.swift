@@ -122,21 +122,23 @@ public struct BPETokenizer: TextTokenizer {
 
     /// Content ids: GPT-2 pieces, each through byte-level BPE (memoised per piece).
     public func tokenIds(_ text: String) -> [Int32] {
-        splitter.ids(text) { plain, out in
-            let ranges = ByteLevel.pieces(plain)
+        // Locals, so the closures below capture three references rather than a copy of `self`.
+        let cache = self.cache, merges = self.merges, byteIds = self.byteIds
+        return splitter.ids(text) { plain, out in
             var plain = plain
             plain.withUTF8 { bytes in
-                for r in ranges {
+                for r in ByteLevel.pieces(utf8: bytes) {
                     let piece = String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
-                    out += cache.ids(for: piece, pieceIds)
+                    out += cache.ids(for: piece) { Self.pieceIds($0, merges: merges, byteIds: byteIds) }
                 }
             }
         }
     }
 
     /// BPE of one pre-tokenised piece: bytes → byte tokens, then repeatedly merge every
-    /// occurrence (left to right) of the adjacent pair with the lowest rank.
-    func pieceIds(_ piece: String) -> [Int32] {
+    /// occurrence (left to right) of the adjacent pair with the lowest rank. `byteIds[b]`: id of
+    /// byte b's character.
+    private static func pieceIds(_ piece: String, merges: [UInt64: Merge], byteIds: [Int32]) -> [Int32] {
         var symbols = [Int32]()
         symbols.reserveCapacity(piece.utf8.count)
         for b in piece.utf8 { symbols.append(byteIds[Int(b)]) }

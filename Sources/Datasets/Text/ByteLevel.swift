@@ -61,61 +61,67 @@ enum ByteLevel {
     /// Splits `text` into the regex's matches, returned as ranges of UTF-8 byte offsets. The
     /// ranges cover the text exactly, in order (the regex matches everything).
     static func pieces(_ text: String) -> [Range<Int>] {
-        // Per scalar: its class, its value if ASCII (else 0), and its first byte offset.
-        var cls = [Class](), ascii = [UInt8](), offset = [Int]()
-        var bytes = 0
-        for u in text.unicodeScalars {
-            cls.append(classify(u))
-            ascii.append(u.isASCII ? UInt8(u.value) : 0)
-            offset.append(bytes)
-            bytes += UTF8.width(u)
-        }
-        offset.append(bytes)
-        let n = cls.count
+        var text = text
+        return text.withUTF8 { pieces(utf8: $0) }
+    }
+
+    /// The scan itself, on valid UTF-8 (a `String`'s bytes).
+    static func pieces(utf8 b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        let n = b.count
+        let asciiClass = Self.asciiClass  // once, not a lazy-global check per byte
         var out = [Range<Int>]()
-        func emit(_ a: Int, _ b: Int) { out.append(offset[a]..<offset[b]) }
-        func runEnd(_ from: Int, _ c: Class) -> Int {
-            var j = from
-            while j < n && cls[j] == c { j += 1 }
-            return j
+        // Class and byte width of the scalar starting at byte p.
+        func scalar(at p: Int) -> (Class, Int) {
+            let lead = b[p]
+            if lead < 0x80 { return (asciiClass[Int(lead)], 1) }
+            var width = 2, value = UInt32(lead & 0x1F)
+            if lead >= 0xF0 { width = 4; value = UInt32(lead & 0x07) } else if lead >= 0xE0 { width = 3; value = UInt32(lead & 0x0F) }
+            for k in 1..<width { value = value << 6 | UInt32(b[p + k] & 0x3F) }
+            return (Unicode.Scalar(value).map(classify) ?? .other, width)
         }
         var i = 0
         while i < n {
-            if let k = contractionLength(ascii, i) {
-                emit(i, i + k)
+            if b[i] == UInt8(ascii: "'"), let k = contractionLength(b, i) {
+                out.append(i..<(i + k))
                 i += k
                 continue
             }
             // ` ?X+` for X in letter, number, other: the optional U+0020 is taken when a run follows.
-            let start = (ascii[i] == 32 && i + 1 < n && cls[i + 1] != .space) ? i + 1 : i
-            let c = cls[start]
-            if c != .space {
-                let e = runEnd(start, c)
-                emit(i, e)
-                i = e
-                continue
+            var (c, _) = scalar(at: i)
+            var start = i
+            if b[i] == 32 && i + 1 < n {
+                let (next, _) = scalar(at: i + 1)
+                if next != .space { c = next; start = i + 1 }
             }
-            // Whitespace: `\s+(?!\S)` then `\s+`.
-            let e = runEnd(i, .space)
-            let stop = (e == n || e - i == 1) ? e : e - 1
-            emit(i, stop)
+            var j = start, last = start, count = 0
+            while j < n {
+                let (cj, wj) = scalar(at: j)
+                if cj != c { break }
+                last = j
+                j += wj
+                count += 1
+            }
+            // Whitespace: `\s+(?!\S)` leaves the last space before a non-space; else `\s+`.
+            let stop = (c != .space || j == n || count == 1) ? j : last
+            out.append(i..<stop)
             i = stop
         }
         return out
     }
 
-    /// Length of the contraction `'s 't 're 've 'm 'll 'd` at scalar `i` (case-sensitive), or
-    /// nil; `ascii` holds each scalar's value when ASCII, else 0.
-    private static func contractionLength(_ ascii: [UInt8], _ i: Int) -> Int? {
-        let n = ascii.count
-        guard ascii[i] == UInt8(ascii: "'"), i + 1 < n else { return nil }
-        switch ascii[i + 1] {
+    private static let asciiClass: [Class] = (0..<128).map { classify(Unicode.Scalar(UInt8($0))) }
+
+    /// Length of the contraction `'s 't 're 've 'm 'll 'd` at byte `i` (case-sensitive), or nil.
+    private static func contractionLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+        let n = b.count
+        guard i + 1 < n else { return nil }
+        switch b[i + 1] {
         case UInt8(ascii: "s"), UInt8(ascii: "t"), UInt8(ascii: "m"), UInt8(ascii: "d"):
             return 2
         case UInt8(ascii: "r"), UInt8(ascii: "v"):
-            return i + 2 < n && ascii[i + 2] == UInt8(ascii: "e") ? 3 : nil
+            return i + 2 < n && b[i + 2] == UInt8(ascii: "e") ? 3 : nil
         case UInt8(ascii: "l"):
-            return i + 2 < n && ascii[i + 2] == UInt8(ascii: "l") ? 3 : nil
+            return i + 2 < n && b[i + 2] == UInt8(ascii: "l") ? 3 : nil
         default:
             return nil
         }

@@ -85,7 +85,9 @@ public struct WordPieceTokenizer: TextTokenizer {
     /// each raw chunk between them is memoised as a whole: in the common case a chunk costs one
     /// dictionary lookup and no normalisation.
     public func tokenIds(_ text: String) -> [Int32] {
-        splitter.ids(text) { plain, out in
+        // Locals, so the closures below capture three references rather than a copy of `self`.
+        let cache = self.cache, vocab = vocabulary.ids, longest = longestPiece, unknown = specialIds.unknown
+        return splitter.ids(text) { plain, out in
             var plain = plain
             plain.withUTF8 { bytes in
                 var start = 0
@@ -94,7 +96,9 @@ public struct WordPieceTokenizer: TextTokenizer {
                     guard end else { continue }
                     if i > start {
                         let chunk = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                        out += cache.ids(for: chunk, chunkIds)
+                        out += cache.ids(for: chunk) {
+                            Self.chunkIds($0, vocab: vocab, longestPiece: longest, unknown: unknown)
+                        }
                     }
                     start = i + 1
                 }
@@ -103,19 +107,21 @@ public struct WordPieceTokenizer: TextTokenizer {
     }
 
     /// Ids of one raw whitespace-free chunk: normalise, split into words, WordPiece each.
-    func chunkIds(_ chunk: String) -> [Int32] {
+    static func chunkIds(_ chunk: String, vocab: [String: Int32], longestPiece: Int, unknown: Int32) -> [Int32] {
         var out = [Int32]()
-        for word in BertNormalizer.words(chunk) { out += wordPieces(word) }
+        for word in BertNormalizer.words(chunk) {
+            out += wordPieces(word, vocab: vocab, longestPiece: longestPiece, unknown: unknown)
+        }
         return out
     }
 
     /// Greedy longest-match-first split of one normalised word:
     /// at each start, the longest `s[start..<end]` (prefixed `##` unless start = 0) in the
     /// vocabulary; `[UNK]` for the whole word if some start has no match or the word has more
-    /// than `maxInputCharsPerWord` scalars.
-    func wordPieces(_ word: String) -> [Int32] {
+    /// than `maxInputCharsPerWord` scalars. `longestPiece`: longest token in scalars, `##` excluded.
+    static func wordPieces(_ word: String, vocab: [String: Int32], longestPiece: Int, unknown: Int32) -> [Int32] {
         let s = Array(word.unicodeScalars)
-        if s.count > Self.maxInputCharsPerWord { return [specialIds.unknown] }
+        if s.count > maxInputCharsPerWord { return [unknown] }
         var out = [Int32]()
         var start = 0
         while start < s.count {
@@ -123,15 +129,15 @@ public struct WordPieceTokenizer: TextTokenizer {
             var found: Int32?
             while end > start {
                 var piece = String.UnicodeScalarView()
-                if start > 0 { piece.append(contentsOf: Self.continuationPrefix.unicodeScalars) }
+                if start > 0 { piece.append(contentsOf: continuationPrefix.unicodeScalars) }
                 piece.append(contentsOf: s[start..<end])
-                if let id = vocabulary.ids[String(piece)] {
+                if let id = vocab[String(piece)] {
                     found = id
                     break
                 }
                 end -= 1
             }
-            guard let id = found else { return [specialIds.unknown] }
+            guard let id = found else { return [unknown] }
             out.append(id)
             start = end
         }
