@@ -99,12 +99,17 @@ public final class PretrainData {
     }
 }
 
+/// The authors' prefix of the radiology report (MoRE-reference §3.2).
+public let reportPrefixXray = "The report from Xray is: "
+/// The authors' prefix of the cardiology report.
+public let reportPrefixECG = "The report from ECG is: "
+
 /// Tokenizes report pairs with the authors' prefixes, truncated (longest first) to the
 /// config's max length.
 public func tokenizeReports(xrayReports: [String], ecgReports: [String], tokenizer: TextTokenizer,
                             config c: MoREConfig) throws -> BatchEncoding {
-    let a = xrayReports.map { ReportWriter.xrayPrefix + $0 }
-    let b = ecgReports.map { ReportWriter.ecgPrefix + $0 }
+    let a = xrayReports.map { reportPrefixXray + $0 }
+    let b = ecgReports.map { reportPrefixECG + $0 }
     return try tokenizer.encodeBatch(a, b, maxLength: c.textMaxLength, padToMaxLength: c.textPooling == .paddedMean)
 }
 
