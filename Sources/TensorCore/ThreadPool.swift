@@ -98,7 +98,13 @@ public final class ThreadPool: @unchecked Sendable {
             if sleepers > 0 { mutex.broadcast() }
             mutex.unlock()
             j.work()
-            while j.remaining.load(ordering: .acquiring) > 0 { spinPause() }
+            // Wait for the workers' last tasks: spin briefly, then yield the core, so that a
+            // preempted worker on an oversubscribed machine gets to finish its task.
+            var spins = 0
+            while j.remaining.load(ordering: .acquiring) > 0 {
+                spins += 1
+                if spins < 2_000 { spinPause() } else { sched_yield() }
+            }
             j.body = nil
         }
         busy.store(false, ordering: .releasing)
