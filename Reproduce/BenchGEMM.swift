@@ -1,0 +1,145 @@
+// more bench gemm — GFLOP/s of the pure-Swift GEMM beside numpy/OpenBLAS, measured in the
+// same run, for 1 and 2 threads.
+//
+// Cases (M×N×K): 64³, 256³, 512³, 1024³, 4096×256×768 and a batch of 32 × (197×768×768)
+// (`--quick`: 64³, 256³, 512³ and the 4096×256×768 product). Each side is timed the same way:
+// one warm-up call, then repeated calls for about `--seconds` (at least 3); the best
+// (shortest) time is reported, which is the least disturbed by other processes on a shared
+// machine. numpy runs in `Benchmarks/gemm_numpy.py`, started once per thread count with
+// OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set; without python3 or numpy its
+// column reads `n/a`. Output, one line per case (a batched case prints its M as `BxM`):
+//
+//     gemm M N K threads swift_gflops openblas_gflops ratio
+//
+// This command measures only; it asserts nothing (the GEMM's correctness is in GEMMTests).
+
+import ArgumentParser
+import Dispatch
+import Foundation
+import TensorCore
+
+struct BenchGEMM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "GEMM GFLOP/s against numpy/OpenBLAS, 1 and 2 threads.")
+
+    @Flag(name: .long, help: "Fewer and smaller cases (for `make reproduce`).")
+    var quick = false
+
+    @Option(name: .long, help: "Comma-separated thread counts to measure.")
+    var threads = "1,2"
+
+    @Option(name: .long, help: "Approximate timing budget per case and side, in seconds.")
+    var seconds = 0.4
+
+    @Option(name: .long, help: "The numpy script (default: Benchmarks/gemm_numpy.py in the repository).")
+    var numpyScript: String?
+
+    /// One benchmark case: `batch` products of M×K by K×N.
+    struct Case: Hashable {
+        let batch: Int, m: Int, n: Int, k: Int
+        var flops: Double { 2 * Double(batch) * Double(m) * Double(n) * Double(k) }
+        var label: String { "\(batch > 1 ? "\(batch)x" : "")\(m) \(n) \(k)" }
+    }
+
+    func run() throws {
+        let counts = try threads.split(separator: ",").map { s -> Int in
+            guard let t = Int(s.trimmingCharacters(in: .whitespaces)), t >= 1 else {
+                throw ValidationError("--threads: '\(s)' is not a positive thread count (e.g. --threads 1,2)")
+            }
+            return t
+        }
+        guard seconds > 0 else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        let cases: [Case] = quick
+            ? [Case(batch: 1, m: 64, n: 64, k: 64), Case(batch: 1, m: 256, n: 256, k: 256),
+               Case(batch: 1, m: 512, n: 512, k: 512), Case(batch: 1, m: 4096, n: 256, k: 768)]
+            : [Case(batch: 1, m: 64, n: 64, k: 64), Case(batch: 1, m: 256, n: 256, k: 256),
+               Case(batch: 1, m: 512, n: 512, k: 512), Case(batch: 1, m: 1024, n: 1024, k: 1024),
+               Case(batch: 1, m: 4096, n: 256, k: 768), Case(batch: 32, m: 197, n: 768, k: 768)]
+        let script = numpyScript ?? defaultScript()
+        let pool = ThreadPool.shared, saved = pool.threadCount
+        defer { pool.setThreadCount(saved) }
+        print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up; BxM = batch of B)")
+        for t in counts {
+            let numpy = numpyGFLOPs(script: script, threads: t, cases: cases)
+            pool.setThreadCount(t)
+            for c in cases {
+                let swift = swiftGFLOPs(c)
+                let reference = numpy[c]
+                let refText = reference.map { String(format: "%.1f", $0) } ?? "n/a"
+                let ratio = reference.map { String(format: "%.2f", swift / $0) } ?? "n/a"
+                print("gemm \(c.label) \(t) \(String(format: "%.1f", swift)) \(refText) \(ratio)")
+            }
+        }
+    }
+
+    /// Times the Swift GEMM on random inputs; best GFLOP/s.
+    func swiftGFLOPs(_ c: Case) -> Double {
+        var rng = RNG(seed: 1, stream: RNG.stream("bench-gemm"))
+        let a = Tensor(shape: [c.batch * c.m * c.k]) { p in for i in p.indices { p[i] = rng.normal() } }
+        let b = Tensor(shape: [c.batch * c.k * c.n]) { p in for i in p.indices { p[i] = rng.normal() } }
+        let out = Tensor(zeros: [c.batch * c.m * c.n])
+        let call = {
+            gemmBatched(transA: false, transB: false, m: c.m, n: c.n, k: c.k, alpha: 1,
+                        a: a.pointer, lda: c.k, strideA: c.m * c.k, b: b.pointer, ldb: c.n, strideB: c.k * c.n,
+                        beta: 0, c: out.pointer, ldc: c.n, strideC: c.m * c.n, batch: c.batch)
+        }
+        return c.flops / bestTime(call) / 1e9
+    }
+
+    /// One warm-up, then at least 3 and about `seconds` worth of calls; the shortest time.
+    func bestTime(_ body: () -> Void) -> Double {
+        body()
+        var best = Double.infinity, total = 0.0, reps = 0
+        while reps < 3 || (total < seconds && reps < 500) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+            best = min(best, dt); total += dt; reps += 1
+        }
+        return best
+    }
+
+    /// Runs the numpy script with `threads` BLAS threads; GFLOP/s per case (empty when
+    /// python3 or numpy is unavailable; the reason goes to stderr).
+    func numpyGFLOPs(script: String, threads: Int, cases: [Case]) -> [Case: Double] {
+        guard FileManager.default.fileExists(atPath: script) else {
+            FileHandle.standardError.write(Data("bench gemm: \(script) not found; numpy column is n/a\n".utf8))
+            return [:]
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "--seconds", String(seconds)] + cases.map { "\($0.batch),\($0.m),\($0.n),\($0.k)" }
+        var env = ProcessInfo.processInfo.environment
+        for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { env[key] = String(threads) }
+        process.environment = env
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        do { try process.run() } catch {
+            FileHandle.standardError.write(Data("bench gemm: cannot start python3 (\(error)); numpy column is n/a\n".utf8))
+            return [:]
+        }
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            FileHandle.standardError.write(Data("bench gemm: \(script) exited with status \(process.terminationStatus); numpy column is n/a\n".utf8))
+            return [:]
+        }
+        var result: [Case: Double] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count == 5, let b = Int(f[0]), let m = Int(f[1]), let n = Int(f[2]), let k = Int(f[3]),
+                  let g = Double(f[4]) else { continue }
+            result[Case(batch: b, m: m, n: n, k: k)] = g
+        }
+        return result
+    }
+
+    /// `Benchmarks/gemm_numpy.py` under the current directory, else beside this source tree.
+    func defaultScript() -> String {
+        let local = "Benchmarks/gemm_numpy.py"
+        if FileManager.default.fileExists(atPath: local) { return local }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(local).path
+    }
+}
