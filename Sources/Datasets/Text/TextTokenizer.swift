@@ -76,7 +76,7 @@ extension TextTokenizer {
 
     /// Encodes one sentence (`prefix A suffix`) or a pair (`prefix A middle B suffix`).
     /// With `maxLength`, content is truncated longest-first so the total fits; with
-    /// `padToMaxLength`, the result is padded to exactly `maxLength`.
+    /// `padToMaxLength`, the result is padded to exactly `maxLength` (no effect without one).
     ///
     /// - Throws: `TokenizerError.maxLengthTooSmall` if `maxLength` cannot hold the special tokens.
     public func encode(_ a: String, _ b: String? = nil, maxLength: Int? = nil,
