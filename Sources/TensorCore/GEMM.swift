@@ -14,7 +14,8 @@
 // Threads (ThreadPool.shared) split the B packing and the row blocks (and, for very short C,
 // column chunks); the depth loop is never split, and every element of C is one FMA chain over
 // k (kc blocks in order), so the bytes of C do not depend on the thread count. Very thin
-// products (m ≤ 2 or n ≤ 4) take the row/column path in GEMMSmall.swift. Not here: the
+// products (m ≤ 2 or n ≤ 4) take the row/column path in GEMMSmall.swift; small ones (≤ 160³
+// multiply-adds, k ≤ gemmKC) skip the packing (GEMMDirect.swift). Not here: the
 // kernel (GEMMKernel.swift), packing (GEMMPack.swift), tensor API (GEMMMatmul.swift).
 
 /// Largest depth block. Measured on Zen 4 (1 MB L2): 256 → 1024 lifts 1024³ from 97 to
@@ -88,7 +89,7 @@ struct GEMMProblem {
         if k == 0 || alpha == 0 { scaleC(); return }
         if m <= 2 || n <= 4 { runThin(); return }
         let threads = parallel && m * n * k >= 48 * 48 * 48 ? ThreadPool.shared.threadCount : 1
-        runBlocked(threads: threads)
+        if fitsDirect { runDirect(threads: threads) } else { runBlocked(threads: threads) }
     }
 
     /// C ← beta·C (zeros when beta == 0).
@@ -179,10 +180,10 @@ struct GEMMPanel {
                 let bs = packedB + gemmBSliverOffset(s, kc: kc)
                 for t in 0..<aSlivers {
                     let r0 = rows.lowerBound + t * gemmMR
-                    gemmMicroTile(kc: kc, a: packedA + t * gemmMR * kc, b: bs, nr: width,
-                                  rows: min(gemmMR, rows.upperBound - r0), cols: min(width, nc - c0),
-                                  c: p.c + r0 * p.ldc + j0 + c0, ldc: p.ldc,
-                                  alpha: p.alpha, beta: beta, scratch: edge)
+                    let src = GEMMTileIn(a: packedA + t * gemmMR * kc, aRow: 1, aK: gemmMR,
+                                         rows: min(gemmMR, rows.upperBound - r0), b: bs, bK: width, kc: kc)
+                    gemmMicroTile(src, nr: width, cols: min(width, nc - c0), c: p.c + r0 * p.ldc + j0 + c0,
+                                  ldc: p.ldc, alpha: p.alpha, beta: beta, scratch: edge)
                 }
             }
         }

@@ -1,0 +1,53 @@
+// GEMMDirect — small products without packing A (and without packing B when it can be
+// read in place).
+//
+// For products up to gemmDirectLimit multiply-adds with a single depth block (64³, the
+// attention products [T, 64]·[64, T] of a head, …) copying the operands costs as much as
+// multiplying them. Here the micro-kernels read A where it lies, through its strides (8 row
+// pointers), and read B in place when it is not transposed and the sliver is a full 32 (or
+// 16) columns wide; only transposed or ragged B slivers are packed. Each element is the same
+// FMA chain as on the packed path (GEMM.swift), so the choice of path never changes a bit.
+// Not here: depth blocking (k ≤ gemmKC is required), large-problem cache blocking.
+
+/// Largest m·n·k that takes the direct path.
+let gemmDirectLimit = 160 * 160 * 160
+
+extension GEMMProblem {
+    /// True when the direct path applies (a function of the shape only).
+    var fitsDirect: Bool { k <= gemmKC && m * n * k <= gemmDirectLimit }
+
+    /// The direct product; `threads > 1` splits the 8-row slivers of C into groups.
+    func runDirect(threads: Int) {
+        let nB = (n + gemmNR - 1) / gemmNR
+        // Slivers that cannot be read in place: all when transB, else only a ragged last one.
+        let packed = transB ? nB : (n % gemmNR == 0 || n % gemmNR == 16 ? 0 : 1)
+        GEMMScratchPool.shared.withBuffer(packed * gemmNR * k + 64) { buffer in
+            for s in (nB - packed)..<nB {
+                let c0 = s * gemmNR
+                gemmPackBSliver(transB: transB, b: b, ldb: ldb, j0: c0, cols: min(gemmNR, n - c0),
+                                width: gemmBSliverWidth(j: c0, nc: n), p0: 0, kc: k,
+                                dst: buffer + (s - (nB - packed)) * gemmNR * k)
+            }
+            let aSlivers = (m + gemmMR - 1) / gemmMR
+            let groups = min(aSlivers, threads)
+            let task = { (g: Int) in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * gemmNR) { edge in
+                    for s in 0..<nB {
+                        let c0 = s * gemmNR, width = gemmBSliverWidth(j: c0, nc: self.n)
+                        let inPlace = s < nB - packed
+                        let bs = inPlace ? self.b + c0 : UnsafePointer(buffer + (s - (nB - packed)) * gemmNR * self.k)
+                        for t in (aSlivers * g / groups)..<(aSlivers * (g + 1) / groups) {
+                            let r0 = t * gemmMR
+                            let src = GEMMTileIn(a: self.transA ? self.a + r0 : self.a + r0 * self.lda,
+                                                 aRow: self.transA ? 1 : self.lda, aK: self.transA ? self.lda : 1,
+                                                 rows: min(gemmMR, self.m - r0), b: bs, bK: inPlace ? self.ldb : width, kc: self.k)
+                            gemmMicroTile(src, nr: width, cols: min(width, self.n - c0), c: self.c + r0 * self.ldc + c0,
+                                          ldc: self.ldc, alpha: self.alpha, beta: self.beta, scratch: edge.baseAddress!)
+                        }
+                    }
+                }
+            }
+            if groups > 1 { ThreadPool.shared.parallelFor(groups, task) } else { task(0) }
+        }
+    }
+}
