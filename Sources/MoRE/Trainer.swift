@@ -23,7 +23,8 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var batch = 0
     public var microStep = 0
     public var optimizerStep = 0
-    public var bestValLoss = Double.infinity
+    /// Best validation loss so far (nil before the first validation).
+    public var bestValLoss: Double?
     public var badEpochs = 0
     public var finished = false
     public init() {}
@@ -210,7 +211,7 @@ public final class Trainer {
                     func f(_ k: String, _ top5: Bool = false) -> String { va[k].map { String(format: "%.4f", top5 ? $0.top5 : $0.top1) } ?? "" }
                     try CSVLog.append(valLogURL, [String(state.epoch), String(state.optimizerStep), String(format: "%.6f", vl),
                                                   f("t→x"), f("x→t"), f("t→e"), f("e→t"), f("t→x", true), f("t→e", true)])
-                    if vl < state.bestValLoss {
+                    if vl < (state.bestValLoss ?? .infinity) {
                         state.bestValLoss = vl; state.badEpochs = 0
                         try save(bestURL)
                     } else {
@@ -226,7 +227,7 @@ public final class Trainer {
         if val == nil || !fm.fileExists(atPath: bestURL.path) { try save(bestURL) }
         let (vl, va) = validate()
         let summary = TrainSummary(optimizerSteps: state.optimizerStep, epochs: state.epoch, wallSeconds: Date().timeIntervalSince(t0),
-                                   lastTrainLoss: lastLoss, bestValLoss: state.bestValLoss.isFinite ? state.bestValLoss : vl,
+                                   lastTrainLoss: lastLoss, bestValLoss: state.bestValLoss ?? vl,
                                    valAccuracy: va.mapValues { $0.top1 }, stoppedEarly: stoppedEarly)
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try atomicWrite(try enc.encode(summary), to: options.outDir.appendingPathComponent("summary.json"))
