@@ -10,35 +10,44 @@ The thread count must be fixed through the environment *before* numpy is importe
 `more bench gemm` starts this script once per thread count with OPENBLAS_NUM_THREADS,
 OMP_NUM_THREADS and MKL_NUM_THREADS set. Timing: one warm-up call, then repeated calls
 (at least 3, about `--seconds` in total); the best (shortest) time is reported, as on the
-Swift side. Exits with status 2 and a message on stderr when numpy is missing.
+Swift side. `--clock cpu` uses the thread's CPU time (time.thread_time; meaningful with one
+BLAS thread) instead of the wall clock (time.perf_counter). Exits with status 2 and a message on stderr when numpy is missing.
 
-Usage: gemm_numpy.py [--seconds S] B,M,N,K [B,M,N,K ...]   (B = batch, 1 for a plain GEMM)
+Usage: gemm_numpy.py [--seconds S] [--clock wall|cpu] B,M,N,K [B,M,N,K ...]   (B = batch, 1 for a plain GEMM)
 """
 import sys
 import time
 
 
-def best_time(fn, seconds):
+def best_time(fn, seconds, now):
     fn()  # warm-up
-    t0 = time.perf_counter()
+    t0 = now()
     fn()
-    first = time.perf_counter() - t0
+    first = now() - t0
     reps = max(3, min(200, int(seconds / max(first, 1e-9))))
     best = first
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0 = now()
         fn()
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, now() - t0)
     return best
 
 
 def main(argv):
     seconds = 0.3
+    now = time.perf_counter
     cases = []
     i = 0
     while i < len(argv):
         if argv[i] == "--seconds":
             seconds = float(argv[i + 1])
+            i += 2
+            continue
+        if argv[i] == "--clock":
+            if argv[i + 1] not in ("wall", "cpu"):
+                print(f"gemm_numpy.py: --clock must be wall or cpu, got '{argv[i + 1]}'", file=sys.stderr)
+                return 1
+            now = time.thread_time if argv[i + 1] == "cpu" else time.perf_counter
             i += 2
             continue
         try:
@@ -60,7 +69,7 @@ def main(argv):
         a = rng.standard_normal(shape_a, dtype=np.float32)
         w = rng.standard_normal(shape_b, dtype=np.float32)
         out = np.empty((b, m, n) if b > 1 else (m, n), dtype=np.float32)
-        t = best_time(lambda: np.matmul(a, w, out=out), seconds)
+        t = best_time(lambda: np.matmul(a, w, out=out), seconds, now)
         print(f"{b} {m} {n} {k} {2.0 * b * m * n * k / t / 1e9:.2f}", flush=True)
     return 0
 

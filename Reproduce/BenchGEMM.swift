@@ -5,7 +5,9 @@
 // (`--quick`: 64³, 256³, 512³ and the 4096×256×768 product). Each side is timed the same way:
 // one warm-up call, then repeated calls for about `--seconds` (at least 3); the best
 // (shortest) time is reported, which is the least disturbed by other processes on a shared
-// machine. numpy runs in `Benchmarks/gemm_numpy.py`, started once per thread count with
+// machine. `--clock cpu` times with the calling thread's CPU clock instead of the wall clock
+// (both sides; 1 thread only): on a busy shared machine it removes the time the process
+// spent descheduled. numpy runs in `Benchmarks/gemm_numpy.py`, started once per thread count with
 // OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set; without python3 or numpy its
 // column reads `n/a`. Output, one line per case (a batched case prints its M as `BxM`):
 //
@@ -14,7 +16,6 @@
 // This command measures only; it asserts nothing (the GEMM's correctness is in GEMMTests).
 
 import ArgumentParser
-import Dispatch
 import Foundation
 import TensorCore
 
@@ -31,6 +32,9 @@ struct BenchGEMM: ParsableCommand {
 
     @Option(name: .long, help: "Approximate timing budget per case and side, in seconds.")
     var seconds = 0.4
+
+    @Option(name: .long, help: "Clock: 'wall' (default) or 'cpu' (thread CPU time; 1 thread only, for a busy machine).")
+    var clock = "wall"
 
     @Option(name: .long, help: "The numpy script (default: Benchmarks/gemm_numpy.py in the repository).")
     var numpyScript: String?
@@ -50,6 +54,10 @@ struct BenchGEMM: ParsableCommand {
             return t
         }
         guard seconds > 0 else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be 'wall' or 'cpu', got '\(clock)'") }
+        guard clock == "wall" || counts == [1] else {
+            throw ValidationError("--clock cpu measures one thread's CPU time: use it with --threads 1")
+        }
         let cases: [Case] = quick
             ? [Case(batch: 1, m: 64, n: 64, k: 64), Case(batch: 1, m: 256, n: 256, k: 256),
                Case(batch: 1, m: 512, n: 512, k: 512), Case(batch: 1, m: 4096, n: 256, k: 768)]
@@ -59,7 +67,7 @@ struct BenchGEMM: ParsableCommand {
         let script = numpyScript ?? defaultScript()
         let pool = ThreadPool.shared, saved = pool.threadCount
         defer { pool.setThreadCount(saved) }
-        print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up; BxM = batch of B)")
+        print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up, \(clock) clock; BxM = batch of B)")
         for t in counts {
             let numpy = numpyGFLOPs(script: script, threads: t, cases: cases)
             pool.setThreadCount(t)
@@ -92,12 +100,19 @@ struct BenchGEMM: ParsableCommand {
         body()
         var best = Double.infinity, total = 0.0, reps = 0
         while reps < 3 || (total < seconds && reps < 500) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = now()
             body()
-            let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+            let dt = now() - t0
             best = min(best, dt); total += dt; reps += 1
         }
         return best
+    }
+
+    /// Seconds on the chosen clock (wall: monotonic; cpu: this thread's CPU time).
+    func now() -> Double {
+        var t = timespec()
+        clock_gettime(clock == "cpu" ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// Runs the numpy script with `threads` BLAS threads; GFLOP/s per case (empty when
@@ -109,7 +124,7 @@ struct BenchGEMM: ParsableCommand {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--seconds", String(seconds)] + cases.map { "\($0.batch),\($0.m),\($0.n),\($0.k)" }
+        process.arguments = ["python3", script, "--seconds", String(seconds), "--clock", clock] + cases.map { "\($0.batch),\($0.m),\($0.n),\($0.k)" }
         var env = ProcessInfo.processInfo.environment
         for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { env[key] = String(threads) }
         process.environment = env
