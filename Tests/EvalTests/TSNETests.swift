@@ -57,18 +57,22 @@ final class TSNETests: XCTestCase {
     }
 
     func testQualityAgainstSklearn() throws {
+        // Three seeds (the seed moves the PCA start vectors, and the tiny differences grow over
+        // 1,000 iterations): measured KL 0.1995 / 0.2010 / 0.1937, trustworthiness 0.972 / 0.968 / 0.972.
         let g = try TSNEGolden.load()
-        let r = try TSNE(perplexity: 10, seed: 0).fit(g.data, rows: g.rows, columns: g.columns)
         let sklearnKL = g.value("exact", "kl_divergence_exact_P_of_this_embedding")
         let sklearnT = g.value("exact", "trustworthiness_k5")
-        let t = try trustworthiness(g.data, rows: g.rows, columns: g.columns, embedding: r.embedding, embeddingColumns: 2, k: 5)
-        let nn = try nearestNeighborAccuracy(r.embedding, rows: g.rows, columns: 2, labels: g.labels)
-        XCTAssertLessThanOrEqual(abs(r.klDivergence - sklearnKL), 0.1 * sklearnKL, "KL \(r.klDivergence) vs sklearn \(sklearnKL)")
-        XCTAssertGreaterThanOrEqual(t, sklearnT - 0.02)
-        XCTAssertGreaterThanOrEqual(t, 0.95)
-        XCTAssertGreaterThanOrEqual(nn, 0.95)
-        XCTAssertEqual(r.learningRate, 50)
-        XCTAssertEqual(r.iterations, 1000)
+        for seed: UInt64 in [0, 1, 2] {
+            let r = try TSNE(perplexity: 10, seed: seed).fit(g.data, rows: g.rows, columns: g.columns)
+            let t = try trustworthiness(g.data, rows: g.rows, columns: g.columns, embedding: r.embedding, embeddingColumns: 2, k: 5)
+            let nn = try nearestNeighborAccuracy(r.embedding, rows: g.rows, columns: 2, labels: g.labels)
+            XCTAssertLessThanOrEqual(abs(r.klDivergence - sklearnKL), 0.1 * sklearnKL, "seed \(seed): KL \(r.klDivergence) vs \(sklearnKL)")
+            XCTAssertGreaterThanOrEqual(t, sklearnT - 0.02, "seed \(seed)")
+            XCTAssertGreaterThanOrEqual(t, 0.95, "seed \(seed)")
+            XCTAssertGreaterThanOrEqual(nn, 0.95, "seed \(seed)")
+            XCTAssertEqual(r.learningRate, 50)
+            XCTAssertEqual(r.iterations, 1000)
+        }
     }
 
     func testBitwiseIdenticalForAnyThreadCount() throws {
