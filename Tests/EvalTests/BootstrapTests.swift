@@ -70,6 +70,16 @@ final class BootstrapTests: XCTestCase {
         XCTAssertLessThan(ci.skipped, 150)
     }
 
+    func testRecallAtKResamplesQueries() throws {
+        let ranks = (0..<100).map { $0 % 10 }             // Recall@3 = 0.3
+        let ci = try Bootstrap(resamples: 500, seed: 2).recallAtK(ranks: ranks, k: 3)
+        XCTAssertEqual(ci.estimate, 0.3, accuracy: 1e-15)
+        XCTAssertLessThan(ci.lower, 0.3)
+        XCTAssertGreaterThan(ci.upper, 0.3)
+        XCTAssertEqual(ci.upper - ci.lower, 2 * 1.96 * (0.3 * 0.7 / 100).squareRoot(), accuracy: 0.04)
+        XCTAssertThrowsError(try Bootstrap().recallAtK(ranks: ranks, k: 0))
+    }
+
     func testPercentileInterpolatesLikeNumpy() {
         // numpy.percentile([1, 2, 3, 4], [2.5, 97.5]) = [1.075, 3.925]
         XCTAssertEqual(percentile([1, 2, 3, 4], 0.025), 1.075, accuracy: 1e-14)

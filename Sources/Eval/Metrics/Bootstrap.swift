@@ -96,6 +96,15 @@ public struct Bootstrap: Sendable {
         }
     }
 
+    /// Recall@K with its interval, resampling queries. ranks: [N] from `ranksOfTrueMatch`
+    /// (computed once on the full candidate set).
+    public func recallAtK(ranks: [Int], k: Int) throws -> BootstrapInterval {
+        guard k >= 1 else { throw MetricError.invalidParameter(metric: "Bootstrap.recallAtK", name: "k", value: "\(k)") }
+        return try interval(count: ranks.count) { idx in
+            Double(idx.reduce(0) { $0 + (ranks[$1] < k ? 1 : 0) }) / Double(idx.count)
+        }
+    }
+
     /// Any multi-label metric (e.g. `\.aurocMacro`) with its interval; samples are resampled
     /// jointly. A resample is skipped when its set of undefined classes differs from the full
     /// data's, so a macro mean always averages the same classes. labels, scores: [N, C].
