@@ -14,6 +14,11 @@ final class MoREGradientTests: XCTestCase {
         var c = MicroMoRE.config
         c.loss.learnableTemperature = true
         c.loss.temperature = 0.2
+        // DropKey stays on, at a ratio that (with 5–7 tokens) practically never masks a whole
+        // row: in a fully masked row every logit is −1e12 + x = −1e12 in Float32, so the
+        // function no longer depends on x while the chain rule (here as in PyTorch) still
+        // passes a gradient through — a finite-difference artefact, not a gradient error.
+        c.dropKey = .constant(0.1)
         let model = MoREModel(config: c, seed: 3)
         let data = try PretrainData(split: MicroMoRE.split(4, seed: 9, config: c), source: "micro", config: c,
                                     tokenizer: try MicroMoRE.tokenizer(), batchSize: 4, augment: false, seed: 1)
@@ -33,6 +38,6 @@ final class MoREGradientTests: XCTestCase {
         let r = gradCheck(inputs, eps: 1e-3, atol: 1e-3, rtol: 3e-2) { _ in model.contrastive(batch).loss }
         XCTAssertTrue(r.passed, "\(r)")
         XCTAssertTrue(r.ops.isSuperset(of: [.crossEntropy, .l2Normalize, .batchNormTrain, .conv1d, .scaledDotProductAttention,
-                                            .layerNorm, .embedding, .gelu]), "\(r.ops)")
+                                            .layerNorm, .dropout, .gelu]), "\(r.ops)")
     }
 }
