@@ -10,7 +10,8 @@
 /// Same parameters and storage conventions as `gemm`: op(A) is m×k, op(B) is k×n, C is m×n;
 /// A is stored m×k (lda ≥ k) when `!transA`, k×m (lda ≥ m) when `transA`; B likewise.
 /// Each `sum_p op(A)[i,p] * op(B)[p,j]` is accumulated in Double in increasing p order.
-/// When `beta == 0`, C is overwritten (NaNs in C are ignored).
+/// When `beta == 0`, C is overwritten (NaNs in C are ignored); when `alpha == 0`, A and B
+/// are not read (C ← beta·C), as in BLAS and `gemm`.
 public func gemmReference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                           a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                           beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -18,7 +19,7 @@ public func gemmReference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, al
     for i in 0..<m {
         for j in 0..<n {
             var acc = 0.0
-            for p in 0..<k {
+            for p in 0..<k where alpha != 0 {
                 let av = transA ? a[p * lda + i] : a[i * lda + p]
                 let bv = transB ? b[j * ldb + p] : b[p * ldb + j]
                 acc += Double(av) * Double(bv)
