@@ -1,0 +1,217 @@
+// ExplanationStudy — scores the attention explanations on the synthetic cohort, where the
+// location of each finding is known.
+//
+//   Cardiomegaly (X-ray, mimic4 = 1)       region: the heart box (regions_heart)
+//   Pleural effusion (X-ray, mimic4 = 1)   region: both costophrenic-angle boxes
+//                                           (regions_cp_right ∪ regions_cp_left)
+//   Myocardial infarction (ECG,            region: QRS–T windows of every detected beat, and
+//     ptbxl_super MI = 1)                   separately the ST–T windows (ECGBeatWindows.swift)
+//
+// For each finding: the positive patients (first `maxPatients` rows), the explained scalar
+// s = cos(z, p) with p the prompt's embedding (ModelExplainer.swift), token relevances by
+// rollout and by Chefer et al., mapped to pixels / samples, then pointing game and energy in
+// region (ExplanationScores.swift) against two seeded random baselines: i.i.d. uniform per
+// pixel (sample), and i.i.d. uniform per *token* mapped exactly like the model's relevance.
+// ECG scores are on the time axis: token relevance is the same in every lead (see
+// ECGRelevanceMap.swift), so restricting to the territory's leads would multiply the energy of
+// the maps and of the baselines by the same lead fraction and leave the comparison unchanged.
+// Deliberately not here: drawing (Reproduce/Figures/FigureAttention.swift).
+
+import TensorCore
+import Datasets
+import MoRE
+
+/// Settings of an explanation study.
+public struct ExplanationStudyOptions: Codable, Sendable {
+    /// At most this many positive patients per finding (the first rows of the split).
+    public var maxPatients: Int
+    /// Random heatmaps per patient for the baselines.
+    public var draws: Int
+    public var seed: UInt64
+    public var normalisation: RolloutNormalisation
+    public var startLayer: Int
+    /// Inputs per forward/backward pass.
+    public var chunk: Int
+    public init(maxPatients: Int = 100, draws: Int = 200, seed: UInt64 = 42, normalisation: RolloutNormalisation = .none,
+                startLayer: Int = 0, chunk: Int = 8) {
+        self.maxPatients = maxPatients; self.draws = draws; self.seed = seed
+        self.normalisation = normalisation; self.startLayer = startLayer; self.chunk = chunk
+    }
+}
+
+/// Scores of one finding.
+public struct FindingScores: Codable, Sendable {
+    public var finding: String
+    public var tower: ExplainedTower
+    public var prompt: String
+    public var region: String
+    public var rollout: PointingEnergy
+    public var chefer: PointingEnergy
+    /// I.i.d. uniform heatmaps per pixel / sample (expectation of both scores = area fraction).
+    public var randomPixel: PointingEnergy
+    /// I.i.d. uniform token relevances mapped like the model's (same resolution and smoothing).
+    public var randomToken: PointingEnergy
+}
+
+/// One finding's explanations, kept for figures.
+public struct FindingExplanation {
+    public var scores: FindingScores
+    /// Rows of the split explained.
+    public var rows: [Int]
+    /// Token relevances and explained similarities.
+    public var tokens: TowerExplanation
+    /// Per patient: pixel maps [S·S] (X-ray) or time maps [L] (ECG), by method.
+    public var rolloutMaps: [[Float]], cheferMaps: [[Float]]
+    /// Per patient region mask, same layout as the maps.
+    public var masks: [[Bool]]
+}
+
+/// Everything an explanation study measured.
+public struct ExplanationReport: Codable, Sendable {
+    public var split: String
+    public var options: ExplanationStudyOptions
+    public var findings: [FindingScores]
+}
+
+/// The findings scored and how their regions are defined.
+enum StudyRegion {
+    case boxes([String])
+    case beats(ECGBeatRegion)
+}
+
+struct StudyFinding {
+    var name: String, tower: ExplainedTower, prompt: String
+    var labelSet: String, column: String
+    var region: StudyRegion, regionName: String
+
+    static let all = [
+        StudyFinding(name: "Cardiomegaly", tower: .xray, prompt: "Cardiomegaly", labelSet: "mimic4", column: "Cardiomegaly",
+                     region: .boxes(["regions_heart"]), regionName: "heart box"),
+        StudyFinding(name: "Pleural Effusion", tower: .xray, prompt: "Pleural Effusion", labelSet: "mimic4",
+                     column: "Pleural Effusion", region: .boxes(["regions_cp_right", "regions_cp_left"]),
+                     regionName: "costophrenic-angle boxes"),
+        StudyFinding(name: "Myocardial Infarction", tower: .ecg, prompt: "Myocardial Infarction", labelSet: "ptbxl_super",
+                     column: "MI", region: .beats(.qrsT), regionName: "QRS–T windows [R−50 ms, R+400 ms)"),
+        StudyFinding(name: "Myocardial Infarction", tower: .ecg, prompt: "Myocardial Infarction", labelSet: "ptbxl_super",
+                     column: "MI", region: .beats(.stSegment), regionName: "ST–T windows [R+40 ms, R+240 ms)"),
+    ]
+}
+
+/// A label set of `split` as rows × columns, or a typed error naming what is missing.
+func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, protocolName: String) throws -> [Float] {
+    guard let t = split.labels[set] else {
+        throw EvalError.missingLabels(file: split.name, labelSet: set, protocolName: protocolName,
+                                      available: split.labels.keys.sorted())
+    }
+    let names = split.labelNames[set] ?? []
+    guard let c = names.firstIndex(of: column) else {
+        throw EvalError.unknownClass(file: split.name, labelSet: set, className: column, available: names)
+    }
+    guard t.rank == 2, t.shape[0] == split.count, t.shape[1] == names.count else {
+        throw EvalError.labelShape(file: split.name, labelSet: set, expected: "[\(split.count), \(names.count)]", found: t.shape)
+    }
+    let v = t.scalars
+    return (0..<split.count).map { v[$0 * names.count + c] }
+}
+
+/// Explains and scores every finding of `StudyFinding.all` on `split` (a synthetic-cohort
+/// split with X-rays, ECGs and the regions_* / mimic4 / ptbxl_super label sets).
+///
+///     let (report, details) = try explanationStudy(model: m, split: test, tokenizer: tok)
+///     report.findings[0].chefer.energy    // energy of Chefer maps in the heart box
+public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer,
+                             options o: ExplanationStudyOptions = ExplanationStudyOptions())
+    throws -> (report: ExplanationReport, details: [FindingExplanation]) {
+    let protocolName = "attention explanations"
+    guard o.maxPatients > 0, o.draws > 0, o.chunk > 0 else {
+        throw EvalError.invalidParameter(name: "maxPatients/draws/chunk", value: "\(o.maxPatients)/\(o.draws)/\(o.chunk)",
+                                         reason: "must be positive")
+    }
+    var details: [FindingExplanation] = []
+    var cache: [String: ([Int], TowerExplanation)] = [:]
+    for f in StudyFinding.all {
+        let positive = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
+        let rows = Array(positive.indices.filter { positive[$0] == 1 }.prefix(o.maxPatients))
+        guard !rows.isEmpty else {
+            throw EvalError.noUsableRows(file: split.name, labelSet: f.labelSet, reason: "no patient with \(f.column) = 1")
+        }
+        let key = "\(f.tower.rawValue)|\(f.prompt)"
+        let explained: TowerExplanation
+        if let c = cache[key] { explained = c.1 } else {
+            guard let all = f.tower == .xray ? split.xray : split.ecg else {
+                throw EvalError.missingModality(file: split.name, modality: f.tower.rawValue, protocolName: protocolName)
+            }
+            let inputs = gatherRows(all, rows)
+            let p = try promptEmbedding(model, tokenizer: tokenizer, prompt: f.prompt)
+            explained = explainTower(model, tower: f.tower, inputs: inputs, target: .promptCosine(p),
+                                     normalisation: o.normalisation, startLayer: o.startLayer, chunk: o.chunk)
+            cache[key] = (rows, explained)
+        }
+        details.append(try scoreFinding(f, split: split, rows: rows, explained: explained, options: o))
+    }
+    return (ExplanationReport(split: split.name, options: o, findings: details.map(\.scores)), details)
+}
+
+/// Rows of `t: [N, ...]` in the given order → `[rows.count, ...]`.
+func gatherRows(_ t: Tensor, _ rowIndices: [Int]) -> Tensor {
+    let inner = t.count / max(t.shape[0], 1)
+    var shape = t.shape
+    shape[0] = rowIndices.count
+    return Tensor(shape: shape) { out in
+        for (k, r) in rowIndices.enumerated() { (out.baseAddress! + k * inner).update(from: t.pointer + r * inner, count: inner) }
+    }
+}
+
+/// Maps, masks and scores of one finding.
+func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained: TowerExplanation,
+                  options o: ExplanationStudyOptions) throws -> FindingExplanation {
+    let n = rows.count, tokens = explained.rollout.shape[1]
+    let r = explained.rollout.scalars, c = explained.chefer.scalars
+    func tokenRow(_ v: [Float], _ i: Int) -> [Float] { Array(v[i * tokens ..< (i + 1) * tokens]) }
+    var masks: [[Bool]] = [], rollMaps: [[Float]] = [], chefMaps: [[Float]] = []
+    let toMap: ([Float]) -> [Float]
+    switch f.region {
+    case .boxes(let sets):
+        guard let x = split.xray else {
+            throw EvalError.missingModality(file: split.name, modality: "xray", protocolName: "attention explanations")
+        }
+        let size = x.shape[1]
+        toMap = { xrayHeatmap(tokens: $0, imageSize: size) }
+        for row in rows {
+            var boxes: [RegionBox] = []
+            for s in sets {
+                let v = try (0..<4).map { try labelColumn(split, s, CohortLabels.regionNames[$0], protocolName: "attention explanations")[row] }
+                if let b = RegionBox(v) { boxes.append(b) }
+            }
+            masks.append(regionMask(boxes, height: size, width: size))
+        }
+    case .beats(let kind):
+        guard let e = split.ecg else {
+            throw EvalError.missingModality(file: split.name, modality: "ecg", protocolName: "attention explanations")
+        }
+        let leads = e.shape[1], length = e.shape[2], rate = 100.0
+        toMap = { ecgTimeRelevance(tokens: $0, length: length) }
+        let ev = e.scalars
+        for row in rows {
+            let sig = Array(ev[row * leads * length ..< (row + 1) * leads * length])
+            let peaks = ECGBeatWindows.rPeaks(sig, leads: leads, rate: rate)
+            masks.append(windowMask(ECGBeatWindows.windows(peaks: peaks, region: kind, rate: rate, length: length), length: length))
+        }
+    }
+    for i in 0..<n {
+        rollMaps.append(toMap(tokenRow(r, i)))
+        chefMaps.append(toMap(tokenRow(c, i)))
+    }
+    let pixels = masks.first?.count ?? 0
+    let randomPixel = randomHeatmapBaseline(masks: masks, draws: o.draws, seed: o.seed) { rng in
+        (0..<pixels).map { _ in rng.uniform() }
+    }
+    let randomToken = randomHeatmapBaseline(masks: masks, draws: o.draws, seed: o.seed ^ 0x70ce) { rng in
+        toMap((0..<tokens).map { _ in rng.uniform() })
+    }
+    let scores = FindingScores(finding: f.name, tower: f.tower, prompt: f.prompt, region: f.regionName,
+                               rollout: .score(rollMaps, masks: masks), chefer: .score(chefMaps, masks: masks),
+                               randomPixel: randomPixel, randomToken: randomToken)
+    return FindingExplanation(scores: scores, rows: rows, tokens: explained, rolloutMaps: rollMaps, cheferMaps: chefMaps,
+                              masks: masks)
+}
