@@ -46,18 +46,25 @@ final class DeterminismTests: XCTestCase {
         // and several rows per softmax/LayerNorm task.
         XCTAssertGreaterThanOrEqual(batch * hidden, 2 * parallelGrain)
         XCTAssertGreaterThanOrEqual(batch, 2 * (parallelGrain / classes))
+        let one = compareThreadCounts(runMLP)
+        XCTAssertTrue(one.loss.item.isFinite && one.loss.item > 0, "loss \(one.loss.item)")
+        XCTAssertEqual(one.grads.count, 6)
+    }
+
+    /// Runs `pass` with 1 thread, then twice with 2, and asserts all three give the same
+    /// bytes; returns the 1-thread result. Restores the thread count.
+    func compareThreadCounts(_ pass: () -> Pass, file: StaticString = #filePath, line: UInt = #line) -> Pass {
         let saved = ThreadPool.shared.threadCount
         defer { ThreadPool.shared.setThreadCount(saved) }
         ThreadPool.shared.setThreadCount(1)
-        let one = runMLP()
+        let one = pass()
         ThreadPool.shared.setThreadCount(2)
-        let two = runMLP()
-        let again = runMLP()
-        XCTAssertTrue(one.loss.item.isFinite && one.loss.item > 0, "loss \(one.loss.item)")
-        XCTAssertEqual(one.grads.count, 6)
-        XCTAssertTrue(one.grads.allSatisfy { $0.count > 0 && !$0.hasNonFinite })
+        let two = pass()
+        let again = pass()
+        XCTAssertTrue(one.grads.allSatisfy { $0.count > 0 && !$0.hasNonFinite }, file: file, line: line)
         assertIdentical(one, two, "1 vs 2 threads")
         assertIdentical(two, again, "two runs with 2 threads")
+        return one
     }
 
     /// Embedding → attention with DropKey → dropout, and Conv1d → BatchNorm → L2-normalise;
@@ -85,15 +92,6 @@ final class DeterminismTests: XCTestCase {
     func testOtherOpsAreBitwiseIdenticalForOneAndTwoThreads() {
         XCTAssertGreaterThanOrEqual(4 * 4 * 65 * 65, 2 * parallelGrain)
         XCTAssertGreaterThanOrEqual(16 * 32 * 200, 2 * parallelGrain)
-        let saved = ThreadPool.shared.threadCount
-        defer { ThreadPool.shared.setThreadCount(saved) }
-        ThreadPool.shared.setThreadCount(1)
-        let one = runOtherOps()
-        ThreadPool.shared.setThreadCount(2)
-        let two = runOtherOps()
-        let again = runOtherOps()
-        XCTAssertTrue(one.grads.allSatisfy { $0.count > 0 && !$0.hasNonFinite })
-        assertIdentical(one, two, "1 vs 2 threads")
-        assertIdentical(two, again, "two runs with 2 threads")
+        XCTAssertEqual(compareThreadCounts(runOtherOps).grads.count, 7)
     }
 }
