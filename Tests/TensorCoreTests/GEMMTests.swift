@@ -138,7 +138,14 @@ final class GEMMTests: XCTestCase {
         for bi in 0..<3 { for i in 0..<4 { for p in 0..<5 { at[bi * 20 + p * 4 + i] = a[bi, i, p] } } }
         let yt = matmul(Tensor(shape: [3, 5, 4], values: at), w, transposeA: true)
         assertClose(yt.scalars, y.scalars, abs: 1e-6, rel: 1e-6)
-        XCTAssertEqual(matmul(w, Tensor(shape: [2, 7, 6], values: random(84, seed: 33)), transposeB: true).shape, [2, 5, 7])
+        // A rank-2 left operand is broadcast over the right operand's batch.
+        let rhs = Tensor(shape: [2, 7, 6], values: random(84, seed: 33))
+        let z = matmul(w, rhs, transposeB: true)
+        XCTAssertEqual(z.shape, [2, 5, 7])
+        for bi in 0..<2 {
+            let slice = Tensor(shape: [7, 6], values: Array(rhs.scalars[(bi * 42)..<(bi * 42 + 42)]))
+            XCTAssertEqual(Array(z.scalars[(bi * 35)..<(bi * 35 + 35)]), matmul(w, slice, transposeB: true).scalars, "batch \(bi)")
+        }
         XCTAssertEqual(try Shape.checkMatmul([2, 3, 4, 5], [2, 3, 5, 7]), [2, 3, 4, 7])
     }
 
