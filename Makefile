@@ -27,12 +27,22 @@ endif
 
 SWIFT_FLAGS := -c release $(ARCH_FLAGS)
 MORE := .build/release/more
+export MORE_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+export MORE_ROOT := $(CURDIR)
+
+# The embedded default: synthetic cohort and the tiny config.
+CONFIG ?= tiny
+SEED ?= 42
+PATIENTS ?= 3000
+DATA ?= out/synthetic-s$(SEED)-n$(PATIENTS)
+RUN ?= out/runs/$(CONFIG)-s$(SEED)-n$(PATIENTS)
+CHECKPOINT := $(RUN)/best.safetensors
 CACHE := .cache
 MODEL_DIR := $(CACHE)/models/all-MiniLM-L6-v2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := gnuplot-nox libhdf5-dev hdf5-tools pkg-config libjpeg62-turbo-dev libpng-dev
+APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config libjpeg62-turbo-dev libpng-dev
 
-.PHONY: help deps build test reproduce bench fetch-model clean isa
+.PHONY: help deps build test reproduce bench fetch-model clean isa data pretrain
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -43,6 +53,7 @@ isa: ## print the vector ISA the release build targets
 deps: ## install missing system packages (apt)
 	@missing=""; \
 	command -v gnuplot >/dev/null 2>&1 || missing="$$missing gnuplot-nox"; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing hdf5-tools"; \
 	command -v pkg-config >/dev/null 2>&1 || missing="$$missing pkg-config"; \
 	pkg-config --exists hdf5 2>/dev/null || missing="$$missing libhdf5-dev"; \
@@ -78,8 +89,14 @@ test: deps fetch-model ## run every test in release mode (gradient checks includ
 bench: build ## GEMM GFLOP/s against numpy/OpenBLAS, 1 and 2 threads
 	$(MORE) bench gemm
 
-reproduce: build fetch-model ## the main job: everything that regenerates on the embedded default
-	$(MORE) bench gemm --quick
+data: build ## generate the synthetic cohort (DATA, SEED, PATIENTS)
+	@[ -f $(DATA)/pretrain_train.h5 ] && echo "synthetic cohort: $(DATA) (exists)" || $(MORE) data synth --out $(DATA) --patients $(PATIENTS) --seed $(SEED)
+
+pretrain: data fetch-model ## pre-train CONFIG on DATA into RUN (skipped when the checkpoint is up to date)
+	$(MORE) pretrain --config $(CONFIG) --data $(DATA) --out $(RUN) --seed $(SEED) --resume
+
+reproduce: pretrain ## the main job: data, pre-training, then every table and figure that exists so far
+	@echo "reproduction done: checkpoint $(CHECKPOINT)"
 
 clean: ## remove build products (keeps the fetched model)
 	rm -rf .build
