@@ -53,6 +53,10 @@ struct Pretrain: ParsableCommand {
         let val = try PretrainData(split: valSplit, source: valURL.path, config: c, tokenizer: tokenizer,
                                    batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
         let hash = try fileHash(trainURL)
+        if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: hash) {
+            print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done)); delete it to retrain")
+            return
+        }
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
@@ -62,6 +66,19 @@ struct Pretrain: ParsableCommand {
         print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(String(format: "%.4f", s.bestValLoss)); val in-batch top-1: \(acc)")
         print("checkpoints: \(out)/best.safetensors, \(out)/last.safetensors; log: \(out)/train_log.csv")
     }
+}
+
+/// A description of the finished run in `out` when its last checkpoint was trained with this
+/// config and data to the end; nil otherwise.
+func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> String? {
+    let last = out.appendingPathComponent("last.safetensors")
+    guard FileManager.default.fileExists(atPath: last.path),
+          FileManager.default.fileExists(atPath: out.appendingPathComponent("best.safetensors").path) else { return nil }
+    let ck = try readCheckpoint(last)
+    guard ck.info.config.hash == config.hash, ck.info.dataHash == dataHash,
+          let state = try? JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8)), state.finished
+    else { return nil }
+    return "\(state.optimizerStep) steps, \(state.epoch) epochs"
 }
 
 /// A model for a config with its pretrained text weights loaded (when the config names a folder).
