@@ -9,7 +9,10 @@
 //   /ecg_raw           float32 [N, 12, Lraw]  ECG at the acquisition rate (500 Hz, Lraw = 5000)
 //   /report_xray       string  [N]            radiology report, UTF-8, without prefix
 //   /report_ecg        string  [N]            cardiology machine report, UTF-8, without prefix
-//   /labels/<name>     float32 [N] or [N, C]  attribute `columns`: C column names (string list)
+//   /labels/<name>     float32 [N, C]         attribute `columns`: the C column names (string list)
+//                      float32 [N]            a single column (`columns` = [name], optional), or a
+//                                             class index 0…K−1 (−1 = none) when `columns` lists
+//                                             the K > 1 class names
 //   root attributes    strings                schema_version and split required; source,
 //                                             generator, generator_version, seed, preprocessing
 //                                             recommended
@@ -40,7 +43,8 @@ public struct FieldInfo: Equatable, Sendable {
     public var name: String
     public var type: FieldType
     public var shape: [Int]
-    /// Column names of a label dataset (its `columns` attribute); nil when absent.
+    /// Column names of a label dataset (its `columns` attribute); nil when absent. For a rank-1
+    /// label with more than one name, the class names of a class-index label.
     public var columns: [String]?
 
     public init(name: String, type: FieldType, shape: [Int], columns: [String]? = nil) {
@@ -165,11 +169,12 @@ public enum DatasetSchema {
         }
         checkDims(f, rank == 1 ? [.n] : [.n, .free], expected: rank == 1 ? "[N]" : "[N, C]", n: n, file: file,
                   into: &problems)
-        let c = rank == 2 ? f.shape[1] : 1
         if let cols = f.columns {
-            if cols.count != c {
+            if rank == 2 && cols.count != f.shape[1] {
                 problems.append(.malformed(file: file, field: f.name,
-                                           reason: "has \(c) columns but attribute \(columnsAttribute) lists \(cols.count) names"))
+                                           reason: "has \(f.shape[1]) columns but attribute \(columnsAttribute) lists \(cols.count) names"))
+            } else if cols.isEmpty {
+                problems.append(.malformed(file: file, field: f.name, reason: "attribute \(columnsAttribute) is empty"))
             }
         } else if rank == 2 {
             problems.append(.missingField(file: file, field: "\(f.name) attribute \(columnsAttribute)"))
