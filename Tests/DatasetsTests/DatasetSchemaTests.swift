@@ -39,13 +39,21 @@ final class DatasetSchemaTests: XCTestCase {
              .wrongShape(file: file, field: "/labels/x", expected: "[N] or [N, C]", got: [4, 2, 2])),
             (FieldInfo(name: "/labels/x", type: .other("int64"), shape: [4], columns: ["x"]),
              .wrongType(file: file, field: "/labels/x", expected: "float32", got: "int64")),
-            (FieldInfo(name: "/labels/x", type: .float32, shape: [4], columns: ["a", "b"]),
-             .malformed(file: file, field: "/labels/x", reason: "has 1 columns but attribute columns lists 2 names")),
+            (FieldInfo(name: "/labels/x", type: .float32, shape: [4, 3], columns: ["a", "b"]),
+             .malformed(file: file, field: "/labels/x", reason: "has 3 columns but attribute columns lists 2 names")),
+            (FieldInfo(name: "/labels/x", type: .float32, shape: [4], columns: []),
+             .malformed(file: file, field: "/labels/x", reason: "attribute columns is empty")),
         ]
         for (field, expected) in bad {
             let check = DatasetSchema.check(fields: fields([field]), attributes: attributes, file: file)
             XCTAssertEqual(check.problems, [expected], "\(field)")
         }
+    }
+
+    func testClassIndexLabelNamesItsClasses() {
+        let grades = FieldInfo(name: "/labels/edema_severity", type: .float32, shape: [4],
+                               columns: ["none", "mild", "moderate", "severe"])
+        XCTAssertEqual(DatasetSchema.check(fields: fields([grades]), attributes: attributes, file: file).problems, [])
     }
 
     func testAttributesAndUnexpectedDatasets() {

@@ -143,6 +143,18 @@ final class HDF5ErrorTests: XCTestCase {
         XCTAssertTrue(try validateDataset(url, checkValues: false).isValid, "structure alone is fine")
     }
 
+    func testValidatorChecksClassIndexLabels() throws {
+        var split = sampleSplit(n: 4)
+        split.labels = ["grade": Tensor(shape: [4], values: [0, 3, -1, 2]), "bad": Tensor(shape: [4], values: [0, 1, 2.5, 4])]
+        split.labelNames = ["grade": ["none", "mild", "moderate", "severe"], "bad": ["a", "b", "c"]]
+        let url = dir.appendingPathComponent("classes.h5")
+        try writeHDF5(split, to: url)
+        let report = try validateDataset(url)
+        XCTAssertEqual(report.problems, [.malformed(file: url.path, field: "/labels/bad",
+            reason: "a class-index label over 3 classes must hold integers in −1…2, found min 0.0 max 4.0, 1 non-integers")])
+        XCTAssertEqual(try readHDF5(url).labelNames["grade"], ["none", "mild", "moderate", "severe"])
+    }
+
     func testValidFileReport() throws {
         let url = dir.appendingPathComponent("ok.h5")
         try writeHDF5(sampleSplit(n: 5), to: url)

@@ -1,7 +1,7 @@
 // HDF5Validator — checks a dataset file against the schema and lists *every* problem: missing
 // datasets, wrong dtypes, wrong ranks or fixed sizes, N mismatches, label columns, required
-// attributes, and (streaming through the data) non-finite values, X-rays outside [0, 1] and
-// duplicate ids. `more data check FILE` prints `ValidationReport.text`.
+// attributes, and (streaming through the data) non-finite values, X-rays outside [0, 1],
+// class-index labels outside −1…K−1, and duplicate ids. `more data check FILE` prints `ValidationReport.text`.
 //
 // Deliberately not here: repairing files, and semantic checks of the content (whether a label
 // agrees with a report) — those belong to the cohort's own tests.
@@ -14,6 +14,8 @@ public struct ValueStats: Sendable, Equatable {
     public var min: Float = .infinity
     public var max: Float = -.infinity
     public var nonFinite = 0
+    /// Finite values that are not whole numbers.
+    public var nonInteger = 0
     /// Row of the first non-finite value, when there is one.
     public var firstNonFiniteRow: Int?
 }
@@ -81,6 +83,11 @@ public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> Vali
             report.problems.append(.malformed(file: url.path, field: f.name,
                                               reason: "\(s.nonFinite) non-finite values (NaN or ±Inf), first in row \(s.firstNonFiniteRow ?? 0)"))
         }
+        if let classes = f.columns?.count, classes > 1, f.shape.count == 1, f.shape[0] > 0,
+           s.nonInteger > 0 || s.min < -1 || s.max > Float(classes - 1) {
+            report.problems.append(.malformed(file: url.path, field: f.name,
+                                              reason: "a class-index label over \(classes) classes must hold integers in −1…\(classes - 1), found min \(s.min) max \(s.max), \(s.nonInteger) non-integers"))
+        }
         if f.name == DatasetSchema.xray, s.nonFinite == 0, f.shape[0] > 0, s.min < 0 || s.max > 1 {
             report.problems.append(.malformed(file: url.path, field: f.name,
                                               reason: "values must lie in [0, 1] before normalisation, found min \(s.min) max \(s.max)"))
@@ -115,6 +122,7 @@ private func scanValues(_ file: HDF5File, _ f: FieldInfo) throws -> ValueStats {
                     s.nonFinite += 1
                 } else {
                     s.min = Swift.min(s.min, v); s.max = Swift.max(s.max, v)
+                    if v.rounded() != v { s.nonInteger += 1 }
                 }
             }
         }
