@@ -1,0 +1,91 @@
+import XCTest
+import Foundation
+import TestSupport
+
+/// PAPER.md and README.md must not rot: every file they name exists (with its line, for
+/// `path:line`), every `make` target they name exists, and every table and figure in Tables/
+/// and Figures/ is discussed in PAPER.md.
+final class DocsTests: XCTestCase {
+    let root = Fixtures.repoRoot
+    let roots = ["Sources/", "Tests/", "Reproduce/", "Benchmarks/", "Figures/", "Tables/", "../shared/", ".ci/"]
+
+    func text(_ name: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    /// Backticked or linked paths under the known roots, with an optional `:line`.
+    func referencedPaths(_ doc: String) -> [(path: String, line: Int?)] {
+        var out: [(String, Int?)] = []
+        let pattern = #"(?:`|\]\()((?:\.\./shared/|Sources/|Tests/|Reproduce/|Benchmarks/|Figures/|Tables/|\.ci/)[A-Za-z0-9_\-./+]*)(?::(\d+))?(?:`|\))"#
+        let re = try! NSRegularExpression(pattern: pattern)
+        let ns = doc as NSString
+        for m in re.matches(in: doc, range: NSRange(location: 0, length: ns.length)) {
+            let p = ns.substring(with: m.range(at: 1))
+            let line = m.range(at: 2).location != NSNotFound ? Int(ns.substring(with: m.range(at: 2))) : nil
+            out.append((p, line))
+        }
+        return out
+    }
+
+    func makeTargets() throws -> Set<String> {
+        var targets = Set<String>()
+        for line in try text("Makefile").split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("\t"), !line.hasPrefix("#") else { continue }
+            let head = line[..<colon]
+            if head.contains("=") || head.contains("$") { continue }
+            for t in head.split(separator: " ") { targets.insert(String(t)) }
+        }
+        return targets
+    }
+
+    func testEveryReferencedPathExists() throws {
+        let sharedPresent = FileManager.default.fileExists(atPath: root.appendingPathComponent("../shared").path)
+        var missing: [String] = []
+        for doc in ["PAPER.md", "README.md"] {
+            for (p, line) in referencedPaths(try text(doc)) {
+                if p.hasPrefix("../shared/") && !sharedPresent { continue }
+                let url = root.appendingPathComponent(p.hasSuffix("/") ? String(p.dropLast()) : p)
+                guard FileManager.default.fileExists(atPath: url.path) else { missing.append("\(doc): \(p)"); continue }
+                if let line {
+                    let lines = (try? String(contentsOf: url, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false).count ?? 0
+                    if line > lines { missing.append("\(doc): \(p):\(line) (file has \(lines) lines)") }
+                }
+            }
+        }
+        XCTAssertEqual(missing, [], "paths named in the docs that do not exist")
+    }
+
+    func testEveryMakeTargetExists() throws {
+        let targets = try makeTargets()
+        let re = try NSRegularExpression(pattern: #"`make ([a-z0-9][a-z0-9\-]*)"#)
+        var unknown: [String] = []
+        for doc in ["PAPER.md", "README.md"] {
+            let t = try text(doc), ns = t as NSString
+            for m in re.matches(in: t, range: NSRange(location: 0, length: ns.length)) {
+                let name = ns.substring(with: m.range(at: 1))
+                let patternMatch = targets.contains { $0.hasSuffix("%") && name.hasPrefix($0.dropLast()) }
+                if !targets.contains(name) && !patternMatch { unknown.append("\(doc): make \(name)") }
+            }
+        }
+        XCTAssertEqual(unknown, [], "make targets named in the docs that the Makefile lacks")
+    }
+
+    func testEveryTableAndFigureIsDiscussed() throws {
+        let paper = try text("PAPER.md")
+        var orphans: [String] = []
+        for (folder, exts) in [("Tables", ["md"]), ("Figures", ["png"])] {
+            let dir = root.appendingPathComponent(folder)
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            for f in files where exts.contains((f as NSString).pathExtension) {
+                if !paper.contains("\(folder)/\(f)") { orphans.append("\(folder)/\(f)") }
+            }
+        }
+        XCTAssertEqual(orphans, [], "outputs that PAPER.md never shows")
+    }
+
+    func testTheCheckerCanFail() {
+        let found = referencedPaths("see `Sources/Nope.swift:12` and [x](Figures/none.png)")
+        XCTAssertEqual(found.map(\.path), ["Sources/Nope.swift", "Figures/none.png"])
+        XCTAssertEqual(found.first?.line, 12)
+    }
+}
