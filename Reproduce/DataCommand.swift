@@ -6,5 +6,5 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Generate, convert and validate datasets (HDF5).",
-        subcommands: [DataSynth.self, DataCheck.self])
+        subcommands: [DataSynth.self, DataCheck.self, DataConvert.self])
 }

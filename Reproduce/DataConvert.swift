@@ -1,0 +1,108 @@
+// more data convert — converts a published dataset the user holds into the HDF5 schema the
+// suite reads (DatasetSchema.swift), one file per split, then validates every file written:
+//
+//   more data convert ptbxl    --root PTBXL_DIR --out DIR [--rate 100|500]
+//   more data convert mimic    --root MIMIC_CXR_JPG_DIR --ecg-root MIMIC_IV_ECG_DIR --out DIR [--size 64|224]
+//   more data convert chexpert --root CHEXPERT_DIR --out DIR [--size 64|224]
+//   more data convert edema    --root MIMIC_CXR_JPG_DIR --labels EDEMA_CSV --out DIR [--size 64|224]
+//
+// Common options: --limit N (first N source records, for quick trials), --lead-order
+// asStored|mimic, --seed (random choices: MIMIC's 2 % carve-out, CheXpert 5×200), --threads.
+// Prints the files written with their rows, the skipped records grouped by reason, and the
+// validation result. Exit 1 when a written file fails validation.
+// Deliberately not here: the converters (Sources/Datasets/Convert/).
+
+import ArgumentParser
+import Datasets
+import Foundation
+
+struct DataConvert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert PTB-XL, MIMIC-CXR-JPG + MIMIC-IV-ECG, CheXpert or MIMIC edema labels to HDF5.",
+        discussion: """
+            DATASET is ptbxl, mimic, chexpert or edema. --root is the dataset's published folder \
+            (unchanged layout). Outputs are written atomically; bad records are skipped and counted.
+            """)
+
+    @Argument(help: "ptbxl, mimic, chexpert or edema.")
+    var dataset: String
+
+    @Option(name: .long, help: "Root folder of the published dataset (MIMIC-CXR-JPG for mimic and edema).")
+    var root: String
+
+    @Option(name: .long, help: "Output folder (created if missing).")
+    var out: String
+
+    @Option(name: .long, help: "mimic only: root folder of MIMIC-IV-ECG (record_list.csv, machine_measurements.csv, files/).")
+    var ecgRoot: String?
+
+    @Option(name: .long, help: "edema only: the edema-severity label CSV (subject_id, study_id, dicom_id, edema_severity).")
+    var labels: String?
+
+    @Option(name: .long, help: "Convert only the first N records of the source table (quick trials).")
+    var limit: Int?
+
+    @Option(name: .long, help: "ECG lead order: asStored (the authors) or mimic (swap aVL/aVF).")
+    var leadOrder: String = "asStored"
+
+    @Option(name: .long, help: "X-ray side length: 64 (tiny config) or 224 (paper config).")
+    var size: Int = 224
+
+    @Option(name: .long, help: "ptbxl only: records100 (100, the authors' input) or records500 (500, resampled).")
+    var rate: Int = 100
+
+    @Option(name: .long, help: "Seed of the converters' random choices (published default 42).")
+    var seed: UInt64 = 42
+
+    @OptionGroup var compute: ComputeOptions
+
+    static let datasets = ["ptbxl", "mimic", "chexpert", "edema"]
+
+    func validate() throws {
+        guard DataConvert.datasets.contains(dataset) else {
+            throw ValidationError("DATASET must be one of \(DataConvert.datasets.joined(separator: ", ")), got \(dataset)")
+        }
+        guard parseLeadOrder(leadOrder) != nil else { throw ValidationError("--lead-order must be asStored or mimic, got \(leadOrder)") }
+        guard size == 64 || size == 224 else { throw ValidationError("--size must be 64 or 224, got \(size)") }
+        guard rate == 100 || rate == 500 else { throw ValidationError("--rate must be 100 or 500, got \(rate)") }
+        if let l = limit, l < 1 { throw ValidationError("--limit must be at least 1, got \(l)") }
+        if dataset == "mimic", ecgRoot == nil { throw ValidationError("mimic needs --ecg-root (the MIMIC-IV-ECG folder)") }
+        if dataset == "edema", labels == nil { throw ValidationError("edema needs --labels (the edema-severity CSV)") }
+    }
+
+    func run() throws {
+        try compute.apply()
+        let options = ConvertOptions(limit: limit, leadOrder: parseLeadOrder(leadOrder) ?? .asStored, xraySize: size, seed: seed)
+        let rootURL = URL(fileURLWithPath: root), outURL = URL(fileURLWithPath: out)
+        let start = Date()
+        let summary: ConvertSummary
+        do {
+            summary = try convert(root: rootURL, out: outURL, options: options)
+        } catch let error as DataError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(summary.text)
+        print(String(format: "converted in %.1f s", Date().timeIntervalSince(start)))
+        var invalid = 0
+        for w in summary.written {
+            let report = try validateDataset(outURL.appendingPathComponent(w.file))
+            if !report.isValid {
+                invalid += 1
+                print(report.text)
+            }
+        }
+        print(invalid == 0 ? "all \(summary.written.count) files pass `more data check`" : "\(invalid) files are invalid")
+        if invalid > 0 { throw ExitCode(1) }
+    }
+
+    func convert(root: URL, out: URL, options: ConvertOptions) throws -> ConvertSummary {
+        switch dataset {
+        case "ptbxl":
+            return try PTBXLConverter.convert(root: root, out: out, rate: rate, options: options)
+        default:
+            throw ValidationError("\(dataset): not implemented yet")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+// ConvertSummary — what a converter did: rows written per output file, records skipped with
+// their reasons (grouped and counted), and the text printed at the end of `more data convert`.
+//
+// Also the shared plumbing every converter uses: the common options (`ConvertOptions`) and
+// `writeConvertedSplit`, which validates a split, writes it atomically and records it.
+//
+// Deliberately not here: any dataset knowledge (one file per dataset: PTBXLConverter.swift, …).
+
+import Foundation
+import TensorCore
+
+/// Options shared by the converters.
+public struct ConvertOptions: Sendable {
+    /// Convert only the first `limit` records of the source table (quick trials); nil = all.
+    public var limit: Int?
+    /// ECG lead order of the output (`.asStored` = the authors' code).
+    public var leadOrder: ECGLeadOrder
+    /// X-ray side length (64 tiny config, 224 paper config).
+    public var xraySize: Int
+    /// Seed of every random choice a converter makes (2 % carve-out, 5×200 sampling).
+    public var seed: UInt64
+
+    public init(limit: Int? = nil, leadOrder: ECGLeadOrder = .asStored, xraySize: Int = 224, seed: UInt64 = 42) {
+        self.limit = limit; self.leadOrder = leadOrder; self.xraySize = xraySize; self.seed = seed
+    }
+
+    /// Name written to the `ecg_lead_order_option` attribute.
+    public var leadOrderName: String {
+        switch leadOrder {
+        case .asStored: return "asStored"
+        case .mimicToStandard: return "mimic"
+        case .permutation(let p): return "permutation \(p)"
+        }
+    }
+}
+
+/// The outcome of one conversion.
+public struct ConvertSummary: Sendable {
+    /// Dataset converted ("ptbxl", "mimic", …).
+    public var dataset: String
+    /// Files written, with their row counts, in write order.
+    public var written: [(file: String, rows: Int)] = []
+    /// Skipped records: (record id, reason — the grouping key —, detail such as the error message).
+    public var skipped: [(record: String, reason: String, detail: String)] = []
+    /// Free-form counts worth reporting (e.g. "pairs before the 60-day filter").
+    public var notes: [String] = []
+
+    public init(dataset: String) { self.dataset = dataset }
+
+    /// Records one skipped record.
+    public mutating func skip(_ record: String, _ reason: String, detail: String = "") {
+        skipped.append((record, reason, detail))
+    }
+
+    /// Total rows written.
+    public var rowsWritten: Int { written.reduce(0) { $0 + $1.rows } }
+
+    /// Skip reasons with their counts, most frequent first (ties by reason).
+    public var skipCounts: [(reason: String, count: Int)] {
+        var c: [String: Int] = [:]
+        for s in skipped { c[s.reason, default: 0] += 1 }
+        return c.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.reason < $1.reason }
+    }
+
+    /// The report printed at the end of a conversion.
+    public var text: String {
+        var out = ["\(dataset): \(rowsWritten) rows in \(written.count) files"]
+        for w in written { out.append("  \(w.file): \(w.rows) rows") }
+        out += notes.map { "  \($0)" }
+        if skipped.isEmpty {
+            out.append("  skipped: none")
+        } else {
+            out.append("  skipped: \(skipped.count) records")
+            for (reason, n) in skipCounts {
+                out.append("    \(n) × \(reason)")
+                for s in skipped.filter({ $0.reason == reason }).prefix(3) {
+                    out.append("      e.g. \(s.record)" + (s.detail.isEmpty ? "" : ": \(s.detail)"))
+                }
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// Creates `folder` (with parents); `DataError.writeFailed` naming it otherwise.
+func createOutputFolder(_ folder: URL) throws {
+    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+        throw DataError.writeFailed(file: folder.path, reason: "cannot create the output folder: \(error.localizedDescription)")
+    }
+}
+
+/// Checks `folder` exists and is a directory; `DataError.missingFile` naming it otherwise.
+func requireFolder(_ folder: URL) throws {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
+        throw DataError.missingFile(folder.path)
+    }
+}
+
+/// Writes `split` to `<folder>/<split.name>.h5` atomically (schema-checked by `writeHDF5`) and
+/// records it in `summary`. An empty split is not written (noted instead): the schema allows it,
+/// but an empty file would only hide a wrong --root or --limit.
+func writeConvertedSplit(_ split: DatasetSplit, folder: URL, summary: inout ConvertSummary) throws {
+    let name = "\(split.name).h5"
+    guard split.count > 0 else { summary.notes.append("\(name): no rows, not written"); return }
+    try writeHDF5(split, to: folder.appendingPathComponent(name))
+    summary.written.append((name, split.count))
+}
+
+/// A float32 tensor `[rows.count] + shape` from per-row value arrays (each `shape` product long).
+func stackRows(_ rows: [[Float]], shape: [Int]) -> Tensor {
+    let per = shape.reduce(1, *)
+    var flat = [Float](); flat.reserveCapacity(rows.count * per)
+    for r in rows { precondition(r.count == per, "stackRows: row of \(r.count) values, expected \(per)"); flat += r }
+    return Tensor(shape: [rows.count] + shape, values: flat)
+}
+

@@ -1,0 +1,191 @@
+// Tests for PTBXLConverter on a PTB-XL folder assembled from the ten real records in
+// ../shared/data/ptbxl (records500/06000/060NN_hr.*, their ptbxl_database.csv rows, PTB-XL's
+// scp_statements.csv) — laid out exactly like the published dataset. Checks splits by fold,
+// superclass multi-hot and single labels, reports, the ECG rows against the preprocessing chain,
+// the lead-order option, --limit, and one test per bad input (skipped records are counted; file
+// and column errors are typed and leave no output).
+
+import Foundation
+import XCTest
+import TensorCore
+import TestSupport
+@testable import Datasets
+
+final class ConvertPTBXLTests: XCTestCase {
+    var dir: URL!
+    var root: URL { dir.appendingPathComponent("ptbxl") }
+    var out: URL { dir.appendingPathComponent("out") }
+
+    override func setUpWithError() throws {
+        let data = try Fixtures.shared("data/ptbxl")
+        dir = try Fixtures.tempDirectory("convert-ptbxl")
+        let fm = FileManager.default
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try fm.copyItem(at: data.appendingPathComponent("records500"), to: root.appendingPathComponent("records500"))
+        try fm.copyItem(at: data.appendingPathComponent("scp_statements.csv"), to: root.appendingPathComponent("scp_statements.csv"))
+        // PTB-XL's own file name; record 6003 moved to fold 9 so that all three splits are exercised.
+        var db = try String(contentsOf: data.appendingPathComponent("ptbxl_database_rows_6000-6009.csv"), encoding: .utf8)
+        db = db.replacingOccurrences(of: ",6,records100/06000/06003_lr", with: ",9,records100/06000/06003_lr")
+        try db.write(to: database, atomically: true, encoding: .utf8)
+    }
+    override func tearDownWithError() throws { if let dir { try? FileManager.default.removeItem(at: dir) } }
+
+    var database: URL { root.appendingPathComponent("ptbxl_database.csv") }
+
+    func editDatabase(_ from: String, _ to: String) throws {
+        let s = try String(contentsOf: database, encoding: .utf8)
+        XCTAssertTrue(s.contains(from), "fixture edit target \(from) not found")
+        try s.replacingOccurrences(of: from, with: to).write(to: database, atomically: true, encoding: .utf8)
+    }
+
+    func convert(_ options: ConvertOptions = ConvertOptions()) throws -> ConvertSummary {
+        try PTBXLConverter.convert(root: root, out: out, rate: 500, options: options)
+    }
+
+    func outputFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).sorted()
+    }
+
+    func testSplitsLabelsReportsAndValidity() throws {
+        let s = try convert()
+        XCTAssertTrue(s.skipped.isEmpty, s.text)
+        XCTAssertEqual(s.written.map(\.file), ["ptbxl_train.h5", "ptbxl_val.h5", "ptbxl_test.h5"])
+        XCTAssertEqual(s.written.map(\.rows), [7, 1, 2])
+        for w in s.written { XCTAssertTrue(try validateDataset(out.appendingPathComponent(w.file)).isValid, w.file) }
+
+        let test = try readHDF5(out.appendingPathComponent("ptbxl_test.h5"))
+        XCTAssertEqual(test.ids, ["ptbxl-6000", "ptbxl-6004"])
+        XCTAssertEqual(test.reportECG[0], "sinus rhythm. minor non-specific t wave flattening in v3,4.")
+        let val = try readHDF5(out.appendingPathComponent("ptbxl_val.h5"))
+        XCTAssertEqual(val.ids, ["ptbxl-6003"])
+
+        let train = try readHDF5(out.appendingPathComponent("ptbxl_train.h5"))
+        XCTAssertEqual(train.ids, ["ptbxl-6001", "ptbxl-6002", "ptbxl-6005", "ptbxl-6006", "ptbxl-6007", "ptbxl-6008", "ptbxl-6009"])
+        XCTAssertEqual(train.labelNames["ptbxl_super"], CohortLabels.ptbxlNames)
+        XCTAssertEqual(train.labelNames["ptbxl_super_single"], CohortLabels.ptbxlNames)
+        let multi = try XCTUnwrap(train.labels["ptbxl_super"]).scalars
+        let single = try XCTUnwrap(train.labels["ptbxl_super_single"]).scalars
+        // 6001: NST_ → STTC only; 6002: NORM + IRBBB → NORM and CD, single NORM (priority).
+        XCTAssertEqual(Array(multi[0..<5]), [0, 0, 1, 0, 0])
+        XCTAssertEqual(Array(multi[5..<10]), [1, 0, 0, 0, 1])
+        XCTAssertEqual(Array(single[0..<2]), [2, 0])
+        XCTAssertEqual(train.attributes["ecg_lead_order"], "I,II,III,AVR,AVL,AVF,V1,V2,V3,V4,V5,V6")
+    }
+
+    func testECGRowEqualsTheAuthorsChainOnTheRecord() throws {
+        _ = try convert()
+        let test = try readHDF5(out.appendingPathComponent("ptbxl_test.h5"))
+        let ecg = try XCTUnwrap(test.ecg)
+        XCTAssertEqual(ecg.shape, [2, 12, 1000])
+        let rec = try WFDBRecord(record: root.appendingPathComponent("records500/06000/06000_hr"))
+        let expected = try preprocessECG(rec.physical(), leads: 12, samplingRate: 500)
+        XCTAssertEqual(Array(ecg.scalars[0..<12_000]), expected)
+        XCTAssertEqual(ecg.scalars.max(), 1)
+        XCTAssertEqual(ecg.scalars.min(), -1)
+    }
+
+    func testLeadOrderMimicSwapsAVLandAVF() throws {
+        _ = try convert(ConvertOptions(leadOrder: .mimicToStandard))
+        let swapped = try readHDF5(out.appendingPathComponent("ptbxl_test.h5"))
+        XCTAssertEqual(swapped.attributes["ecg_lead_order"], "I,II,III,AVR,AVF,AVL,V1,V2,V3,V4,V5,V6")
+        let rec = try WFDBRecord(record: root.appendingPathComponent("records500/06000/06000_hr"))
+        let plain = try preprocessECG(rec.physical(), leads: 12, samplingRate: 500)
+        let e = try XCTUnwrap(swapped.ecg).scalars
+        XCTAssertEqual(Array(e[4000..<5000]), Array(plain[5000..<6000]))
+        XCTAssertEqual(Array(e[5000..<6000]), Array(plain[4000..<5000]))
+    }
+
+    func testLimitConvertsOnlyTheFirstRows() throws {
+        let s = try convert(ConvertOptions(limit: 3))
+        XCTAssertEqual(s.rowsWritten, 3)
+        XCTAssertEqual(s.written.map(\.file), ["ptbxl_train.h5", "ptbxl_test.h5"])
+    }
+
+    func testRecordWithoutSuperclassIsSkippedAndCounted() throws {
+        try editDatabase("\"{'NORM': 100.0, 'SR': 0.0}\",,,,0.0,False,False,True,,,,,,,10,records100/06000/06004_lr",
+                         "\"{'SR': 0.0}\",,,,0.0,False,False,True,,,,,,,10,records100/06000/06004_lr")
+        let s = try convert()
+        XCTAssertEqual(s.skipped.map(\.record), ["ptbxl-6004"])
+        XCTAssertEqual(s.skipCounts.first?.reason, "no diagnostic superclass in scp_codes")
+        XCTAssertEqual(s.rowsWritten, 9)
+        XCTAssertTrue(s.text.contains("1 × no diagnostic superclass"), s.text)
+    }
+
+    func testTruncatedDatIsSkippedWithItsFile() throws {
+        let dat = root.appendingPathComponent("records500/06000/06001_hr.dat")
+        let bytes = try Data(contentsOf: dat)
+        try bytes.prefix(bytes.count - 7).write(to: dat)
+        let s = try convert()
+        XCTAssertEqual(s.skipped.count, 1)
+        XCTAssertEqual(s.skipped[0].record, "ptbxl-6001")
+        XCTAssertEqual(s.skipped[0].reason, "unreadable ECG record")
+        XCTAssertTrue(s.skipped[0].detail.contains("06001_hr.dat") && s.skipped[0].detail.contains("truncated"), s.skipped[0].detail)
+        XCTAssertEqual(s.rowsWritten, 9)
+    }
+
+    func testHeaderSampleCountDisagreeingWithFileIsSkipped() throws {
+        let hea = root.appendingPathComponent("records500/06000/06002_hr.hea")
+        let text = try String(contentsOf: hea, encoding: .utf8)
+        try text.replacingOccurrences(of: "06002_hr 12 500 5000", with: "06002_hr 12 500 4000").write(to: hea, atomically: true, encoding: .utf8)
+        let s = try convert()
+        XCTAssertEqual(s.skipped.map(\.record), ["ptbxl-6002"])
+        XCTAssertTrue(s.skipped[0].detail.contains("06002_hr.hea") && s.skipped[0].detail.contains("samples per signal"), s.skipped[0].detail)
+    }
+
+    func testMissingRecordsFolderIsATypedErrorAndWritesNothing() throws {
+        XCTAssertThrowsError(try PTBXLConverter.convert(root: root, out: out, rate: 100)) {
+            XCTAssertEqual($0 as? DataError, .missingFile(root.appendingPathComponent("records100").path))
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    func testMissingColumnIsATypedError() throws {
+        try editDatabase("strat_fold,filename_lr", "fold,filename_lr")
+        XCTAssertThrowsError(try convert()) {
+            XCTAssertEqual($0 as? DataError, .missingField(file: database.path, field: "column strat_fold"))
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    func testMalformedRowIsATypedErrorNamingTheLine() throws {
+        try editDatabase("8:08,sinus rhythm. normal ecg.,", "8:08,sinus rhythm. \"normal ecg.,")
+        XCTAssertThrowsError(try convert()) { error in
+            guard case DataError.malformed(let f, let field, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(f, database.path)
+            XCTAssertEqual(field, "line 6, column report")
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    func testNonUTF8ReportIsATypedError() throws {
+        var bytes = [UInt8](try Data(contentsOf: database))
+        let needle = Array("sinus rhythm. normal ecg.".utf8)
+        let at = try XCTUnwrap((0...(bytes.count - needle.count)).first { Array(bytes[$0..<$0 + needle.count]) == needle })
+        bytes[at] = 0xFF
+        try Data(bytes).write(to: database)
+        XCTAssertThrowsError(try convert()) { error in
+            guard case DataError.malformed(let f, let field, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(f, database.path)
+            XCTAssertTrue(field.hasSuffix("column report"), field)
+            XCTAssertEqual(reason, "not valid UTF-8 text")
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    func testUnwritableOutputIsATypedError() throws {
+        try Data("x".utf8).write(to: out)  // a file where the output folder should be
+        XCTAssertThrowsError(try convert()) { error in
+            guard case DataError.writeFailed(let f, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(f, out.path)
+        }
+    }
+
+    func testSCPCodeParsing() {
+        let c = PTBXLConverter.parseSCPCodes("{'NORM': 100.0, 'IRBBB': 100.0, 'SBRAD': 0.0}")
+        XCTAssertEqual(c?.map(\.code), ["NORM", "IRBBB", "SBRAD"])
+        XCTAssertEqual(c?.map(\.likelihood), [100, 100, 0])
+        XCTAssertEqual(PTBXLConverter.parseSCPCodes("{}")?.count, 0)
+        XCTAssertNil(PTBXLConverter.parseSCPCodes("NORM 100"))
+        XCTAssertNil(PTBXLConverter.parseSCPCodes("{'NORM': high}"))
+    }
+}
