@@ -1,0 +1,89 @@
+// EvalContext — what the checkpoint-based tables share: the dataset folder, the pre-trained
+// model, a randomly initialised model of the same config (the "random init" row), the
+// tokenizer, the seed and the bootstrap settings; plus the dispatch from a table name to the
+// file that builds it.
+
+import Foundation
+import MoRE
+import Eval
+import Datasets
+
+final class EvalContext {
+    let dataDir: URL
+    let checkpointURL: URL
+    let model: MoREModel
+    let randomModel: MoREModel
+    let tokenizer: TextTokenizer
+    let checkpointInfo: CheckpointInfo
+    let seed: UInt64
+    let bootstrap: Bootstrap
+    private var cache: [String: EvalSplit] = [:]
+
+    init(data: URL, checkpoint: URL, seed: UInt64, bootstrap resamples: Int) throws {
+        dataDir = data
+        checkpointURL = checkpoint
+        let (m, ck) = try loadEvaluationModel(checkpoint: checkpoint)
+        model = m
+        checkpointInfo = ck.info
+        let c = ck.info.config
+        randomModel = MoREModel(config: c, seed: ck.info.seed &+ 1)
+        if !c.textModel.isEmpty {   // "random init": random towers and heads, the same pretrained text model
+            try randomModel.textModel.loadPretrained(folder: resolveTextModelFolder(c.textModel))
+        }
+        randomModel.eval()
+        tokenizer = try loadTokenizer(folder: resolveTextModelFolder(c.textModel.isEmpty ? ".cache/models/all-MiniLM-L6-v2" : c.textModel))
+        self.seed = seed
+        bootstrap = Bootstrap(resamples: resamples, confidence: 0.95, seed: seed)
+    }
+
+    /// A split of the dataset folder, e.g. "chexpert5x200" → chexpert5x200.h5 (read once).
+    func split(_ name: String) throws -> EvalSplit {
+        if let s = cache[name] { return s }
+        let url = dataDir.appendingPathComponent(name + ".h5")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TableError.missingSplit(file: url.path, split: name)
+        }
+        let s = EvalSplit(try readHDF5(url, fields: Set(["ids", "xray", "ecg", "report_xray", "report_ecg", "labels"])), file: url.path)
+        cache[name] = s
+        return s
+    }
+
+    func provenance(_ splits: [String], extra: [(String, String)] = []) throws -> Provenance {
+        let hashes = try splits.map { "\($0): " + (try fileHash(dataDir.appendingPathComponent($0 + ".h5"))) }
+        return Provenance(dataset: splits.map { dataDir.appendingPathComponent($0 + ".h5").path }.joined(separator: ", "),
+                          datasetHash: hashes.joined(separator: "; "), config: checkpointInfo.config.name,
+                          configHash: checkpointInfo.config.hash, seed: seed,
+                          checkpoint: "\(checkpointURL.path) (step \(checkpointInfo.step), trained on data \(checkpointInfo.dataHash), commit \(checkpointInfo.commit))",
+                          extra: [("bootstrap", "\(bootstrap.resamples) resamples, 95 % percentile intervals")] + extra)
+    }
+
+    /// The encoders compared in every table: name and model.
+    var encoders: [(String, MoREModel)] { [("MoRE (tri-modal, ours)", model), ("random init", randomModel)] }
+
+    func make(_ name: String, outDir: URL) throws -> URL {
+        let t0 = Date()
+        let doc: TableDocument
+        switch name {
+        case "table-zeroshot-cxr": doc = try tableZeroShotCXR()
+        case "table-zeroshot-ecg": doc = try tableZeroShotECG()
+        case "table-retrieval": doc = try tableRetrieval()
+        case "table-mimic-4label": doc = try tableMIMIC4Label()
+        case "table-edema-severity": doc = try tableEdemaSeverity()
+        case "table-ptbxl-probe": doc = try tablePTBXLProbe()
+        default: throw TableError.unknownTable(name)
+        }
+        return try doc.write(to: outDir, wallSeconds: Date().timeIntervalSince(t0))
+    }
+}
+
+/// Problems a table run can hit that the evaluation library does not name.
+enum TableError: Error, CustomStringConvertible {
+    case missingSplit(file: String, split: String)
+    case unknownTable(String)
+    var description: String {
+        switch self {
+        case .missingSplit(let f, let s): return "\(f): missing (the \(s) split; generate it with `make data` or a converter)"
+        case .unknownTable(let n): return "unknown table '\(n)'"
+        }
+    }
+}
