@@ -1,0 +1,77 @@
+// more embed — embeddings of one modality of a dataset file with a trained checkpoint.
+//
+//     more embed --checkpoint runs/tiny/best.safetensors --data data/test.h5 --modality xray --out z.f32
+//
+// Writes <out> (little-endian float32, N×D row-major, no header) and <out>.json (manifest:
+// shape, dtype, byte order, modality, stage, checkpoint and its hash/config/seed/step, data
+// file and its hash, row ids). D = 128 (after the projection head), or the encoder width with
+// --features (before it). Both files are written to a temporary name and renamed, so a failed
+// run never leaves a half-written output. `text` embeds each row's report pair with the
+// authors' prefixes, as in pre-training.
+
+import ArgumentParser
+import Foundation
+import TensorCore
+import Datasets
+import MoRE
+import Eval
+
+struct Embed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the embeddings of one modality of a dataset file (float32 N×D + JSON manifest).")
+
+    @Option(name: .long, help: "Checkpoint (.safetensors) written by `more pretrain`.")
+    var checkpoint: String
+
+    @Option(name: .long, help: "Dataset file (.h5).")
+    var data: String
+
+    @Option(name: .long, help: "xray, ecg or text (the report pair).")
+    var modality: String
+
+    @Option(name: .long, help: "Output file for the raw float32 values; the manifest goes to <out>.json.")
+    var out: String
+
+    @Flag(name: .long, help: "Pre-projection encoder features instead of the 128-d embeddings.")
+    var features = false
+
+    @Option(name: .long, help: "Rows per forward pass.")
+    var batchSize: Int = 64
+
+    @Flag(name: .long, help: "No progress bar.")
+    var quiet = false
+
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        guard let m = EmbeddingModality(rawValue: modality) else {
+            throw ValidationError("--modality must be one of \(EmbeddingModality.allCases.map(\.rawValue).joined(separator: ", ")), got '\(modality)'")
+        }
+        let ckptURL = URL(fileURLWithPath: checkpoint), dataURL = URL(fileURLWithPath: data), outURL = URL(fileURLWithPath: out)
+        let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
+        let split = try readHDF5(dataURL)
+        let tokenizer: TextTokenizer? = m == .text ? try textTokenizer(model.config) : nil
+        let bar = ProgressBar(total: split.count, label: "embed \(m.rawValue)", enabled: !quiet)
+        let stage: EmbeddingStage = features ? .features : .projected
+        let z = try model.embed(split, modality: m, file: dataURL.path, tokenizer: tokenizer,
+                                options: EmbeddingOptions(stage: stage, batchSize: batchSize, progress: { done, _ in bar.update(done, unit: "rows") }))
+        let (n, d) = (z.shape[0], z.shape[1])
+        var bytes = Data(capacity: n * d * 4)
+        for v in z.scalars { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        let manifest: [String: Any] = [
+            "format": "raw float32, row-major, no header",
+            "dtype": "float32", "byte_order": "little", "shape": [n, d],
+            "modality": m.rawValue, "stage": stage == .projected ? "projected (after the projection head)" : "features (before the projection head)",
+            "values_file": outURL.lastPathComponent,
+            "checkpoint": ckptURL.path, "checkpoint_hash": try fileHash(ckptURL),
+            "config": ck.info.config.name, "config_hash": ck.info.config.hash,
+            "checkpoint_seed": String(ck.info.seed), "checkpoint_step": ck.info.step, "checkpoint_data_hash": ck.info.dataHash,
+            "data": dataURL.path, "data_hash": try fileHash(dataURL), "split": split.name, "ids": split.ids,
+        ]
+        let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+        try writeAtomically(to: outURL) { try bytes.write(to: $0) }
+        try writeAtomically(to: URL(fileURLWithPath: out + ".json")) { try json.write(to: $0) }
+        print("wrote \(out) (\(n) × \(d) float32, \(m.rawValue), \(stage.rawValue)) and \(out).json")
+    }
+}
