@@ -13,6 +13,8 @@
 //                                NORM > STTC > MI > HYP > CD; −1 when no superclass applies
 //   conditions          [N, 14]  the latent conditions (ground truth of the generator)
 //   regions_*           [N, 4]   X-ray finding boxes (x0, y0, x1, y1) normalised to [0, 1], −1 absent
+// Class-index sets ([N]) carry their class names in the split attribute `classes_<name>` (the
+// file's `columns` attribute of a 1-D label names the set itself).
 //
 // Deliberately not here: generating patients (SyntheticCohort), the report text.
 

@@ -180,7 +180,7 @@ public struct PatientState: Sendable, Equatable {
     static func sampleXray(_ c: LatentConditions, _ rng: inout RNG) -> XrayFindings {
         var x = XrayFindings()
         x.portableAP = rng.bernoulli(0.2 + (c.heartFailure > 0 || c.pneumonia != nil || c.infarctAcute ? 0.3 : 0))
-        var ctr = 0.44 + 0.032 * rng.normal() + (c.male ? 0.008 : 0) + 0.01 * max(0, (c.age - 50) / 40)
+        var ctr = 0.44 + 0.035 * rng.normal() + (c.male ? 0.008 : 0) + 0.01 * max(0, (c.age - 50) / 40)
         if c.heartFailure > 0 {
             // Most (not all) failing hearts are dilated.
             ctr += rng.bernoulli(0.8) ? 0.045 + 0.03 * Float(c.heartFailure) + 0.02 * rng.normal() : 0.01

@@ -119,6 +119,7 @@ public enum SyntheticCohort {
         let perClass = max(1, spec.count / 5)
         let targetClass = min(4, row / perClass)
         let edemaTarget: Int = {
+            guard spec.kind == .edema else { return 0 }
             let u = rng.uniform()
             return u < 0.35 ? 0 : u < 0.65 ? 1 : u < 0.9 ? 2 : 3
         }()
@@ -188,13 +189,19 @@ public enum SyntheticCohort {
             }
         }
         let done = patients.map { $0! }
-        let (labels, names) = CohortLabels.build(done, xray: spec.kind.hasXray, ecg: spec.kind.hasECG,
+        let (labels, built) = CohortLabels.build(done, xray: spec.kind.hasXray, ecg: spec.kind.hasECG,
                                                  classes: spec.kind == .chexpert5x200 ? classes : nil)
+        var names = built
+        var attributes = attributes(spec, config: c)
+        for (name, classes) in names where labels[name]?.rank == 1 {
+            attributes["classes_\(name)"] = classes.joined(separator: ",")  // class names of a class-index label
+            names[name] = nil
+        }
         return DatasetSplit(name: spec.name, ids: done.map { String(format: "synth-%08d", $0.id) },
                             xray: xray, ecg: ecg, ecgRaw: raw,
                             reportXray: spec.kind.hasXray ? done.map(\.reportXray) : [],
                             reportECG: spec.kind.hasECG ? done.map(\.reportECG) : [],
-                            labels: labels, labelNames: names, attributes: attributes(spec, config: c))
+                            labels: labels, labelNames: names, attributes: attributes)
     }
 
     /// Root attributes of a generated split.

@@ -82,8 +82,8 @@ struct XrayFindingOpacity {
             let hu = u - (a.cx + side * 0.1), hv = v - 0.46
             let w = Foundation.exp(-(hu * hu + hv * hv) / (2 * 0.14 * 0.14))
             let g = Float(f.edema)
-            var o = g * (0.04 + 0.06 * w) * (1 + 0.5 * edemaTexture.value(u, v))
-            if f.edema == 3 { o += 0.3 * w }
+            var o = g * (0.025 + 0.045 * w) * (1 + 0.6 * edemaTexture.value(u, v))
+            if f.edema == 3 { o += 0.2 * w }
             clear *= 1 - min(0.9, max(0, o))
         }
         if Self.involves(f.atelectasis, side) {

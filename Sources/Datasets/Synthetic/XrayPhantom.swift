@@ -78,13 +78,13 @@ public enum XrayPhantom {
         a.medial = rng.uniform(0.05, 0.07)
         a.heartW = f.ctr * a.tw * (f.portableAP ? 1.12 : 1)
         a.heartH = 0.105 + 0.55 * (a.heartW - 0.18) + rng.uniform(-0.01, 0.01)
-        a.heartX = a.cx + 0.28 * a.heartW + rng.uniform(-0.035, 0.035)
+        a.heartX = a.cx + 0.28 * a.heartW + rng.uniform(-0.04, 0.04)
         a.heartY = a.domeLeft - a.heartH * rng.uniform(0.75, 0.9)
         a.mediastinum = rng.uniform(0.048, 0.06) + (f.wideMediastinum ? 0.035 : 0)
         a.ribStart = rng.uniform(0.15, 0.19)
         a.ribStep = rng.uniform(0.062, 0.072)
         a.darkness = rng.uniform(0.72, 1.15)
-        a.haze = rng.uniform(0, 0.15)
+        a.haze = rng.uniform(0, 0.25)
         return a
     }
 
@@ -96,12 +96,15 @@ public enum XrayPhantom {
     public static func render(_ f: XrayFindings, male: Bool, size: Int, into out: UnsafeMutablePointer<Float>,
                               rng: inout RNG) -> XrayRegions {
         let a = anatomy(f, male: male, &rng)
-        let op = XrayFindingOpacity(f, anatomy: a, rng: &rng)
+        // Finding shapes come from a forked stream, so that the same patient rendered with and
+        // without a finding has the same anatomy, acquisition and noise.
+        var findingRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6669_6E64_696E_6773))
+        let op = XrayFindingOpacity(f, anatomy: a, rng: &findingRNG)
         let vessels = Texture(&rng)
         // Acquisition geometry: image = c + shift + scale · R(θ) (body − c).
-        let theta = max(-0.12, min(0.12, 0.05 * rng.normal()))
-        let scale = rng.uniform(0.9, 1.1)
-        let shift = SIMD2<Float>(rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05))
+        let theta = max(-0.14, min(0.14, 0.06 * rng.normal()))
+        let scale = rng.uniform(0.86, 1.12)
+        let shift = SIMD2<Float>(rng.uniform(-0.07, 0.07), rng.uniform(-0.06, 0.06))
         let cosT = Foundation.cos(theta), sinT = Foundation.sin(theta)
         let contrast = rng.uniform(0.7, 1.25), brightness = rng.uniform(-0.08, 0.1)
         let gamma = rng.uniform(0.7, 1.4), heel = rng.uniform(-0.08, 0.08)
