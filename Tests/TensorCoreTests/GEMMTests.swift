@@ -54,7 +54,7 @@ final class GEMMTests: XCTestCase {
     func testAlphaBetaAndPaddedLeadingDimensions() {
         for (alpha, beta) in [(Float(0.5), Float(1)), (-2, 0.25), (1, -1), (3, 0)] {
             for (transA, transB) in [(false, false), (true, false), (false, true), (true, true)] {
-                for (m, n, k) in [(19, 37, 70), (3, 5, 7), (130, 33, 260)] {
+                for (m, n, k) in [(19, 37, 70), (3, 5, 7), (130, 33, 260), (2, 40, 9), (30, 3, 9), (180, 100, 300)] {
                     let r = both(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta, pad: 3, seed: 7)
                     assertClose(r.fast, r.ref, abs: 1e-5 * Float(k), rel: 1e-5,
                                 "alpha=\(alpha) beta=\(beta) m=\(m) n=\(n) k=\(k) tA=\(transA) tB=\(transB)")
