@@ -42,7 +42,12 @@ MODEL_DIR := $(CACHE)/models/all-MiniLM-L6-v2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config libjpeg62-turbo-dev libpng-dev
 
-.PHONY: help deps build test reproduce bench fetch-model clean isa data pretrain
+.PHONY: help deps build test reproduce bench fetch-model clean isa data pretrain tables $(TABLES)
+
+# Tables that need no checkpoint, and those evaluated on the pre-trained model.
+TABLES_STATIC := table-params table-hparams
+TABLES_MODEL := table-zeroshot-cxr table-zeroshot-ecg table-retrieval table-mimic-4label table-edema-severity table-ptbxl-probe
+TABLES := $(TABLES_STATIC) $(TABLES_MODEL)
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -95,8 +100,16 @@ data: build ## generate the synthetic cohort (DATA, SEED, PATIENTS)
 pretrain: data fetch-model ## pre-train CONFIG on DATA into RUN (skipped when the checkpoint is up to date)
 	$(MORE) pretrain --config $(CONFIG) --data $(DATA) --out $(RUN) --seed $(SEED) --resume
 
-reproduce: pretrain ## the main job: data, pre-training, then every table and figure that exists so far
-	@echo "reproduction done: checkpoint $(CHECKPOINT)"
+$(TABLES_STATIC): build
+	$(MORE) table $@ --out Tables --config $(CONFIG)
+
+$(TABLES_MODEL): pretrain
+	$(MORE) table $@ --out Tables --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED)
+
+tables: $(TABLES) ## every table into Tables/ (pre-trains first when the checkpoint is missing)
+
+reproduce: tables ## the main job: data, pre-training, then every table and figure
+	@echo "reproduction done: checkpoint $(CHECKPOINT); tables in Tables/"
 
 clean: ## remove build products (keeps the fetched model)
 	rm -rf .build

@@ -47,7 +47,8 @@ struct Pretrain: ParsableCommand {
         let started = Date()
         let model = try buildModel(c)
         let tokenizer = try textTokenizer(c)
-        let trainSplit = try readHDF5(trainURL), valSplit = try readHDF5(valURL)
+        let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
+        let trainSplit = try readHDF5(trainURL, fields: fields), valSplit = try readHDF5(valURL, fields: fields)
         let train = try PretrainData(split: trainSplit, source: trainURL.path, config: c, tokenizer: tokenizer,
                                      batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
         let val = try PretrainData(split: valSplit, source: valURL.path, config: c, tokenizer: tokenizer,

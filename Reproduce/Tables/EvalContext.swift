@@ -43,7 +43,8 @@ final class EvalContext {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TableError.missingSplit(file: url.path, split: name)
         }
-        let s = EvalSplit(try readHDF5(url, fields: Set(["ids", "xray", "ecg", "report_xray", "report_ecg", "labels"])), file: url.path)
+        let s = EvalSplit(try readHDF5(url, fields: Set([DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray,
+                                                          DatasetSchema.reportECG, DatasetSchema.labels])), file: url.path)
         cache[name] = s
         return s
     }
