@@ -43,8 +43,10 @@ final class EvalContext {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TableError.missingSplit(file: url.path, split: name)
         }
-        let s = EvalSplit(try readHDF5(url, fields: Set([DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray,
-                                                          DatasetSchema.reportECG, DatasetSchema.labels])), file: url.path)
+        var raw = try readHDF5(url, fields: Set([DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray,
+                                                          DatasetSchema.reportECG, DatasetSchema.labels]))
+        raw.prepareECGForModel()
+        let s = EvalSplit(raw, file: url.path)
         cache[name] = s
         return s
     }

@@ -40,8 +40,10 @@ public final class PretrainData {
     let config: MoREConfig
 
     /// Checks the split against the config and tokenizes every report pair once.
-    public init(split: DatasetSplit, source: String, config c: MoREConfig, tokenizer: TextTokenizer,
+    public init(split raw: DatasetSplit, source: String, config c: MoREConfig, tokenizer: TextTokenizer,
                 batchSize: Int, augment: Bool, seed: UInt64) throws {
+        var split = raw
+        split.prepareECGForModel()
         guard let x = split.xray else { throw PretrainDataError.missingField(file: source, field: "xray") }
         guard let e = split.ecg else { throw PretrainDataError.missingField(file: source, field: "ecg") }
         guard x.shape.count == 3, x.shape[1] == c.xrayImageSize, x.shape[2] == c.xrayImageSize else {
