@@ -112,7 +112,7 @@ public struct LabelTargets: Sendable, Equatable {
 }
 
 /// Rows `rows` of a [N, D] tensor as a new [rows.count, D] tensor.
-func selectRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
+public func selectRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
     let d = x.count / max(x.shape[0], 1)
     var shape = x.shape
     shape[0] = rows.count
