@@ -42,12 +42,13 @@ MODEL_DIR := $(CACHE)/models/all-MiniLM-L6-v2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config libjpeg62-turbo-dev libpng-dev
 
-.PHONY: help deps build test reproduce bench fetch-model clean isa data pretrain tables $(TABLES)
+.PHONY: help deps build test reproduce bench fetch-model clean isa data pretrain tables figures $(TABLES) $(FIGURES)
 
 # Tables that need no checkpoint, and those evaluated on the pre-trained model.
 TABLES_STATIC := table-params table-hparams
 TABLES_MODEL := table-zeroshot-cxr table-zeroshot-ecg table-retrieval table-mimic-4label table-edema-severity table-ptbxl-probe
 TABLES := $(TABLES_STATIC) $(TABLES_MODEL)
+FIGURES := figure2 figure3 figure4 figure5 figure-training figure-roc
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -108,8 +109,13 @@ $(TABLES_MODEL): pretrain
 
 tables: $(TABLES) ## every table into Tables/ (pre-trains first when the checkpoint is missing)
 
-reproduce: tables ## the main job: data, pre-training, then every table and figure
-	@echo "reproduction done: checkpoint $(CHECKPOINT); tables in Tables/"
+$(FIGURES): pretrain
+	$(MORE) figure $@ --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED)
+
+figures: $(FIGURES) ## every figure into Figures/ (PNG + SVG with their .gp and .dat)
+
+reproduce: tables figures ## the main job: data, pre-training, then every table and figure
+	@echo "reproduction done: checkpoint $(CHECKPOINT); tables in Tables/, figures in Figures/"
 
 clean: ## remove build products (keeps the fetched model)
 	rm -rf .build

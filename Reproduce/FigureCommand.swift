@@ -1,0 +1,52 @@
+// more figure — regenerates one of the paper's figures into Figures/ (PNG + SVG, with the .gp
+// script and .dat data beside them so `cd Figures && gnuplot NAME.gp` re-plots).
+
+import ArgumentParser
+import Foundation
+import MoRE
+
+struct FigureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "figure",
+        abstract: "Regenerate one figure (PNG + SVG via gnuplot).",
+        discussion: "Names: \(FigureCommand.names.joined(separator: ", ")).")
+
+    static let names = ["figure2", "figure3", "figure4", "figure5", "figure-training", "figure-roc"]
+
+    @Argument(help: "Figure name, e.g. figure2.")
+    var name: String
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String = "Figures"
+
+    @Option(name: .long, help: "Dataset folder.")
+    var data: String
+
+    @Option(name: .long, help: "Pre-trained MoRE checkpoint (best.safetensors).")
+    var checkpoint: String
+
+    @Option(name: .long, help: "Seed (t-SNE, probes).")
+    var seed: UInt64 = 42
+
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        guard FigureCommand.names.contains(name) else {
+            throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
+        }
+        let ctx = try EvalContext(data: URL(fileURLWithPath: data), checkpoint: URL(fileURLWithPath: checkpoint), seed: seed, bootstrap: 1000)
+        let outDir = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+        let url: URL
+        switch name {
+        case "figure2": url = try ctx.figureTSNE(outDir: outDir)
+        case "figure3": url = try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", figureNumber: 3, outDir: outDir)
+        case "figure4": url = try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", figureNumber: 4, outDir: outDir)
+        case "figure5": url = try ctx.figureXrayToECG(outDir: outDir)
+        case "figure-training": url = try ctx.figureTraining(outDir: outDir)
+        default: url = try ctx.figureROC(outDir: outDir)
+        }
+        print("wrote \(url.path)")
+    }
+}

@@ -1,0 +1,70 @@
+// figure-training and figure-roc — the run's learning curves, and per-label ROC curves of the
+// MIMIC-style 4-label linear probe with the micro average (as `utils/metrics.py` plots them).
+
+import Foundation
+import MoRE
+import Eval
+import Plot
+
+extension EvalContext {
+    /// Loss, in-batch top-1 accuracy and learning rate per optimiser step, from the run's
+    /// train_log.csv (next to the checkpoint), with the per-epoch validation values.
+    func figureTraining(outDir: URL) throws -> URL {
+        let runDir = checkpointURL.deletingLastPathComponent()
+        func table(_ file: String) throws -> [[String: Double]] {
+            let url = runDir.appendingPathComponent(file)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw TableError.missingSplit(file: url.path, split: "training log") }
+            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            guard let head = lines.first else { return [] }
+            return lines.dropFirst().map { row in
+                var d: [String: Double] = [:]
+                for (k, v) in zip(head, row) { if let x = Double(v) { d[k] = x } }
+                return d
+            }
+        }
+        let train = try table("train_log.csv"), val = (try? table("val_log.csv")) ?? []
+        func series(_ rows: [[String: Double]], _ x: String, _ y: String, _ name: String, dashed: Bool = false) -> LineSeries {
+            let pts = rows.compactMap { r -> (Double, Double)? in
+                guard let a = r[x], let b = r[y] else { return nil }
+                return (a, b)
+            }
+            return LineSeries(name: name, x: pts.map(\.0), y: pts.map(\.1), dashed: dashed)
+        }
+        func nonEmpty(_ s: [LineSeries]) -> [LineSeries] { s.filter { !$0.x.isEmpty } }
+        let panels: [any Panel] = [
+            LinePanel(series: nonEmpty([series(train, "step", "loss", "train loss (per step)"), series(val, "step", "val_loss", "validation loss (per epoch)", dashed: true)]),
+                      title: "Contrastive loss", xLabel: "optimiser step", yLabel: "loss"),
+            LinePanel(series: nonEmpty([series(train, "step", "t2x_top1", "text→X-ray"), series(train, "step", "t2e_top1", "text→ECG"),
+                               series(val, "step", "t2x_top1", "val text→X-ray", dashed: true), series(val, "step", "t2e_top1", "val text→ECG", dashed: true)]),
+                      title: "In-batch top-1 accuracy (batch \(checkpointInfo.config.optim.batchSize); chance \(String(format: "%.3f", 1 / Double(checkpointInfo.config.optim.batchSize))))",
+                      xLabel: "optimiser step", yLabel: "top-1", yRange: 0...1),
+            LinePanel(series: [series(train, "step", "lr", "learning rate")], title: "Learning rate", xLabel: "optimiser step", yLabel: "lr"),
+        ]
+        let fig = Figure(name: "figure-training", panels: panels, columns: 1,
+                         title: "Pre-training of '\(checkpointInfo.config.name)' on the synthetic cohort", width: 1100, height: 1100)
+        return try fig.render(in: outDir).png
+    }
+
+    /// ROC curves of the 4-label probe (100 % of the labels) on MoRE's frozen X-ray features.
+    func figureROC(outDir: URL) throws -> URL {
+        let tr = try split("mimic4label_train"), va = try split("mimic4label_val"), te = try split("mimic4label_test")
+        let o = LinearProbeOptions(modality: .xray, labelSet: "mimic4", stage: .features, fractions: [1.0], seed: seed)
+        guard let r = try model.linearProbe(o, train: tr, validation: va, test: te, tokenizer: tokenizer).first else {
+            throw TableError.unknownTable("figure-roc: no probe result")
+        }
+        var curves: [Plot.ROCCurve] = []
+        for (c, name) in r.classNames.enumerated() {
+            let labels = r.testLabels.map { $0[c] }, scores = r.testScores.map { $0[c] }
+            let roc = try Eval.ROCCurve(labels: labels, scores: scores)
+            curves.append(Plot.ROCCurve(name: name, falsePositiveRate: roc.fpr, truePositiveRate: roc.tpr, auroc: r.aurocPerClass[c]))
+        }
+        let micro = try Eval.ROCCurve.micro(labels: r.testLabels, scores: r.testScores)
+        let microAUC = try auroc(labels: r.testLabels.flatMap { $0 }, scores: r.testScores.flatMap { $0 })
+        let fig = Figure(name: "figure-roc",
+                         panels: [ROCPanel(curves: curves, micro: Plot.ROCCurve(name: "micro average", falsePositiveRate: micro.fpr,
+                                                                                 truePositiveRate: micro.tpr, auroc: microAUC),
+                                           title: "MIMIC-style 4 labels — linear probe on MoRE X-ray features (100 % labels, synthetic cohort)")],
+                         width: 900, height: 800)
+        return try fig.render(in: outDir).png
+    }
+}

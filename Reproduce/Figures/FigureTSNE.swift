@@ -1,0 +1,41 @@
+// figure2 — t-SNE of X-ray embeddings (the paper's Fig. 2).
+//
+// The paper shows CheXpert (top) and MIMIC (bottom) for MoRE, GLoRIA and MedKLIP. We have
+// neither baseline, so the columns are MoRE and the random-init encoder (the same
+// architecture before pre-training). As the authors' notebook: 128-d projected X-ray
+// embeddings, t-SNE with 2 components (perplexity 30, PCA init, seed), points coloured by
+// class — the CheXpert-style class, and for the MIMIC-style set the argmax over the 4 labels
+// ("no finding" when none is positive).
+
+import Foundation
+import MoRE
+import Eval
+import Plot
+
+extension EvalContext {
+    func figureTSNE(outDir: URL) throws -> URL {
+        let chex = try split("chexpert5x200"), mimic = try split("mimic4label_test")
+        var panels: [any Panel] = []
+        for (setName, s, labelSet) in [("CheXpert-style 5×200", chex, "chexpert5_class"), ("MIMIC-style 4-label test", mimic, "mimic4")] {
+            let targets = try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")
+            var names = targets.classNames
+            let classes: [Int]
+            if let c = targets.classIndex { classes = c } else {
+                names.append("no finding")
+                classes = targets.multiHot.map { row in row.firstIndex(of: 1) ?? names.count - 1 }
+            }
+            var sub = s.split
+            sub.xray = sub.xray.map { selectRows($0, targets.rows) }
+            for (i, (encName, m)) in encoders.enumerated() {
+                let z = try m.embed(sub, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
+                let t = try TSNE(perplexity: 30, seed: seed).fit(z)
+                panels.append(ScatterPanel(points: t.embedding.map(Float.init), labels: classes, classNames: names,
+                                           title: "\(encName) — \(setName) (KL \(String(format: "%.2f", t.klDivergence)))",
+                                           showLegend: i == encoders.count - 1))
+            }
+        }
+        let fig = Figure(name: "figure2", panels: panels, columns: encoders.count,
+                         title: "Fig. 2 — t-SNE of X-ray embeddings (synthetic cohort)", width: 1300, height: 1050)
+        return try fig.render(in: outDir).png
+    }
+}
