@@ -77,8 +77,9 @@ struct DataSynth: ParsableCommand {
             try writeHDF5(split, to: url, options: options)
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
             generation += t1.timeIntervalSince(t0); bytes += size; rows += split.count
-            print(String(format: "  %-20@ %5d rows  %8.1f MB  generated in %5.2f s, written in %5.2f s",
-                         "\(spec.name).h5" as NSString, split.count, Double(size) / 1e6,
+            let file = "\(spec.name).h5".padding(toLength: 22, withPad: " ", startingAt: 0)
+            print(file + String(format: "%5d rows  %8.1f MB  generated in %5.2f s, written in %5.2f s",
+                                split.count, Double(size) / 1e6,
                          t1.timeIntervalSince(t0), Date().timeIntervalSince(t1)))
         }
         print(String(format: "%d patients, %.1f MB in %d files; generation %.1f s, total %.1f s",
