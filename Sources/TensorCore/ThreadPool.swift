@@ -1,8 +1,8 @@
 // ThreadPool — a persistent pool of worker threads for fork/join parallel loops.
 //
 // `DispatchQueue.concurrentPerform` costs ~50 µs per fork/join on this class of machine, which
-// is more than many of our kernels take. Here the workers stay alive, spin briefly on an
-// atomic generation counter after each job (so back-to-back kernels start in well under a
+// is more than many of our kernels take. Here the workers stay alive, spin for up to 2 ms on
+// an atomic generation counter after each job (so back-to-back kernels start in well under a
 // microsecond), and only then sleep on a condition variable.
 //
 // Determinism contract: `parallelFor(n) { i in … }` runs `body(i)` exactly once for every
@@ -59,7 +59,11 @@ public final class ThreadPool: @unchecked Sendable {
     private var job: Job?
     private var sleepers = 0
     private var threads: [Thread] = []
-    private let spinIterations = 20_000
+    /// How long an idle worker spins before it sleeps. A GEMM posts jobs back to back, but a
+    /// worker that finishes its share early may wait for the caller's last block (tens of
+    /// microseconds); if it had gone to sleep by then, the futex wake-up costs more than the
+    /// job and the caller ends up doing all the work. 2 ms of spinning covers the gaps.
+    private let spinNanoseconds: UInt64 = 2_000_000
 
     /// Total threads that run a job, the caller included.
     public private(set) var threadCount: Int
@@ -159,8 +163,13 @@ public final class ThreadPool: @unchecked Sendable {
         while true {
             // Spin for a while on the generation counter, then sleep.
             var spins = 0
-            while generation.load(ordering: .acquiring) == seen && spins < spinIterations {
+            var deadline: UInt64 = 0
+            while generation.load(ordering: .acquiring) == seen {
                 spinPause(); spins += 1
+                if spins & 255 == 0 {
+                    let now = DispatchTime.now().uptimeNanoseconds
+                    if deadline == 0 { deadline = now + spinNanoseconds } else if now >= deadline { break }
+                }
             }
             mutex.lock()
             while generation.load(ordering: .acquiring) == seen {
