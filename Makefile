@@ -48,7 +48,7 @@ APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config 
 TABLES_STATIC := table-params table-hparams
 TABLES_MODEL := table-zeroshot-cxr table-zeroshot-ecg table-retrieval table-mimic-4label table-edema-severity table-ptbxl-probe
 TABLES := $(TABLES_STATIC) $(TABLES_MODEL)
-FIGURES := figure2 figure3 figure4 figure5 figure-training figure-roc
+FIGURES := figure-cohort figure2 figure3 figure4 figure5 figure-training figure-roc
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
@@ -109,7 +109,10 @@ $(TABLES_MODEL): pretrain
 
 tables: $(TABLES) ## every table into Tables/ (pre-trains first when the checkpoint is missing)
 
-$(FIGURES): pretrain
+figure-cohort: build
+	$(MORE) figure $@ --out Figures --seed $(SEED)
+
+$(filter-out figure-cohort,$(FIGURES)): pretrain
 	$(MORE) figure $@ --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED)
 
 figures: $(FIGURES) ## every figure into Figures/ (PNG + SVG with their .gp and .dat)

@@ -11,7 +11,7 @@ struct FigureCommand: ParsableCommand {
         abstract: "Regenerate one figure (PNG + SVG via gnuplot).",
         discussion: "Names: \(FigureCommand.names.joined(separator: ", ")).")
 
-    static let names = ["figure2", "figure3", "figure4", "figure5", "figure-training", "figure-roc"]
+    static let names = ["figure-cohort", "figure2", "figure3", "figure4", "figure5", "figure-training", "figure-roc"]
 
     @Argument(help: "Figure name, e.g. figure2.")
     var name: String
@@ -19,11 +19,11 @@ struct FigureCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String = "Figures"
 
-    @Option(name: .long, help: "Dataset folder.")
-    var data: String
+    @Option(name: .long, help: "Dataset folder (every figure but figure-cohort).")
+    var data: String?
 
-    @Option(name: .long, help: "Pre-trained MoRE checkpoint (best.safetensors).")
-    var checkpoint: String
+    @Option(name: .long, help: "Pre-trained MoRE checkpoint, best.safetensors (every figure but figure-cohort).")
+    var checkpoint: String?
 
     @Option(name: .long, help: "Seed (t-SNE, probes).")
     var seed: UInt64 = 42
@@ -35,9 +35,16 @@ struct FigureCommand: ParsableCommand {
         guard FigureCommand.names.contains(name) else {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
         }
-        let ctx = try EvalContext(data: URL(fileURLWithPath: data), checkpoint: URL(fileURLWithPath: checkpoint), seed: seed, bootstrap: 1000)
         let outDir = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+        if name == "figure-cohort" {
+            print("wrote \(try makeCohortFigure(seed: seed, outDir: outDir).path)")
+            return
+        }
+        guard let data, let checkpoint else {
+            throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")
+        }
+        let ctx = try EvalContext(data: URL(fileURLWithPath: data), checkpoint: URL(fileURLWithPath: checkpoint), seed: seed, bootstrap: 1000)
         let url: URL
         switch name {
         case "figure2": url = try ctx.figureTSNE(outDir: outDir)
