@@ -21,7 +21,7 @@
 //
 // Rows with an uncertain (−1) selected label are left out (EvalLabels.swift). Deliberately not
 // here: the authors' partial fine-tune (last 3 blocks' qkv + projector + head, MoRE-reference
-// §6.3) — not implemented yet; tables and bootstrap intervals (use `testLabels`/`testScores`).
+// §6.3; PartialFineTune.swift); tables and bootstrap intervals (use `testLabels`/`testScores`).
 
 import Foundation
 import TensorCore
