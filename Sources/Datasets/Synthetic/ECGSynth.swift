@@ -184,7 +184,7 @@ public enum ECGSynth {
         for (c, row) in rows.enumerated() {
             let l = leads[c], o = out + row * n
             let w1 = rng.uniform(0.04, 0.5) * 2 * Float.pi / fs, a1 = rng.uniform(0, 0.25), p1 = rng.uniform(0, 2 * Float.pi)
-            let offset = 0.15 * rng.normal()  // electrode DC offset
+            let offset = 0.08 * rng.normal()  // electrode DC offset
             let aResp = rng.uniform(0, 0.08), pl = rng.uniform(0, 2 * Float.pi)
             let wPL = 50 * 2 * Float.pi / fs
             dipole.withUnsafeBufferPointer { d in
