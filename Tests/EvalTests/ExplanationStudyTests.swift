@@ -1,0 +1,49 @@
+// ExplanationStudyTests — the synthetic-cohort study end to end on a miniature MoRE: the
+// findings, their patients, regions and baselines; missing label sets are typed errors.
+
+import XCTest
+import TestSupport
+import TensorCore
+import Datasets
+@testable import MoRE
+@testable import Eval
+
+final class ExplanationStudyTests: XCTestCase {
+    func testStudyScoresEveryFinding() throws {
+        let c = ExplainMicroModel.config(depth: 2)
+        let model = MoREModel(config: c, seed: 3)
+        let data = ExplainMicroModel.split(6, seed: 5, config: c)
+        let (report, details) = try explanationStudy(model: model, split: data, tokenizer: try ExplainMicroModel.tokenizer(),
+                                                     options: ExplanationStudyOptions(maxPatients: 4, draws: 50, seed: 1))
+        XCTAssertEqual(report.findings.map(\.finding),
+                       ["Cardiomegaly", "Pleural Effusion", "Myocardial Infarction", "Myocardial Infarction"])
+        XCTAssertEqual(details[0].rows, [0, 1, 2, 3])   // all positive, first 4
+        XCTAssertEqual(details[1].rows, [0, 2, 4])      // even rows
+        XCTAssertEqual(details[2].rows, [1, 3, 5])      // odd rows
+        // Heart box [0.4, 0.8] × [0.5, 0.9] on 16×16: columns 6…12, rows 8…13 → 42 pixels.
+        XCTAssertEqual(details[0].scores.rollout.area, 42.0 / 256, accuracy: 1e-12)
+        // Beats at 20, 100, 180: QRS–T windows [15, 60) ∪ [95, 140) ∪ [175, 200).
+        XCTAssertEqual(details[2].masks[0].filter { $0 }.count, 45 + 45 + 25)
+        // ST–T windows [24, 44) ∪ [104, 124) ∪ [184, 200).
+        XCTAssertEqual(details[3].masks[0].filter { $0 }.count, 20 + 20 + 16)
+        for f in report.findings {
+            for s in [f.rollout, f.chefer, f.randomPixel, f.randomToken] {
+                XCTAssertTrue((0...1).contains(s.pointing) && (0...1).contains(s.energy), "\(f.finding): \(s)")
+            }
+            XCTAssertEqual(f.randomPixel.energy, f.randomPixel.area, accuracy: 0.03, f.finding)
+        }
+        // The same MI patients and explanations serve both ECG regions.
+        assertClose(details[2].cheferMaps[0], details[3].cheferMaps[0])
+    }
+
+    func testMissingLabelSetIsATypedError() throws {
+        let c = ExplainMicroModel.config()
+        var data = ExplainMicroModel.split(2, seed: 5, config: c)
+        data.labels["mimic4"] = nil
+        XCTAssertThrowsError(try explanationStudy(model: MoREModel(config: c, seed: 1), split: data,
+                                                  tokenizer: try ExplainMicroModel.tokenizer())) { error in
+            guard case EvalError.missingLabels(_, let set, _, _) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(set, "mimic4")
+        }
+    }
+}
