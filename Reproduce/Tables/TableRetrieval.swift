@@ -27,10 +27,10 @@ extension EvalContext {
         return TableDocument(
             name: "table-retrieval", title: "Cross-modal retrieval (held-out patients)",
             claim: "C4 — text→X-ray and text→ECG retrieval work, and X-ray↔ECG retrieval works through the text anchor alone (no X-ray–ECG loss term).",
-            protocolText: "On the pre-training test split (\(n) patients with an X-ray, an ECG and both reports, rows with a usable 4-label vector), every query is compared with every candidate by cosine similarity of the projected embeddings; the query's own patient is the true match. Text queries are the joined report pairs (with the authors' prefixes). Recall@K = fraction of queries whose match ranks in the top K (95 % CI by bootstrap over queries). Class-level precision@K = fraction of the top K sharing the query's 4-label vector (Atelectasis, Cardiomegaly, Edema, Pleural Effusion) exactly.",
+            protocolText: "On the pre-training test split (\(n) patients with an X-ray, an ECG and both reports, rows with a usable 4-label vector), every query is compared with every candidate by cosine similarity of the projected embeddings; the query's own patient is the true match. Text queries are the joined report pairs (with the authors' prefixes). Recall@K = fraction of queries whose match ranks in the top K (95 % CI by bootstrap over queries). Class-level precision@K = fraction of the top K that share at least one positive finding of the 4 labels (Atelectasis, Cardiomegaly, Edema, Pleural Effusion) with the query; a query without any of the four has no relevant candidates.",
             provenance: try provenance(["pretrain_test"]),
             parts: [TablePart(title: "Recall@K", columns: ["encoder", "direction"] + ks.map { "R@\($0) [95 % CI]" }, rows: recallRows),
-                    TablePart(title: "Class-level precision@K (4-label vector)", columns: ["encoder", "direction"] + ks.map { "P@\($0)" },
+                    TablePart(title: "Class-level precision@K (shares a positive 4-label finding)", columns: ["encoder", "direction"] + ks.map { "P@\($0)" },
                               rows: precisionRows, csvSuffix: "precision")])
     }
 }
