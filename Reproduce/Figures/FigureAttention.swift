@@ -21,6 +21,8 @@ import Plot
 /// returns the scores of the whole study (also written to `outDir/explanation-scores.json`).
 func makeAttentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer, outDir: URL,
                           options: ExplanationStudyOptions = ExplanationStudyOptions()) throws -> ExplanationReport {
+    var split = split
+    split.prepareECGForModel()      // show the ECG as the model sees it
     let (report, details) = try explanationStudy(model: model, split: split, tokenizer: tokenizer, options: options)
     try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
     try xrayAttentionFigure(split: split, details: details.filter { $0.scores.tower == .xray }).render(in: outDir)

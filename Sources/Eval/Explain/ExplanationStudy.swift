@@ -115,7 +115,8 @@ func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, protoco
 }
 
 /// Explains and scores every finding of `StudyFinding.all` on `split` (a synthetic-cohort
-/// split with X-rays, ECGs and the regions_* / mimic4 / ptbxl_super label sets).
+/// split with X-rays, ECGs and the regions_* / mimic4 / ptbxl_super label sets). ECGs go
+/// through `prepareECGForModel` first, as in training; beats are found in the prepared signal.
 ///
 ///     let (report, details) = try explanationStudy(model: m, split: test, tokenizer: tok)
 ///     report.findings[0].chefer.energy    // energy of Chefer maps in the heart box
@@ -123,6 +124,8 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
                              options o: ExplanationStudyOptions = ExplanationStudyOptions())
     throws -> (report: ExplanationReport, details: [FindingExplanation]) {
     let protocolName = "attention explanations"
+    var split = split
+    split.prepareECGForModel()      // the authors' 100 Hz chain, unless the file says it is done
     guard o.maxPatients > 0, o.draws > 0, o.chunk > 0 else {
         throw EvalError.invalidParameter(name: "maxPatients/draws/chunk", value: "\(o.maxPatients)/\(o.draws)/\(o.chunk)",
                                          reason: "must be positive")
