@@ -3,6 +3,7 @@
 //
 //   more data convert ptbxl    --root PTBXL_DIR --out DIR [--rate 100|500]
 //   more data convert mimic    --root MIMIC_CXR_JPG_DIR --ecg-root MIMIC_IV_ECG_DIR --out DIR [--size 64|224]
+//                              [--reports DIR] [--day-window calendarDays|authorsTimestamp]
 //   more data convert chexpert --root CHEXPERT_DIR --out DIR [--size 64|224]
 //   more data convert edema    --root MIMIC_CXR_JPG_DIR --labels EDEMA_CSV --out DIR [--size 64|224]
 //
@@ -37,6 +38,12 @@ struct DataConvert: ParsableCommand {
     @Option(name: .long, help: "mimic only: root folder of MIMIC-IV-ECG (record_list.csv, machine_measurements.csv, files/).")
     var ecgRoot: String?
 
+    @Option(name: .long, help: "mimic and edema: folder holding files/pXX/pSUBJECT/sSTUDY.txt (mimic-cxr-reports.zip unpacked; default --root).")
+    var reports: String?
+
+    @Option(name: .long, help: "mimic only: 60-day window in calendarDays (default) or authorsTimestamp (the released code's pandas arithmetic).")
+    var dayWindow: String = MIMICConverter.DayWindow.calendarDays.rawValue
+
     @Option(name: .long, help: "edema only: the edema-severity label CSV (subject_id, study_id, dicom_id, edema_severity).")
     var labels: String?
 
@@ -67,6 +74,9 @@ struct DataConvert: ParsableCommand {
         guard size == 64 || size == 224 else { throw ValidationError("--size must be 64 or 224, got \(size)") }
         guard rate == 100 || rate == 500 else { throw ValidationError("--rate must be 100 or 500, got \(rate)") }
         if let l = limit, l < 1 { throw ValidationError("--limit must be at least 1, got \(l)") }
+        guard MIMICConverter.DayWindow(rawValue: dayWindow) != nil else {
+            throw ValidationError("--day-window must be calendarDays or authorsTimestamp, got \(dayWindow)")
+        }
         if dataset == "mimic", ecgRoot == nil { throw ValidationError("mimic needs --ecg-root (the MIMIC-IV-ECG folder)") }
         if dataset == "edema", labels == nil { throw ValidationError("edema needs --labels (the edema-severity CSV)") }
     }
@@ -101,8 +111,15 @@ struct DataConvert: ParsableCommand {
         switch dataset {
         case "ptbxl":
             return try PTBXLConverter.convert(root: root, out: out, rate: rate, options: options)
+        case "mimic":
+            return try MIMICConverter.convert(cxrRoot: root, ecgRoot: URL(fileURLWithPath: ecgRoot ?? ""),
+                                              reportsRoot: reports.map { URL(fileURLWithPath: $0) }, out: out,
+                                              window: MIMICConverter.DayWindow(rawValue: dayWindow) ?? .calendarDays, options: options)
+        case "chexpert":
+            return try CheXpertConverter.convert(root: root, out: out, options: options)
         default:
-            throw ValidationError("\(dataset): not implemented yet")
+            return try EdemaConverter.convert(cxrRoot: root, labels: URL(fileURLWithPath: labels ?? ""),
+                                              reportsRoot: reports.map { URL(fileURLWithPath: $0) }, out: out, options: options)
         }
     }
 }

@@ -70,6 +70,7 @@ final class ConvertPTBXLTests: XCTestCase {
         XCTAssertEqual(Array(multi[5..<10]), [1, 0, 0, 0, 1])
         XCTAssertEqual(Array(single[0..<2]), [2, 0])
         XCTAssertEqual(train.attributes["ecg_lead_order"], "I,II,III,AVR,AVL,AVF,V1,V2,V3,V4,V5,V6")
+        XCTAssertEqual(train.attributes["ecg_model_ready"], "yes", "the loader must not run the chain twice")
     }
 
     func testECGRowEqualsTheAuthorsChainOnTheRecord() throws {

@@ -46,6 +46,8 @@ public func parseLeadOrder(_ s: String) -> ECGLeadOrder? {
 func ecgAttributes(leadNames: [String]?, sourceRate: Int, options: ConvertOptions) -> [String: String] {
     var a = [
         "ecg_sample_rate": "100",
+        // /ecg is already through the authors' chain: the model-input step (MoRE/ModelInput.swift) skips it.
+        "ecg_model_ready": "yes",
         "ecg_source_sample_rate": String(sourceRate),
         "ecg_units": "none (per-lead min-max to [-1, 1])",
         "ecg_lead_order_option": options.leadOrderName,
