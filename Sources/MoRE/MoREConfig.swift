@@ -134,8 +134,8 @@ extension MoREConfig {
         textTuning: .lora, loraRank: 16, loraAlpha: 8, loraDropout: 0.1,
         projectionDim: 128, useXray: true, useECG: true, loss: LossConfig(),
         optim: OptimConfig(learningRate: 5e-4, minLearningRate: 1e-5, weightDecay: 0.1, batchSize: 32, accumulation: 1,
-                           epochs: 6, restartPeriodEpochs: 6, warmupSteps: 20, schedulePerStep: true, gradClip: 1.0,
-                           patience: 10, checkpointEvery: 100, seed: 42))
+                           epochs: 3, restartPeriodEpochs: 3, warmupSteps: 20, schedulePerStep: true, gradClip: 1.0,
+                           patience: 10, checkpointEvery: 50, seed: 42))
 
     /// The shipped configurations by name.
     public static let builtIn: [String: MoREConfig] = ["paper": .paper, "tiny": .tiny]
