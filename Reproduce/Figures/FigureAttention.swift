@@ -7,7 +7,7 @@
 // highest similarity to the prompt, each as [X-ray with the region box drawn in white |
 // rollout overlay | Chefer overlay] (JET, min–max normalised as the authors display it).
 // ECG figure: the two MI patients with the highest similarity, each as [12 leads shaded by
-// rollout | shaded by Chefer]; the text names the infarct territory's leads and the scores.
+// rollout | shaded by Chefer] (min–max shading); the text names the infarct territory's leads and the scores.
 // Deliberately not here: the CLI command (More.swift), computing relevance (Eval/Explain).
 
 import Foundation
@@ -55,6 +55,20 @@ func outlined(_ image: [Float], mask: [Bool], size: Int) -> [Float] {
     return out
 }
 
+/// The ECG map for display: the distributed relevance divided by the number of tokens covering
+/// each sample (so the first and last 20 samples, seen by fewer tokens, are not darker), minus
+/// its minimum — the panel scales by the maximum, so this is the authors' min–max display (an
+/// unnormalised rollout is a large constant plus a small varying part). Scores use the
+/// undivided map (Eval/Explain/ECGRelevanceMap.swift).
+func ecgDisplayMap(_ tokens: [Float], leads: Int, length: Int) -> [Float] {
+    let m = ecgTimeRelevance(tokens: tokens, length: length)
+    let cover = ecgTimeRelevance(tokens: [Float](repeating: 1, count: tokens.count), length: length)
+    let mean = zip(m, cover).map { $1 > 0 ? $0 / $1 : 0 }
+    let lo = mean.min() ?? 0
+    let row = mean.map { $0 - lo }
+    return (0..<leads).flatMap { _ in row }
+}
+
 func percent(_ x: Double) -> String { String(format: "%.0f%%", 100 * x) }
 
 func xrayAttentionFigure(split: DatasetSplit, details: [FindingExplanation]) throws -> Figure {
@@ -81,7 +95,7 @@ func xrayAttentionFigure(split: DatasetSplit, details: [FindingExplanation]) thr
     }
     return Figure(name: "figure-attention-xray", panels: panels, columns: 3,
                   title: "Where the X-ray encoder looks for a finding (synthetic cohort; box = where the finding is)",
-                  width: 1050, height: 330 * max(1, panels.count / 3))
+                  width: 1050, height: 360 * max(1, panels.count / 3))
 }
 
 func ecgAttentionFigure(split: DatasetSplit, mi: FindingExplanation, all: [FindingExplanation]) throws -> Figure {
@@ -106,7 +120,7 @@ func ecgAttentionFigure(split: DatasetSplit, mi: FindingExplanation, all: [Findi
                                     ("Chefer et al.", mi.tokens.chefer.scalars, mi.cheferMaps)] {
             let energies = all.map { f in "\(f.scores.region): \(percent(energyInRegion(maps[i], mask: f.masks[i])))" }
             panels.append(ECGPanel(signal: signal, samplingRate: 100,
-                                   relevance: ecgRelevanceMap(tokens: Array(tok[i * tokens ..< (i + 1) * tokens]), leads: leads, length: length),
+                                   relevance: ecgDisplayMap(Array(tok[i * tokens ..< (i + 1) * tokens]), leads: leads, length: length),
                                    title: "\(split.ids[row]): \(method)",
                                    text: "Infarct territory: \(territory). Report: \(report)\nEnergy in " + energies.joined(separator: "; ")
                                         + ". cos(z, \"\(mi.scores.prompt)\") = " + String(format: "%.3f", mi.tokens.score[i])))
