@@ -48,7 +48,7 @@ APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config 
 TABLES_STATIC := table-params table-hparams
 TABLES_MODEL := table-zeroshot-cxr table-zeroshot-ecg table-retrieval table-mimic-4label table-edema-severity table-ptbxl-probe
 TABLES := $(TABLES_STATIC) $(TABLES_MODEL)
-FIGURES := figure-cohort figure2 figure3 figure4 figure5 figure-training figure-roc
+FIGURES := figure-cohort figure2 figure3 figure4 figure5 figure-training figure-roc figure-attention-xray figure-attention-ecg
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24

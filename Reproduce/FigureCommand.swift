@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import MoRE
+import Eval
 
 struct FigureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +12,8 @@ struct FigureCommand: ParsableCommand {
         abstract: "Regenerate one figure (PNG + SVG via gnuplot).",
         discussion: "Names: \(FigureCommand.names.joined(separator: ", ")).")
 
-    static let names = ["figure-cohort", "figure2", "figure3", "figure4", "figure5", "figure-training", "figure-roc"]
+    static let names = ["figure-cohort", "figure2", "figure3", "figure4", "figure5", "figure-training", "figure-roc",
+                        "figure-attention-xray", "figure-attention-ecg"]
 
     @Argument(help: "Figure name, e.g. figure2.")
     var name: String
@@ -52,6 +54,16 @@ struct FigureCommand: ParsableCommand {
         case "figure4": url = try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", figureNumber: 4, outDir: outDir)
         case "figure5": url = try ctx.figureXrayToECG(outDir: outDir)
         case "figure-training": url = try ctx.figureTraining(outDir: outDir)
+        case "figure-attention-xray", "figure-attention-ecg":
+            // One study makes both figures; the random-init encoder is scored as a floor.
+            let test = try ctx.split("pretrain_test")
+            let report = try makeAttentionFigures(model: ctx.model, split: test.split, tokenizer: ctx.tokenizer, outDir: outDir)
+            let floor = try explanationStudy(model: ctx.randomModel, split: test.split, tokenizer: ctx.tokenizer,
+                                             options: ExplanationStudyOptions()).report
+            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try atomicWrite(try enc.encode(floor), to: outDir.appendingPathComponent("explanation-scores-random-init.json"))
+            for f in report.findings { print(f) }
+            url = outDir.appendingPathComponent(name + ".png")
         default: url = try ctx.figureROC(outDir: outDir)
         }
         print("wrote \(url.path)")
