@@ -5,5 +5,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks: GEMM against numpy/OpenBLAS.",
-        subcommands: [BenchGEMM.self])
+        subcommands: [BenchGEMM.self, BenchTrain.self])
 }

@@ -50,14 +50,12 @@ public final class BertSelfAttention: Module {
         func split(_ y: Variable) -> Variable { permute(reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]) }
         let q = split(query(x)), k = split(key(x)), v = split(value(x))
         let scale = 1 / Float(dh).squareRoot()
-        let context: Variable
-        if isTraining && dropout.p > 0 {
-            // Attention-probability dropout (active in Hugging Face models in train mode).
-            let a = dropout(softmax(attentionMask(scale * matmul(q, k, transposeB: true), mask)))
-            context = matmul(a, v)
-        } else {
-            context = scaledDotProductAttention(q, k, v, mask: mask, scale: scale)
-        }
+        // Attention-probability dropout (active in Hugging Face models in train mode), fused
+        // into the attention with the mask the Dropout module would draw.
+        let drop = isTraining && dropout.p > 0
+            ? AttentionDropout(p: dropout.p, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(dropout.path))
+            : nil
+        let context = scaledDotProductAttention(q, k, v, mask: mask, scale: scale, dropout: drop)
         return reshape(permute(context, [0, 2, 1, 3]), [b, t, d])
     }
 }

@@ -27,7 +27,7 @@ public enum BinaryOp: Sendable {
 /// out = a ∘ b with broadcasting.
 public func broadcastBinary(_ a: Tensor, _ b: Tensor, _ op: BinaryOp) -> Tensor {
     let outShape = Shape.broadcast(a.shape, b.shape, op: "binary '\(op.symbol)'")
-    let out = Tensor(zeros: outShape)
+    let out = Tensor(uninitialized: outShape)
     let pa = a.pointer, pb = b.pointer, po = out.pointer
     let n = out.count
     if a.shape == b.shape {
@@ -112,13 +112,16 @@ public func sumToShape(_ g: Tensor, _ shape: [Int]) -> Tensor {
         return out
     }
     if isTrailingBlock(shape, of: g.shape) {
-        // Column sums over leading rows: each column summed by one task, rows in order.
+        // Column sums over leading rows: each column summed by one task, rows in order
+        // (0 + g₀ + g₁ + …). A task owns a block of columns and walks the rows, so the
+        // inner loop is contiguous and vectorises; every column's sum order stays fixed.
         let inner = out.count, rows = n / inner
-        ThreadPool.shared.parallelRanges(inner, grain: max(1, 4096 / max(rows, 1))) { r in
-            for j in r {
-                var s: Float = 0
-                for row in 0..<rows { s += pg[row * inner + j] }
-                po[j] = s
+        ThreadPool.shared.parallelRanges(inner, grain: max(16, 16384 / max(rows, 1))) { r in
+            let lo = r.lowerBound, width = r.count
+            let acc = po + lo
+            for row in 0..<rows {
+                let src = pg + row * inner + lo
+                for j in 0..<width { acc[j] += src[j] }
             }
         }
         return out

@@ -23,7 +23,7 @@ extension Shape {
 /// `out[i, :] = table[ids[i], :]`: `table: [V, D]`, `ids: n` → `[n, D]`.
 public func gatherRows(_ table: Tensor, _ ids: [Int]) -> Tensor {
     let d = Shape.orStop { try Shape.checkGather(table: table.shape, ids: ids) }
-    let out = Tensor(zeros: [ids.count, d])
+    let out = Tensor(uninitialized: [ids.count, d])
     if d == 0 { return out }
     let pt = table.pointer, po = out.pointer
     ids.withUnsafeBufferPointer { id in

@@ -85,7 +85,7 @@ extension Tensor {
     ///     let heads = x.reshaped([B, T, H, Dh]).permuted([0, 2, 1, 3])   // [B, H, T, Dh]
     public func permuted(_ perm: [Int]) -> Tensor {
         let (p, outShape) = Shape.orStop { try Shape.checkPermute(shape, perm) }
-        let out = Tensor(zeros: outShape)
+        let out = Tensor(uninitialized: outShape)
         if count == 0 { return out }
         if p == Array(0..<rank) { out.assign(self); return out }
         // Walk the output row by row (all axes but the last); the input offset of an output
@@ -118,7 +118,7 @@ extension Tensor {
     /// The elements at `range` along `axis` (a copy): `[…, n, …] → […, range.count, …]`.
     public func sliced(axis: Int, _ range: Range<Int>) -> Tensor {
         let (ax, outShape) = Shape.orStop { try Shape.checkSlice(shape, axis: axis, range) }
-        let out = Tensor(zeros: outShape)
+        let out = Tensor(uninitialized: outShape)
         let (outer, n, inner) = axisSplit(shape, ax)
         copyBlocks(from: pointer, srcRow: n * inner, srcOffset: range.lowerBound * inner,
                    to: out.pointer, dstRow: range.count * inner, dstOffset: 0,
@@ -149,7 +149,7 @@ public func zeroPadded(_ part: Tensor, to shape: [Int], axis: Int, start: Int) -
 ///     concatenate([cls, patches], axis: 1)   // [B, 1, C] and [B, P, C] → [B, 1+P, C]
 public func concatenate(_ parts: [Tensor], axis: Int) -> Tensor {
     let (ax, outShape) = Shape.orStop { try Shape.checkConcat(parts.map(\.shape), axis: axis) }
-    let out = Tensor(zeros: outShape)
+    let out = Tensor(uninitialized: outShape)
     let (outer, n, inner) = axisSplit(outShape, ax)
     var offset = 0
     for part in parts {

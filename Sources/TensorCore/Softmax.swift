@@ -18,7 +18,7 @@ func softmaxKernel(_ x: Tensor, log: Bool) -> Tensor {
     precondition(x.rank >= 1, "softmax: needs at least one axis, got shape \(x.shape)")
     let n = x.shape[x.rank - 1]
     let rows = n == 0 ? 0 : x.count / n
-    let out = Tensor(zeros: x.shape)
+    let out = Tensor(uninitialized: x.shape)
     let px = x.pointer, po = out.pointer
     ThreadPool.shared.parallelRanges(rows, grain: max(1, 16384 / max(n, 1))) { r in
         for row in r {

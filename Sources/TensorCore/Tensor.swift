@@ -31,6 +31,14 @@ public struct Tensor: @unchecked Sendable {
         self.storage = TensorStorage(count: Shape.count(shape))
     }
 
+    /// A tensor whose elements are unspecified (possibly a recycled buffer's old values): for
+    /// kernels that write every element before anything reads one. Never expose it unwritten.
+    public init(uninitialized shape: [Int]) {
+        Shape.validate(shape)
+        self.shape = shape
+        self.storage = TensorStorage(count: Shape.count(shape), zeroed: false)
+    }
+
     /// A zero-filled tensor (same as `init(zeros:)`).
     public init(shape: [Int]) { self.init(zeros: shape) }
 
@@ -48,7 +56,7 @@ public struct Tensor: @unchecked Sendable {
         precondition(values.count == n,
                      "Tensor(shape: \(shape), values:): \(values.count) values for a shape of \(n) elements")
         self.shape = shape
-        self.storage = TensorStorage(count: n)
+        self.storage = TensorStorage(count: n, zeroed: false)
         values.withUnsafeBufferPointer { src in
             storage.base.update(from: src.baseAddress!, count: n)
         }
@@ -115,7 +123,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// An independent copy.
     public func copy() -> Tensor {
-        let out = Tensor(zeros: shape)
+        let out = Tensor(uninitialized: shape)
         out.storage.base.update(from: storage.base, count: count)
         return out
     }

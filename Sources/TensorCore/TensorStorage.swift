@@ -1,13 +1,22 @@
-// TensorStorage — the one heap buffer behind a Tensor.
+// TensorStorage — the one heap buffer behind a Tensor, and the cache that recycles buffers.
 //
 // 64-byte aligned Float32 memory (one AVX-512 register / one cache line), zero-filled on
-// allocation. A class, so several Tensors (e.g. a tensor and its reshape) can share it.
-// It deliberately has no shape and no copy-on-write: Tensor has reference semantics for its
-// data, like a PyTorch tensor. Kernels write through `base` directly.
+// allocation unless the caller promises to overwrite every element (`zeroed: false`, used by
+// kernels through `Tensor(uninitialized:)`). A class, so several Tensors (e.g. a tensor and
+// its reshape) can share it. It deliberately has no shape and no copy-on-write: Tensor has
+// reference semantics for its data, like a PyTorch tensor. Kernels write through `base`.
+//
+// Buffer cache: a training step allocates the same few hundred buffer sizes over and over
+// (activations, gradients, attention maps of 25 MB). Fresh large allocations come from mmap,
+// so each one costs page faults and the kernel's page clearing — more than the arithmetic of
+// many ops. Freed buffers of at least `BufferCache.minimumBytes` are therefore kept in
+// exact-size free lists (up to `BufferCache.capacityBytes` in total) and handed to the next
+// allocation of the same size. Reuse never changes a result: a zero-filled buffer is cleared
+// again, and an uninitialised one is fully written by its kernel.
 
 import Foundation
 
-/// Aligned, zero-initialised storage for `count` Float32 values.
+/// Aligned storage for `count` Float32 values.
 public final class TensorStorage: @unchecked Sendable {
     /// Number of Float32 values.
     public let count: Int
@@ -18,23 +27,81 @@ public final class TensorStorage: @unchecked Sendable {
     public static let alignment = 64
 
     /// Allocates `count` zero-filled floats.
-    public init(count: Int) {
+    public convenience init(count: Int) { self.init(count: count, zeroed: true) }
+
+    /// Allocates `count` floats, zero-filled when `zeroed`; otherwise the contents are
+    /// unspecified and the caller must write every element before reading any.
+    public init(count: Int, zeroed: Bool) {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: TensorStorage.alignment)
-        raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        let raw = BufferCache.shared.take(bytes)
+            ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: TensorStorage.alignment)
+        if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
         self.base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         TensorStorage.liveBytes.add(bytes)
     }
 
     deinit {
-        TensorStorage.liveBytes.add(-max(count, 1) * MemoryLayout<Float>.stride)
-        UnsafeMutableRawPointer(base).deallocate()
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        TensorStorage.liveBytes.add(-bytes)
+        let raw = UnsafeMutableRawPointer(base)
+        if !BufferCache.shared.put(raw, bytes) { raw.deallocate() }
     }
 
     /// Bytes currently held by all live storages (for memory reports in benchmarks).
     public static let liveBytes = ByteCounter()
+}
+
+/// Exact-size free lists of released tensor buffers (thread-safe; see the file header).
+public final class BufferCache: @unchecked Sendable {
+    /// The process-wide cache.
+    public static let shared = BufferCache()
+    /// Buffers smaller than this go straight back to malloc (which recycles them cheaply).
+    public static let minimumBytes = 64 << 10
+    /// Most bytes kept in the free lists at once; releases beyond it are freed.
+    public static let capacityBytes = 768 << 20
+
+    private var free: [Int: [UnsafeMutableRawPointer]] = [:]
+    private var cachedBytes = 0
+    private let lock = NSLock()
+
+    /// A cached buffer of exactly `bytes` bytes, or nil.
+    func take(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        guard bytes >= BufferCache.minimumBytes else { return nil }
+        lock.lock(); defer { lock.unlock() }
+        guard let p = free[bytes]?.popLast() else { return nil }
+        cachedBytes -= bytes
+        return p
+    }
+
+    /// Keeps `p` for reuse; false when it is too small or too large (caller frees). When the
+    /// cache is full, buffers of other sizes are freed to make room (the newest sizes are the
+    /// ones the current computation reuses).
+    func put(_ p: UnsafeMutableRawPointer, _ bytes: Int) -> Bool {
+        guard bytes >= BufferCache.minimumBytes, bytes <= BufferCache.capacityBytes else { return false }
+        lock.lock(); defer { lock.unlock() }
+        while cachedBytes + bytes > BufferCache.capacityBytes,
+              let victim = free.first(where: { !$0.value.isEmpty && $0.key != bytes })?.key ?? (free[bytes]?.isEmpty == false ? bytes : nil) {
+            free[victim]!.removeLast().deallocate()
+            cachedBytes -= victim
+            if free[victim]!.isEmpty { free[victim] = nil }
+        }
+        free[bytes, default: []].append(p)
+        cachedBytes += bytes
+        return true
+    }
+
+    /// Returns every cached buffer to the system (e.g. after training, before evaluation).
+    public func purge() {
+        lock.lock(); defer { lock.unlock() }
+        for (_, list) in free { for p in list { p.deallocate() } }
+        free.removeAll()
+        cachedBytes = 0
+    }
+
+    /// Bytes currently held in the free lists.
+    public var bytes: Int { lock.lock(); defer { lock.unlock() }; return cachedBytes }
 }
 
 /// A tiny thread-safe counter (used for the live-bytes statistic).

@@ -50,4 +50,23 @@ final class ScaledDotProductAttentionTests: XCTestCase {
         }
         XCTAssertNil(tap.gradient)
     }
+
+    func testFusedDropoutMatchesComposedDropout() {
+        // A padding mask [B, 1, 1, Tk] and attention-probability dropout, as in BERT training.
+        let pad = Tensor(shape: [2, 1, 1, 5], values: [0, 0, 0, -1e30, -1e30, 0, 0, 0, 0, 0])
+        let drop = AttentionDropout(p: 0.3, seed: 7, stream: 11)
+        let w = randomVariable(shape, seed: 9, requiresGrad: false).value
+        let fused = inputs(), composed = inputs()
+        let s = 1 / Float(shape[3]).squareRoot()
+        let of = scaledDotProductAttention(fused[0], fused[1], fused[2], mask: pad, scale: s, dropout: drop)
+        let a = softmax(attentionMask(s * matmul(composed[0], composed[1], transposeB: true), pad))
+        let oc = matmul(dropout(a, p: drop.p, seed: drop.seed, stream: drop.stream), composed[2])
+        XCTAssertTrue(of.value.bitwiseEqual(oc.value), "the forward is the composed computation, op for op")
+        of.backward(w); oc.backward(w)
+        for i in 0..<3 {
+            assertClose(fused[i].grad!, composed[i].grad!, abs: 1e-5, rel: 1e-4, "input \(i)")
+        }
+        // Some probabilities are dropped, so the test sees the mask.
+        XCTAssertFalse(of.value.bitwiseEqual(scaledDotProductAttention(fused[0], fused[1], fused[2], mask: pad, scale: s).value))
+    }
 }

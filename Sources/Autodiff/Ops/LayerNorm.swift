@@ -34,9 +34,9 @@ public func layerNorm(_ x: Variable, gamma: Variable?, beta: Variable?, eps: Flo
     let d = Shape.orStop { try Shape.checkLayerNorm(x.shape, gamma: gamma?.shape, beta: beta?.shape) }
     let xv = x.value
     let rows = d == 0 ? 0 : xv.count / d
-    let xhat = Tensor(zeros: xv.shape)
-    let rstd = Tensor(zeros: [rows])
-    let out = Tensor(zeros: xv.shape)
+    let xhat = Tensor(uninitialized: xv.shape)
+    let rstd = Tensor(uninitialized: [rows])
+    let out = Tensor(uninitialized: xv.shape)
     // A missing γ or β acts as ones or zeros.
     let gam = gamma?.value ?? Tensor(shape: [d], repeating: 1), bet = beta?.value ?? Tensor(zeros: [d])
     let px = xv.pointer, ph = xhat.pointer, pr = rstd.pointer, po = out.pointer
@@ -66,7 +66,7 @@ public func layerNorm(_ x: Variable, gamma: Variable?, beta: Variable?, eps: Flo
         let pg = g.pointer, ph = xhat.pointer, pr = rstd.pointer, pgam = gam.pointer
         var grads: [Tensor?] = []
         if x.requiresGrad {
-            let dx = Tensor(zeros: xv.shape)
+            let dx = Tensor(uninitialized: xv.shape)
             let pd = dx.pointer
             ThreadPool.shared.parallelRanges(rows, grain: grain) { range in
                 for row in range {

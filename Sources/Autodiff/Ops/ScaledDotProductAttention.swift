@@ -16,6 +16,7 @@
 // Not here: the head split/merge and projections (NN/Attention.swift), DropKey's mask
 // (AttentionMask.swift).
 
+import Foundation
 import TensorCore
 
 /// Records the attention probabilities of one `scaledDotProductAttention` call and, after a
@@ -54,31 +55,128 @@ extension Shape {
     }
 }
 
+/// Dropout on the attention probabilities inside the fused attention (BERT's attention
+/// dropout in training): element i of A is kept with probability 1 − p and scaled by
+/// 1/(1 − p), with u_i drawn exactly as `bernoulliMask(…, seed:, stream:)` draws it, so the
+/// result equals `dropout(softmax(…), p:, seed:, stream:)` of the composed ops.
+public struct AttentionDropout: Sendable {
+    public var p: Float
+    public var seed: UInt64
+    public var stream: UInt64
+    public init(p: Float, seed: UInt64, stream: UInt64) { self.p = p; self.seed = seed; self.stream = stream }
+}
+
 /// Fused scaled dot-product attention: `q: [B, H, Tq, D]`, `k: [B, H, Tk, D]`,
 /// `v: [B, H, Tk, Dv]`, optional additive `mask` broadcastable to `[B, H, Tq, Tk]` (e.g. a
-/// DropKey mask) → `[B, H, Tq, Dv]`. `scale` defaults to 1/√D. Any number of leading axes
-/// works (all equal across q, k, v).
+/// DropKey mask or a padding mask `[B, 1, 1, Tk]`) → `[B, H, Tq, Dv]`. `scale` defaults to
+/// 1/√D. Any number of leading axes works (all equal across q, k, v). With `dropout`, the
+/// output is `dropout(A) v` (attention-probability dropout, see `AttentionDropout`).
+///
+/// Scale, mask, softmax and dropout run as one pass over each row of the logits (in place),
+/// and the backward fuses the dropout, softmax and scale adjoints the same way.
 ///
 ///     let o = scaledDotProductAttention(q, k, v, mask: training ? dropKeyMask(...) : nil)
 public func scaledDotProductAttention(_ q: Variable, _ k: Variable, _ v: Variable, mask: Tensor? = nil,
-                                      scale: Float? = nil, tap: AttentionTap? = nil) -> Variable {
+                                      scale: Float? = nil, dropout: AttentionDropout? = nil,
+                                      tap: AttentionTap? = nil) -> Variable {
     _ = Shape.orStop { try Shape.checkAttention(q: q.shape, k: k.shape, v: v.shape, mask: mask?.shape) }
     let qv = q.value, kv = k.value, vv = v.value
     let s = scale ?? 1 / Float(qv.shape[qv.rank - 1]).squareRoot()
-    var logits = TensorCore.matmul(qv, kv, transposeB: true).scaled(by: s)
-    if let mask { logits = broadcastBinary(logits, mask, .add) }
-    let a = softmaxLastAxis(logits)
+    // a: [..., Tq, Tk] — the logits, turned into A in place.
+    let a = TensorCore.matmul(qv, kv, transposeB: true)
+    maskedSoftmaxInPlace(a, scale: s, mask: mask)
     tap?.probabilities = a
-    let out = TensorCore.matmul(a, vv)
+    let drop = dropout.flatMap { $0.p > 0 ? $0 : nil }
+    let ad = drop.map { attentionDropoutApply(a, $0) } ?? a
+    let out = TensorCore.matmul(ad, vv)
     return record(.scaledDotProductAttention, out, inputs: [q, k, v]) { g in
+        // dAd = g vᵀ: ∂L/∂(dropped A); it is ∂L/∂A when there is no dropout.
         let dA = TensorCore.matmul(g, vv, transposeB: true)
-        tap?.gradient = dA
-        let dv = v.requiresGrad ? TensorCore.matmul(a, g, transposeA: true) : nil
+        if let tap { tap.gradient = dA.copy() }   // dA is overwritten in place below
+        let dv = v.requiresGrad ? TensorCore.matmul(ad, g, transposeA: true) : nil
         guard q.requiresGrad || k.requiresGrad else { return [nil, nil, dv] }
-        let dS = softmaxBackward(dA, a)
-        let dq = q.requiresGrad ? TensorCore.matmul(dS, kv).scaled(by: s) : nil
-        let dk = k.requiresGrad ? TensorCore.matmul(dS, qv, transposeA: true).scaled(by: s) : nil
+        // dS = s · A ⊙ (m ⊙ dAd − rowsum(m ⊙ dAd ⊙ A)), in place in dA.
+        attentionSoftmaxBackwardInPlace(dA, a: a, dropped: drop.map { (ad, $0.p) }, scale: s)
+        let dq = q.requiresGrad ? TensorCore.matmul(dA, kv) : nil
+        let dk = k.requiresGrad ? TensorCore.matmul(dA, qv, transposeA: true) : nil
         return [dq, dk, dv]
+    }
+}
+
+/// In place over the rows of `x: [..., Tq, Tk]`: x ← softmax(s·x + M) (M broadcast to x).
+/// Each row is one task, in index order: deterministic for any thread count.
+func maskedSoftmaxInPlace(_ x: Tensor, scale s: Float, mask: Tensor?) {
+    let n = x.shape[x.rank - 1], rows = n == 0 ? 0 : x.count / n
+    let px = x.pointer
+    // Mask strides inside x's shape (0 on broadcast axes); the row offset of row r is
+    // Σ_d j_d · ms[d] over the row axes.
+    let ms = mask.map { broadcastStrides($0.shape, to: x.shape) } ?? []
+    let pm = mask?.pointer
+    let rowShape = Array(x.shape.dropLast())
+    let colStride = ms.last ?? 0
+    ThreadPool.shared.parallelRanges(rows, grain: max(1, 16384 / max(n, 1))) { range in
+        for row in range {
+            let a = px + row * n
+            if let pm {
+                var rem = row, off = 0
+                for d in stride(from: rowShape.count - 1, through: 0, by: -1) {
+                    off += (rem % rowShape[d]) * ms[d]
+                    rem /= rowShape[d]
+                }
+                let m = pm + off
+                if colStride == 1 { for j in 0..<n { a[j] = a[j] * s + m[j] } }
+                else { for j in 0..<n { a[j] = a[j] * s + m[j * colStride] } }
+            } else {
+                for j in 0..<n { a[j] *= s }
+            }
+            var mx = -Float.infinity
+            for j in 0..<n where a[j] > mx { mx = a[j] }
+            var sum: Float = 0
+            for j in 0..<n { let e = Foundation.exp(a[j] - mx); a[j] = e; sum += e }
+            let inv = 1 / sum
+            for j in 0..<n { a[j] *= inv }
+        }
+    }
+}
+
+/// dropout(A): a new tensor with element i = A_i · (u_i < p ? 0 : 1/(1 − p)), u_i from the
+/// counter RNG at (seed, stream, i) as in `bernoulliMask`.
+func attentionDropoutApply(_ a: Tensor, _ d: AttentionDropout) -> Tensor {
+    let out = Tensor(uninitialized: a.shape)
+    let n = a.count, pa = a.pointer, po = out.pointer
+    let keep: Float = d.p < 1 ? 1 / (1 - d.p) : 0
+    let blocks = (n + 3) / 4
+    ThreadPool.shared.parallelRanges(blocks, grain: max(1, parallelGrain / 16)) { range in
+        for b in range {
+            let words = RNG.block(seed: d.seed, stream: d.stream, counter: UInt64(b))
+            for w in 0..<4 where 4 * b + w < n {
+                po[4 * b + w] = pa[4 * b + w] * (RNG.unit(words[w]) < d.p ? 0 : keep)
+            }
+        }
+    }
+    return out
+}
+
+/// In place over the rows of `g = ∂L/∂(dropout(A))`: g ← s · A ⊙ (m ⊙ g − rowsum(m ⊙ g ⊙ A)),
+/// with m_i = 1/(1 − p) where the dropped tensor is non-zero and 0 elsewhere (an element with
+/// A_i = 0 contributes nothing either way), or m = 1 without dropout.
+func attentionSoftmaxBackwardInPlace(_ g: Tensor, a: Tensor, dropped: (Tensor, Float)?, scale s: Float) {
+    let n = a.shape[a.rank - 1], rows = n == 0 ? 0 : a.count / n
+    let pg = g.pointer, pa = a.pointer
+    let pd = dropped?.0.pointer
+    let keep: Float = dropped.map { $0.1 < 1 ? 1 / (1 - $0.1) : 0 } ?? 1
+    ThreadPool.shared.parallelRanges(rows, grain: max(1, 16384 / max(n, 1))) { range in
+        for row in range {
+            let o = row * n
+            let gr = pg + o, y = pa + o
+            if let pd {
+                let dr = pd + o
+                for j in 0..<n { gr[j] = gr[j] * (dr[j] != 0 ? keep : 0) }
+            }
+            var dot: Float = 0
+            for j in 0..<n { dot = dot.addingProduct(gr[j], y[j]) }
+            for j in 0..<n { gr[j] = (y[j] * (gr[j] - dot)) * s }
+        }
     }
 }
 

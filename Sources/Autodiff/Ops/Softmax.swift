@@ -13,7 +13,7 @@ public func softmax(_ x: Variable) -> Variable {
 /// dx = y ⊙ (g − rowsum(g ⊙ y)) for row-wise softmax output y.
 public func softmaxBackward(_ g: Tensor, _ y: Tensor) -> Tensor {
     let n = y.shape[y.rank - 1], rows = y.count / max(n, 1)
-    let out = Tensor(zeros: y.shape)
+    let out = Tensor(uninitialized: y.shape)
     let pg = g.pointer, py = y.pointer, po = out.pointer
     ThreadPool.shared.parallelRanges(rows, grain: max(1, 16384 / max(n, 1))) { r in
         for row in r {

@@ -1,0 +1,56 @@
+// TensorStorageTests — the buffer cache (reuse, zero-filling), the fast erf behind GELU, and
+// the column sums of `sumToShape` (bitwise equal to the rows-in-order loop).
+
+import XCTest
+import Foundation
+import TestSupport
+@testable import TensorCore
+
+final class TensorStorageTests: XCTestCase {
+    func testReleasedBufferIsReusedAndZeroedWhenAskedFor() {
+        let n = 100_000   // above BufferCache.minimumBytes
+        var first: UnsafeMutablePointer<Float>?
+        do {
+            let t = Tensor(shape: [n], repeating: 3)
+            first = t.pointer
+        }
+        let z = Tensor(zeros: [n])
+        XCTAssertEqual(z.pointer, first, "a released buffer of the same size is handed out again")
+        XCTAssertTrue((0..<n).allSatisfy { z.pointer[$0] == 0 }, "zeros: a recycled buffer is cleared")
+        let small = Tensor(zeros: [8])
+        XCTAssertEqual(small.scalars, [Float](repeating: 0, count: 8))
+    }
+
+    func testUninitializedTensorIsFullyWrittenByKernels() {
+        // Dirty the cache with NaNs, then run kernels that allocate uninitialised outputs.
+        do { _ = Tensor(shape: [64, 512], repeating: .nan) }
+        let x = Tensor(shape: [64, 512]) { p in for i in p.indices { p[i] = Float(i % 17) - 8 } }
+        XCTAssertFalse(x.gelu().hasNonFinite)
+        XCTAssertFalse(x.permuted([1, 0]).hasNonFinite)
+        XCTAssertFalse((x + x).hasNonFinite)
+        XCTAssertFalse(softmaxLastAxis(x).hasNonFinite)
+    }
+
+    func testFastErfIsWithinFiveTenMillionthsOfErf() {
+        var worst = 0.0
+        for i in -60_000...60_000 {
+            let x = Float(i) * 1e-4
+            worst = max(worst, abs(Double(erfFast(x)) - Foundation.erf(Double(x))))
+        }
+        XCTAssertLessThan(worst, 5e-7)
+        XCTAssertEqual(erfFast(10), 1, accuracy: 1e-7)
+        XCTAssertEqual(erfFast(-10), -1, accuracy: 1e-7)
+        XCTAssertTrue(erfFast(.nan).isNaN)
+    }
+
+    func testColumnSumsMatchRowsInOrderBitwise() {
+        var rng = RNG(seed: 3, stream: 4)
+        let g = Tensor(shape: [333, 97]) { p in for i in p.indices { p[i] = rng.normal() } }
+        let out = sumToShape(g, [97])
+        for j in 0..<97 {
+            var s: Float = 0
+            for r in 0..<333 { s += g.pointer[r * 97 + j] }
+            XCTAssertEqual(out.pointer[j].bitPattern, s.bitPattern, "column \(j)")
+        }
+    }
+}
