@@ -60,7 +60,7 @@ public final class BufferCache: @unchecked Sendable {
     /// Buffers smaller than this go straight back to malloc (which recycles them cheaply).
     public static let minimumBytes = 64 << 10
     /// Most bytes kept in the free lists at once; releases beyond it are freed.
-    public static let capacityBytes = 768 << 20
+    public static let capacityBytes = 1536 << 20
 
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private var cachedBytes = 0
