@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "AutodiffTests", dependencies: ["TestSupport", "Autodiff", "TensorCore"], swiftSettings: v5),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autodiff", "TensorCore"], swiftSettings: v5),
-        .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "TensorCore"], swiftSettings: v5),
+        .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "TensorCore"], exclude: ["python"], swiftSettings: v5),
         .testTarget(name: "MoRETests", dependencies: ["TestSupport", "MoRE", "NN", "Autodiff", "TensorCore", "Datasets"], swiftSettings: v5),
         .testTarget(name: "EvalTests", dependencies: ["TestSupport", "Eval", "MoRE", "TensorCore", "Datasets"], swiftSettings: v5),
         .testTarget(name: "PlotTests", dependencies: ["TestSupport", "Plot"], swiftSettings: v5),

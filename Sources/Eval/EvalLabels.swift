@@ -56,7 +56,12 @@ public struct LabelTargets: Sendable, Equatable {
             throw EvalError.labelShape(file: file, labelSet: labelSet, expected: "[\(n)] or [\(n), C]", found: t.shape)
         }
         let width = t.rank == 2 ? t.shape[1] : 0
-        let names = split.labelNames[labelSet] ?? (0..<max(width, 1)).map { "class \($0)" }
+        var names = split.labelNames[labelSet] ?? (0..<max(width, 1)).map { "class \($0)" }
+        // A class-index set may name its classes in the root attribute `classes_<set>`
+        // (comma-separated) while its `columns` attribute holds the set's own name.
+        if t.rank == 1, names == [labelSet], let listed = split.attributes["classes_" + labelSet] {
+            names = listed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
         if t.rank == 2, names.count != width {
             throw EvalError.labelShape(file: file, labelSet: labelSet, expected: "[\(n), \(names.count)] (one column per name)", found: t.shape)
         }
