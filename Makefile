@@ -42,7 +42,7 @@ MODEL_DIR := $(CACHE)/models/all-MiniLM-L6-v2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config libjpeg62-turbo-dev libpng-dev
 
-.PHONY: help deps build test reproduce bench fetch-model clean isa data pretrain tables figures $(TABLES) $(FIGURES)
+.PHONY: help deps build test reproduce bench bench-train fetch-model clean isa data pretrain tables figures $(TABLES) $(FIGURES)
 
 # Tables that need no checkpoint, and those evaluated on the pre-trained model.
 TABLES_STATIC := table-params table-hparams
@@ -94,6 +94,9 @@ test: deps fetch-model ## run every test in release mode (gradient checks includ
 
 bench: build ## GEMM GFLOP/s against numpy/OpenBLAS, 1 and 2 threads
 	$(MORE) bench gemm
+
+bench-train: data fetch-model ## one tiny training step (batch 32), 1 and 2 threads, per-phase breakdown
+	$(MORE) bench train --data $(DATA)
 
 data: build ## generate the synthetic cohort (DATA, SEED, PATIENTS)
 	@[ -f $(DATA)/pretrain_train.h5 ] && echo "synthetic cohort: $(DATA) (exists)" || $(MORE) data synth --out $(DATA) --patients $(PATIENTS) --seed $(SEED)

@@ -28,6 +28,12 @@ final class TrainerTests: XCTestCase {
     func testTenStepLossTrajectory() throws {
         var c = MicroMoRE.config
         c.optim.epochs = 10
+        // No stochastic layers and a small step: plain optimisation of one fixed batch.
+        c.dropKey = .constant(0)
+        c.loraDropout = 0
+        c.text.hiddenDropout = 0
+        c.text.attentionDropout = 0
+        c.optim.learningRate = 1e-4
         let dir = try Fixtures.tempDirectory("trainer-traj")
         defer { try? FileManager.default.removeItem(at: dir) }
         try makeTrainer(c, out: dir, maxSteps: 10, trainRows: 4, augment: false).run()
