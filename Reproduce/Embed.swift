@@ -50,7 +50,8 @@ struct Embed: ParsableCommand {
         }
         let ckptURL = URL(fileURLWithPath: checkpoint), dataURL = URL(fileURLWithPath: data), outURL = URL(fileURLWithPath: out)
         let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
-        let split = try readHDF5(dataURL)
+        var split = try readHDF5(dataURL)
+        split.prepareECGForModel()   // the model sees ECGs through the authors' 100 Hz chain, as in training
         let tokenizer: TextTokenizer? = m == .text ? try textTokenizer(model.config) : nil
         let bar = ProgressBar(total: split.count, label: "embed \(m.rawValue)", enabled: !quiet)
         let stage: EmbeddingStage = features ? .features : .projected
