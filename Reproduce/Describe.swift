@@ -22,12 +22,8 @@ struct Describe: ParsableCommand {
         print(model.describe(depth: depth))
         print("")
         for s in model.componentSummary {
-            print("\(s.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(s.total).leftPadded(12)) params, \(String(s.trainable).leftPadded(11)) trainable (\(String(format: "%.3f", 100 * s.fraction)) %)")
+            print("\(s.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(String(s.total).leftPad(12)) params, \(String(s.trainable).leftPad(11)) trainable (\(String(format: "%.3f", 100 * s.fraction)) %)")
         }
         if json { print(c.json()) }
     }
-}
-
-extension String {
-    func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

@@ -13,7 +13,7 @@ func makeTableParams(outDir: URL) throws -> URL {
     for c in [MoREConfig.tiny, MoREConfig.paper] {
         let model = MoREModel(config: c, seed: c.optim.seed)
         for s in model.componentSummary {
-            rows.append([c.name, s.name, grouped(s.total), grouped(s.trainable), String(format: "%.3f %%", 100 * s.fraction)])
+            rows.append([c.name, s.name, groupedThousands(s.total), groupedThousands(s.trainable), String(format: "%.3f %%", 100 * s.fraction)])
         }
     }
     let doc = TableDocument(
@@ -26,12 +26,4 @@ func makeTableParams(outDir: URL) throws -> URL {
                           rows: rows,
                           notes: ["Paper (README): \"only 0.6 % of the LLM's parameters\"; MoRE-reference §2.9 arithmetic: text + LoRA 125,235,456 with 692,736 trainable (0.553 %). Paper's own table: \(paperValue)."])])
     return try doc.write(to: outDir, wallSeconds: Date().timeIntervalSince(t0))
-}
-
-/// 1234567 → "1,234,567".
-func grouped(_ n: Int) -> String {
-    let s = String(n)
-    var out = ""
-    for (i, ch) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(ch) }
-    return String(out.reversed())
 }

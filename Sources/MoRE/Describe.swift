@@ -38,24 +38,27 @@ extension MoREModel {
     /// A printable tree (name, parameters, trainable, trainable %) down to `depth`.
     public func describe(depth: Int = 2) -> String {
         var lines = ["MoRE config '\(config.name)'", String(repeating: "-", count: 78)]
-        func fmt(_ n: Int) -> String {
-            let s = String(n)
-            var out = ""
-            for (i, ch) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(ch) }
-            return String(out.reversed())
-        }
         for (level, s) in parameterSummary(depth: depth) {
             let label = String(repeating: "  ", count: level) + s.name
             let pct = String(format: "%7.3f %%", 100 * s.fraction)
             lines.append(label.padding(toLength: 44, withPad: " ", startingAt: 0)
-                         + fmt(s.total).leftPad(14) + fmt(s.trainable).leftPad(13) + "  " + pct)
+                         + groupedThousands(s.total).leftPad(14) + groupedThousands(s.trainable).leftPad(13) + "  " + pct)
         }
         return lines.joined(separator: "\n")
     }
 }
 
 extension String {
-    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    /// The string right-aligned in a field of `n` characters.
+    public func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}
+
+/// 1234567 → "1,234,567" (parameter counts in `describe` and the parameter table).
+public func groupedThousands(_ n: Int) -> String {
+    let s = String(n)
+    var out = ""
+    for (i, ch) in s.reversed().enumerated() { if i > 0 && i % 3 == 0 { out.append(",") }; out.append(ch) }
+    return String(out.reversed())
 }
 
 import Foundation

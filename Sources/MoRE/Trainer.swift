@@ -15,6 +15,7 @@ import Foundation
 import TensorCore
 import Autodiff
 import NN
+import Datasets
 
 /// Where a run stands; stored in checkpoints as JSON.
 public struct TrainerState: Codable, Equatable, Sendable {
@@ -253,14 +254,10 @@ public func evaluateContrastive(model: MoREModel, data: PretrainData) -> (loss: 
     return (total / Double(max(n, 1)), acc)
 }
 
-/// Writes `data` to `url` through a temporary file in the same folder and a rename.
+/// Writes `data` to `url` through a temporary file in the same folder and a rename
+/// (`writeAtomically` of the Datasets target; errors name the file).
 public func atomicWrite(_ data: Data, to url: URL) throws {
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-    try data.write(to: tmp)
-    if rename(tmp.path, url.path) != 0 {
-        try? FileManager.default.removeItem(at: tmp)
-        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-    }
+    try writeAtomically(to: url) { tmp in try data.write(to: tmp) }
 }
 
 /// A CSV file appended one row at a time.
