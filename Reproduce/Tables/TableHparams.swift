@@ -17,6 +17,7 @@ func makeTableHparams(outDir: URL, config ours: MoREConfig) throws -> URL {
         row("qkv bias", "\(ours.xray.qkvBias)", "\(a.xray.qkvBias)"),
         row("ECG stem", "12→\(ours.ecgStemChannels)→\(ours.ecg.dim), k5 s5 / k5 s1, \(ours.ecgTokens) tokens", "12→\(a.ecgStemChannels)→\(a.ecg.dim), k5 s5 / k5 s1, \(a.ecgTokens) tokens"),
         row("DropKey", ours.dropKey.schedule.description, a.dropKey.schedule.description, "paper text unread (§8.1)"),
+        row("training augmentations (§3.3)", ours.augment ? "on" : "off", a.augment ? "on" : "off"),
         row("text model", ours.textModel.isEmpty ? "random" : ours.textModel, "RoBERTa-base-PM-M3", "not on PyPI; same architecture in `paper`"),
         row("text width / layers", "\(ours.text.hidden) / \(ours.text.layers)", "\(a.text.hidden) / \(a.text.layers)"),
         row("text max length", "\(ours.textMaxLength)", "\(a.textMaxLength)"),

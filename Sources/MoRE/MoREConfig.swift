@@ -81,6 +81,9 @@ public struct MoREConfig: Codable, Equatable, Sendable {
     public var ecgStemChannels: Int
     // DropKey in both ViTs
     public var dropKey: DropKeyConfig
+    /// Apply the authors' training augmentations (MoRE-reference §3.3: X-ray RandomResizedCrop,
+    /// ColorJitter, GaussianBlur, flip; ECG time-warp and segment permutation) in pre-training.
+    public var augment: Bool
     // Text tower
     public var text: TextEncoderConfig
     /// Folder (relative to the repository) or name of the pretrained text model; "" = random.
@@ -113,7 +116,7 @@ extension MoREConfig {
         xray: ViTConfig(dim: 768, depth: 12, heads: 12), xrayImageSize: 224, xrayPatch: 16, xrayChannels: 3,
         xrayMean: 0.499, xrayStd: 0.293,
         ecg: ViTConfig(dim: 768, depth: 12, heads: 12), ecgLeads: 12, ecgLength: 1000, ecgStemChannels: 256,
-        dropKey: .constant(0.3),
+        dropKey: .constant(0.3), augment: true,
         text: .robertaBase, textModel: "", textMaxLength: 512, textPooling: .paddedMean, textTuning: .lora,
         loraRank: 16, loraAlpha: 8, loraDropout: 0.1,
         projectionDim: 128, useXray: true, useECG: true, loss: LossConfig(),
@@ -129,7 +132,7 @@ extension MoREConfig {
         xray: ViTConfig(dim: 128, depth: 4, heads: 4), xrayImageSize: 64, xrayPatch: 8, xrayChannels: 3,
         xrayMean: 0.499, xrayStd: 0.293,
         ecg: ViTConfig(dim: 128, depth: 4, heads: 4), ecgLeads: 12, ecgLength: 1000, ecgStemChannels: 64,
-        dropKey: .constant(0.3),
+        dropKey: .constant(0.3), augment: true,
         text: .miniLM, textModel: ".cache/models/all-MiniLM-L6-v2", textMaxLength: 128, textPooling: .maskedMean,
         textTuning: .lora, loraRank: 16, loraAlpha: 8, loraDropout: 0.1,
         projectionDim: 128, useXray: true, useECG: true, loss: LossConfig(),

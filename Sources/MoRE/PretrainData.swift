@@ -35,6 +35,7 @@ public final class PretrainData {
     public let ecg: Tensor           // [N, 12, L]
     public let tokens: BatchEncoding // [N, T] report pairs
     public let batchSize: Int
+    /// Training view: rows shuffled per epoch, and augmented when the config's `augment` is on.
     public let augment: Bool
     public let seed: UInt64
     let config: MoREConfig
@@ -84,7 +85,7 @@ public final class PretrainData {
         let px = xray.pointer, pe = ecg.pointer, ox = xb.pointer, oe = eb.pointer
         var xc = XrayAugmentConfig()
         xc.blurKernel = max(3, (23 * h / 224) | 1)     // the authors' 23 px at 224, scaled to the image
-        let augment = self.augment, seed = self.seed
+        let augment = self.augment && config.augment, seed = self.seed
         ThreadPool.shared.parallelFor(n) { i in
             let r = rows[i]
             var img = Array(UnsafeBufferPointer(start: px + r * h * w, count: h * w))
