@@ -37,6 +37,11 @@ PATIENTS ?= 3000
 DATA ?= out/synthetic-s$(SEED)-n$(PATIENTS)
 RUN ?= out/runs/$(CONFIG)-s$(SEED)-n$(PATIENTS)
 CHECKPOINT := $(RUN)/best.safetensors
+# Ablation runs (table-ablation; the bi-modal rows of the probe tables): every row, the baseline
+# included, is pre-trained for ABLATION_EPOCHS — a reduced budget, printed in the tables — into
+# ABLATION_RUNS, and reused when a finished run of the same config, seed and data is there.
+ABLATION_EPOCHS ?= 1
+ABLATION_RUNS ?= $(RUN)-ablation-e$(ABLATION_EPOCHS)
 CACHE := .cache
 MODEL_DIR := $(CACHE)/models/all-MiniLM-L6-v2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -46,7 +51,7 @@ APT_PACKAGES := gnuplot-nox fonts-dejavu-core libhdf5-dev hdf5-tools pkg-config 
 
 # Tables that need no checkpoint, and those evaluated on the pre-trained model.
 TABLES_STATIC := table-params table-hparams
-TABLES_MODEL := table-zeroshot-cxr table-zeroshot-ecg table-retrieval table-mimic-4label table-edema-severity table-ptbxl-probe
+TABLES_MODEL := table-zeroshot-cxr table-zeroshot-ecg table-retrieval table-mimic-4label table-edema-severity table-ptbxl-probe table-ablation
 TABLES := $(TABLES_STATIC) $(TABLES_MODEL)
 FIGURES := figure-cohort figure2 figure3 figure4 figure5 figure-training figure-roc figure-attention-xray figure-attention-ecg
 
@@ -108,7 +113,8 @@ $(TABLES_STATIC): build
 	$(MORE) table $@ --out Tables --config $(CONFIG)
 
 $(TABLES_MODEL): pretrain
-	$(MORE) table $@ --out Tables --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED)
+	$(MORE) table $@ --out Tables --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED) --config $(CONFIG) \
+	  --ablation-runs $(ABLATION_RUNS) --ablation-epochs $(ABLATION_EPOCHS)
 
 tables: $(TABLES) ## every table into Tables/ (pre-trains first when the checkpoint is missing)
 

@@ -1,9 +1,12 @@
 // more table — regenerates one of the paper's tables into Tables/ (Markdown + CSV with
 // provenance). `make table-NAME` calls it with the checkpoint and dataset of the default run.
+// Tables that need the ablation runs (table-ablation; the bi-modal rows of the probe tables)
+// pre-train them on `--ablation-epochs` into `--ablation-runs` when missing (AblationRuns.swift).
 
 import ArgumentParser
 import Foundation
 import MoRE
+import Eval
 
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,8 +29,14 @@ struct TableCommand: ParsableCommand {
     @Option(name: .long, help: "Pre-trained MoRE checkpoint (best.safetensors).")
     var checkpoint: String?
 
-    @Option(name: .long, help: "Config of the tables that need none from a checkpoint (table-hparams).")
-    var config: String = "tiny"
+    @Option(name: .long, help: "Config (name or JSON): of table-hparams (default tiny); for the other tables, the config the checkpoint must have been trained with (seed and epochs may differ).")
+    var config: String?
+
+    @Option(name: .long, help: "Folder of the ablation runs (default: <checkpoint folder>-ablation-e<N> beside it).")
+    var ablationRuns: String?
+
+    @Option(name: .long, help: "Pre-training epochs of every ablation run, the baseline included.")
+    var ablationEpochs: Int = 1
 
     @Option(name: .long, help: "Seed for prompt sampling, probe subsets and bootstrap.")
     var seed: UInt64 = 42
@@ -46,15 +55,31 @@ struct TableCommand: ParsableCommand {
         let url: URL
         switch name {
         case "table-params": url = try makeTableParams(outDir: outDir)
-        case "table-hparams": url = try makeTableHparams(outDir: outDir, config: try MoREConfig.load(config))
+        case "table-hparams": url = try makeTableHparams(outDir: outDir, config: try MoREConfig.load(config ?? "tiny"))
         default:
             guard let data, let checkpoint else {
                 throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")
             }
-            let ctx = try EvalContext(data: URL(fileURLWithPath: data), checkpoint: URL(fileURLWithPath: checkpoint),
-                                      seed: seed, bootstrap: bootstrap)
+            guard ablationEpochs >= 1 else { throw ValidationError("--ablation-epochs must be at least 1, got \(ablationEpochs)") }
+            let ckURL = URL(fileURLWithPath: checkpoint), dataURL = URL(fileURLWithPath: data)
+            let ctx = try EvalContext(data: dataURL, checkpoint: ckURL, seed: seed, bootstrap: bootstrap)
+            if let config { try checkTrainedConfig(try MoREConfig.load(config), info: ctx.checkpointInfo, checkpoint: checkpoint) }
+            let runs = ablationRuns.map { URL(fileURLWithPath: $0) } ?? ckURL.deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(ckURL.deletingLastPathComponent().lastPathComponent + "-ablation-e\(ablationEpochs)")
+            ctx.ablation = try AblationPlan(runsDir: runs, epochs: ablationEpochs, dataDir: dataURL, mainCheckpoint: ckURL, mainInfo: ctx.checkpointInfo)
             url = try ctx.make(name, outDir: outDir)
         }
         print("wrote \(url.path)")
     }
+}
+
+/// Throws when the checkpoint was trained with another config than `expected` (the seed and
+/// the epochs, which `more pretrain` overrides, may differ).
+func checkTrainedConfig(_ expected: MoREConfig, info: CheckpointInfo, checkpoint: String) throws {
+    var e = expected
+    e.optim.seed = info.config.optim.seed
+    e.optim.epochs = info.config.optim.epochs
+    guard e.hash != info.config.hash else { return }
+    throw EvalError.configMismatch(checkpoint: checkpoint, expected: "\(expected.name), hash \(e.hash)",
+                                   found: "\(info.config.name), hash \(info.config.hash)")
 }

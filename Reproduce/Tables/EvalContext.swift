@@ -17,6 +17,8 @@ final class EvalContext {
     let checkpointInfo: CheckpointInfo
     let seed: UInt64
     let bootstrap: Bootstrap
+    /// The ablation runs (table-ablation, the bi-modal probe rows); nil = not configured.
+    var ablation: AblationPlan?
     private var cache: [String: EvalSplit] = [:]
 
     init(data: URL, checkpoint: URL, seed: UInt64, bootstrap resamples: Int) throws {
@@ -73,6 +75,7 @@ final class EvalContext {
         case "table-mimic-4label": doc = try tableMIMIC4Label()
         case "table-edema-severity": doc = try tableEdemaSeverity()
         case "table-ptbxl-probe": doc = try tablePTBXLProbe()
+        case "table-ablation": doc = try tableAblation()
         default: throw TableError.unknownTable(name)
         }
         return try doc.write(to: outDir, wallSeconds: Date().timeIntervalSince(t0))

@@ -1,0 +1,179 @@
+// AblationRuns — the pre-training runs behind table-ablation and the bi-modal rows of the
+// linear-probe tables: one run per ablation variant of the evaluated checkpoint's config, all
+// on the same reduced budget (`--ablation-epochs`, the Makefile's ABLATION_EPOCHS), trained
+// when missing and reused when present.
+//
+// A run is keyed like the main run: its folder holds a finished checkpoint whose config hash
+// (the config includes the budget and the seed) and data hash (of pretrain_train.h5) match, or
+// it is (re)trained, resuming an interrupted run of the same key. The baseline variant of a
+// budget equal to the main run's is the main run itself and is not trained again. Two
+// processes asking for the same run wait for each other (an flock on `<runs>/<variant>.lock`).
+//
+// Deliberately not here: the table (TableAblation.swift), the training loop (MoRE/Trainer).
+
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import MoRE
+import Eval
+import Datasets
+
+/// One ablation row: a change to the main run's config.
+struct AblationVariant: Sendable {
+    /// Folder name of the run, e.g. "no-ecg".
+    let key: String
+    /// Row label.
+    let label: String
+    /// What differs from the baseline, and the claim it probes (MoRE-reference §1.1–1.2).
+    let change: String
+    let apply: @Sendable (inout MoREConfig) -> Void
+
+    static let baseline = AblationVariant(key: "baseline", label: "MoRE (tri-modal)",
+                                          change: "none: the main config (DropKey, LoRA text tuning, masked mean pooling, fixed τ)") { _ in }
+    static let noECG = AblationVariant(key: "no-ecg", label: "without ECG (X-ray–text only)",
+                                       change: "useECG = false: no ECG tower in the loss (tri-modal vs bi-modal, §1.1)") { $0.useECG = false }
+    static let noXray = AblationVariant(key: "no-xray", label: "without X-ray (ECG–text only)",
+                                        change: "useXray = false: no X-ray tower in the loss (tri-modal vs bi-modal, §1.1)") { $0.useXray = false }
+
+    /// The rows of table-ablation, baseline first.
+    static let all: [AblationVariant] = [
+        baseline,
+        AblationVariant(key: "dropkey-off", label: "DropKey off",
+                        change: "DropKey ratio 0 in both ViTs (the \"linear attention dropping\" claim, §1.1, §2.3)") { $0.dropKey = .constant(0) },
+        AblationVariant(key: "text-frozen", label: "frozen text model",
+                        change: "textTuning = frozen: only the text projection head learns (LoRA claim, §1.1–1.2)") { $0.textTuning = .frozen },
+        AblationVariant(key: "text-full", label: "full text fine-tuning",
+                        change: "textTuning = full: every text parameter trained (LoRA vs full, §1.2)") { $0.textTuning = .full },
+        noECG,
+        noXray,
+        AblationVariant(key: "padded-mean", label: "unmasked text pooling (authors')",
+                        change: "textPooling = paddedMean: the authors' mean over padding too (§2.5)") { $0.textPooling = .paddedMean },
+        AblationVariant(key: "learnable-tau", label: "learnable τ",
+                        change: "loss.learnableTemperature = true: τ trained from 0.02 (the authors create it learnable but never optimise it, §2.7)") {
+                            $0.loss.learnableTemperature = true
+                        },
+    ]
+}
+
+/// Where the ablation runs live and how long they train; trains or reuses them on demand.
+final class AblationPlan {
+    let runsDir: URL
+    let epochs: Int
+    let dataDir: URL
+    /// The evaluated (main) run: its config is the base of every variant.
+    let mainCheckpoint: URL
+    let mainInfo: CheckpointInfo
+    var progress = true
+    private var resolved: [String: URL] = [:]
+    private var dataHashCache: String?
+
+    init(runsDir: URL, epochs: Int, dataDir: URL, mainCheckpoint: URL, mainInfo: CheckpointInfo) throws {
+        guard epochs >= 1 else {
+            throw AblationError.badBudget("--ablation-epochs must be at least 1, got \(epochs)")
+        }
+        self.runsDir = runsDir; self.epochs = epochs; self.dataDir = dataDir
+        self.mainCheckpoint = mainCheckpoint; self.mainInfo = mainInfo
+    }
+
+    /// Epochs of the main run (the config's; a run cut short by `--max-steps` still says its config).
+    var mainEpochs: Int { mainInfo.config.optim.epochs }
+
+    /// The config of a variant: the main config, the ablation budget, the variant's change.
+    func config(_ v: AblationVariant) -> MoREConfig {
+        var c = mainInfo.config
+        c.optim.epochs = epochs
+        v.apply(&c)
+        if v.key != AblationVariant.baseline.key { c.name = "\(mainInfo.config.name)-\(v.key)" }
+        return c
+    }
+
+    /// "1 epoch (81 steps)"-style budget of a finished checkpoint.
+    static func budget(epochs: Int, steps: Int) -> String { "\(epochs) epoch\(epochs == 1 ? "" : "s") (\(steps) steps)" }
+
+    func dataHash() throws -> String {
+        if let h = dataHashCache { return h }
+        let url = dataDir.appendingPathComponent("pretrain_train.h5")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw TableError.missingSplit(file: url.path, split: "pretrain_train")
+        }
+        let h = try fileHash(url)
+        dataHashCache = h
+        return h
+    }
+
+    /// The best checkpoint of variant `v`, pre-training it first when no finished run of its
+    /// config and data exists.
+    func checkpoint(_ v: AblationVariant) throws -> URL {
+        if let u = resolved[v.key] { return u }
+        let c = config(v), hash = try dataHash()
+        if c.hash == mainInfo.config.hash && mainInfo.dataHash == hash {   // the baseline at the main budget
+            resolved[v.key] = mainCheckpoint
+            return mainCheckpoint
+        }
+        let dir = runsDir.appendingPathComponent(v.key)
+        try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
+        let lock = try RunLock(runsDir.appendingPathComponent(v.key + ".lock"))
+        defer { lock.release() }
+        if try finishedRun(out: dir, config: c, dataHash: hash) == nil {
+            try train(c, into: dir, dataHash: hash)
+        }
+        let url = dir.appendingPathComponent("best.safetensors")
+        resolved[v.key] = url
+        return url
+    }
+
+    /// Pre-trains `c` on the dataset into `dir` (resuming an interrupted run of the same config).
+    private func train(_ c: MoREConfig, into dir: URL, dataHash: String) throws {
+        let trainURL = dataDir.appendingPathComponent("pretrain_train.h5"), valURL = dataDir.appendingPathComponent("pretrain_val.h5")
+        for (u, s) in [(valURL, "pretrain_val")] where !FileManager.default.fileExists(atPath: u.path) {
+            throw TableError.missingSplit(file: u.path, split: s)
+        }
+        let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
+        let tokenizer = try textTokenizer(c)
+        let train = try PretrainData(split: try readHDF5(trainURL, fields: fields), source: trainURL.path, config: c, tokenizer: tokenizer,
+                                     batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
+        let val = try PretrainData(split: try readHDF5(valURL, fields: fields), source: valURL.path, config: c, tokenizer: tokenizer,
+                                   batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
+        FileHandle.standardError.write(Data("ablation run '\(c.name)': \(c.optim.epochs) epoch(s) on data \(dataHash) -> \(dir.path)\n".utf8))
+        let trainer = Trainer(model: try buildModel(c), train: train, val: val,
+                              options: TrainOptions(outDir: dir, progress: progress, resume: true, dataHash: dataHash))
+        try trainer.run()
+    }
+
+    /// The evaluation model of variant `v` (trained or reused) and its checkpoint's provenance.
+    func model(_ v: AblationVariant) throws -> (MoREModel, CheckpointInfo, URL) {
+        let url = try checkpoint(v)
+        let (m, ck) = try loadEvaluationModel(checkpoint: url, expect: config(v))
+        return (m, ck.info, url)
+    }
+}
+
+/// Problems with the ablation settings a user can cause.
+enum AblationError: Error, CustomStringConvertible {
+    case badBudget(String)
+    case lockFailed(file: String, reason: String)
+    case notConfigured(table: String)
+    var description: String {
+        switch self {
+        case .badBudget(let m): return m
+        case .lockFailed(let f, let r): return "\(f): cannot lock the ablation run: \(r)"
+        case .notConfigured(let t): return "\(t) needs the ablation runs (pass --ablation-runs DIR and --ablation-epochs N, or run `make \(t)`)"
+        }
+    }
+}
+
+/// An exclusive advisory lock on a file, held until `release()` (or process exit).
+struct RunLock {
+    let fd: Int32
+    init(_ url: URL) throws {
+        fd = open(url.path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw AblationError.lockFailed(file: url.path, reason: String(cString: strerror(errno))) }
+        guard flock(fd, LOCK_EX) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw AblationError.lockFailed(file: url.path, reason: reason)
+        }
+    }
+    func release() { flock(fd, LOCK_UN); close(fd) }
+}

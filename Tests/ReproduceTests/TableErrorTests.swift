@@ -1,0 +1,111 @@
+import XCTest
+import Foundation
+import Datasets
+import MoRE
+import Eval
+import TestSupport
+@testable import more
+
+/// Issue 5 "done when": evaluating with a checkpoint of another config, or on a dataset without
+/// the needed labels or splits, is a clear error naming the file — raised before any ablation
+/// run is trained. Also: the ablation budget's bounds and the reuse of the main run.
+final class TableErrorTests: XCTestCase {
+    func args(_ name: String, data: URL, checkpoint: URL, out: URL, extra: [String] = []) -> [String] {
+        [name, "--out", out.path, "--data", data.path, "--checkpoint", checkpoint.path, "--bootstrap", "10",
+         "--ablation-runs", out.appendingPathComponent("runs").path] + extra
+    }
+
+    /// A copy of the fixture's data folder (symbolic links) with `split` replaced or removed.
+    func dataVariant(_ s: TableFixture.Setup, _ name: String, replacing split: String, with edit: ((inout DatasetSplit) -> Void)?) throws -> URL {
+        let dir = s.root.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for f in try FileManager.default.contentsOfDirectory(atPath: s.data.path) where f != split + ".h5" {
+            try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent(f), withDestinationURL: s.data.appendingPathComponent(f))
+        }
+        if let edit {
+            var d = try readHDF5(s.data.appendingPathComponent(split + ".h5"))
+            edit(&d)
+            try writeHDF5(d, to: dir.appendingPathComponent(split + ".h5"))
+        }
+        return dir
+    }
+
+    func testCheckpointOfAnotherConfigIsAClearError() throws {
+        let s = try TableFixture.setup()
+        let out = s.root.appendingPathComponent("err-\(UUID().uuidString)")
+        XCTAssertThrowsError(try TableFixture.table(args("table-zeroshot-cxr", data: s.data, checkpoint: s.checkpoint, out: out,
+                                                         extra: ["--config", "paper"]))) { e in
+            guard case EvalError.configMismatch = e else { return XCTFail("expected configMismatch, got \(e)") }
+            let m = "\(e)"
+            XCTAssertTrue(m.contains(s.checkpoint.path) && m.contains("'micro-table") && m.contains("'paper"), m)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("table-zeroshot-cxr.md").path), "no table on error")
+    }
+
+    /// `more pretrain --seed/--epochs` change the stored config; that is still the same config.
+    func testSameConfigWithOtherSeedAndEpochsIsAccepted() throws {
+        let s = try TableFixture.setup()
+        var c = TableFixture.config
+        c.optim.seed = 999; c.optim.epochs = 17
+        XCTAssertNoThrow(try checkTrainedConfig(c, info: s.info, checkpoint: s.checkpoint.path))
+        c.optim.learningRate *= 2
+        XCTAssertThrowsError(try checkTrainedConfig(c, info: s.info, checkpoint: s.checkpoint.path))
+    }
+
+    func testDatasetWithoutTheLabelSetIsAClearErrorBeforeTraining() throws {
+        let s = try TableFixture.setup()
+        let data = try dataVariant(s, "nolabels", replacing: "mimic4label_val") { d in
+            d.labels["mimic4"] = nil; d.labelNames["mimic4"] = nil
+        }
+        let out = s.root.appendingPathComponent("err-\(UUID().uuidString)")
+        for table in ["table-mimic-4label", "table-ablation"] {
+            XCTAssertThrowsError(try TableFixture.table(args(table, data: data, checkpoint: s.checkpoint, out: out))) { e in
+                guard case EvalError.missingLabels(let file, let set, _, _) = e else { return XCTFail("\(table): expected missingLabels, got \(e)") }
+                XCTAssertEqual(set, "mimic4")
+                XCTAssertTrue(file.hasSuffix("mimic4label_val.h5"), file)
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs").path), "no ablation run may start on unusable data")
+    }
+
+    func testMissingSplitIsAClearError() throws {
+        let s = try TableFixture.setup()
+        let data = try dataVariant(s, "nosplit", replacing: "chexpert5x200", with: nil)
+        let out = s.root.appendingPathComponent("err-\(UUID().uuidString)")
+        XCTAssertThrowsError(try TableFixture.table(args("table-ablation", data: data, checkpoint: s.checkpoint, out: out))) { e in
+            guard case TableError.missingSplit(let file, "chexpert5x200") = e else { return XCTFail("expected missingSplit, got \(e)") }
+            XCTAssertTrue(file.hasSuffix("chexpert5x200.h5"), file)
+        }
+    }
+
+    func testAblationBudgetMustBePositive() throws {
+        let s = try TableFixture.setup()
+        let out = s.root.appendingPathComponent("err-\(UUID().uuidString)")
+        XCTAssertThrowsError(try TableFixture.table(args("table-ablation", data: s.data, checkpoint: s.checkpoint, out: out,
+                                                         extra: ["--ablation-epochs", "0"]))) { e in
+            XCTAssertTrue("\(e)".contains("--ablation-epochs"), "\(e)")
+        }
+    }
+
+    /// Without ablation runs, table-ablation names the options it needs; the probe tables say
+    /// in a note that their bi-modal row was not computed.
+    func testAblationTableWithoutRunsNamesTheOptions() throws {
+        let s = try TableFixture.setup()
+        let ctx = try EvalContext(data: s.data, checkpoint: s.checkpoint, seed: 1, bootstrap: 10)
+        XCTAssertThrowsError(try ctx.tableAblation()) { e in
+            XCTAssertTrue("\(e)".contains("--ablation-runs") && "\(e)".contains("--ablation-epochs"), "\(e)")
+        }
+    }
+
+    /// At the main run's budget the baseline row is the main run itself: nothing is trained.
+    func testBaselineAtTheMainBudgetIsTheMainRun() throws {
+        let s = try TableFixture.setup()
+        let runs = s.root.appendingPathComponent("same-budget-\(UUID().uuidString)")
+        let plan = try AblationPlan(runsDir: runs, epochs: s.info.config.optim.epochs, dataDir: s.data,
+                                    mainCheckpoint: s.checkpoint, mainInfo: s.info)
+        XCTAssertEqual(try plan.checkpoint(.baseline), s.checkpoint)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runs.path))
+        XCTAssertNotEqual(plan.config(.noECG).hash, s.info.config.hash)
+        XCTAssertFalse(plan.config(.noECG).useECG)
+    }
+}

@@ -1,0 +1,123 @@
+// TableFixture — a miniature end-to-end setting for the table tests: a tiny synthetic cohort
+// (every split the tables read, generated here with the real generator), a micro MoRE config
+// (every architectural element, widths of 16, one block) with a random text tower on the MiniLM
+// vocabulary, and a two-epoch pre-training of it. Built once per test process.
+
+import Foundation
+import XCTest
+import TensorCore
+import NN
+import Datasets
+import MoRE
+import TestSupport
+@testable import more
+
+enum TableFixture {
+    struct Setup {
+        let root: URL
+        let data: URL
+        let checkpoint: URL
+        let info: CheckpointInfo
+    }
+
+    static var config: MoREConfig {
+        var c = MoREConfig.tiny
+        c.name = "micro-table"
+        c.xray = ViTConfig(dim: 16, depth: 1, heads: 2)
+        c.xrayPatch = 16
+        c.ecg = ViTConfig(dim: 16, depth: 1, heads: 2)
+        c.ecgStemChannels = 8
+        c.text = TextEncoderConfig(family: .bert, vocabSize: 30522, hidden: 16, layers: 1, heads: 2, intermediate: 32,
+                                   maxPositions: 512, typeVocab: 2, layerNormEps: 1e-12, padTokenId: 0)
+        c.textModel = ""
+        c.textMaxLength = 48
+        c.projectionDim = 8
+        c.optim.batchSize = 4
+        c.optim.epochs = 2
+        c.optim.warmupSteps = 1
+        c.optim.checkpointEvery = 0
+        c.optim.learningRate = 1e-3
+        return c
+    }
+
+    /// The tiny cohort: a handful of rows per split, X-rays 64×64, ECGs 12×1000.
+    static var cohort: SyntheticCohortConfig {
+        var s = SyntheticCohortConfig()
+        s.seed = 11
+        s.pretrain = SplitSizes(train: 16, val: 8, test: 16)
+        s.mimic4label = SplitSizes(train: 60, val: 40, test: 40)
+        s.chexpert5PerClass = 4
+        s.edema = SplitSizes(train: 24, val: 12, test: 16)
+        s.ptbxl = SplitSizes(train: 60, val: 40, test: 40)
+        s.rawECG = .none
+        return s
+    }
+
+    nonisolated(unsafe) private static var cached: Setup?
+
+    /// The shared setup (skips when the MiniLM vocabulary is missing).
+    static func setup() throws -> Setup {
+        _ = try Fixtures.miniLM()
+        // The micro config's tokenizer is the MiniLM vocabulary, found through MORE_ROOT.
+        setenv("MORE_ROOT", Fixtures.repoRoot.path, 1)
+        if let s = cached { return s }
+        let root = try Fixtures.tempDirectory("more-tables")
+        let data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for spec in SyntheticCohort.plan(cohort) {
+            try writeHDF5(SyntheticCohort.generate(spec, config: cohort), to: data.appendingPathComponent(spec.name + ".h5"))
+        }
+        let run = root.appendingPathComponent("run")
+        try pretrain(config, data: data, out: run)
+        let checkpoint = run.appendingPathComponent("best.safetensors")
+        let s = Setup(root: root, data: data, checkpoint: checkpoint, info: try readCheckpoint(checkpoint).info)
+        cached = s
+        return s
+    }
+
+    /// Pre-trains `c` on the cohort in `data` into `out`, as `more pretrain` does.
+    static func pretrain(_ c: MoREConfig, data: URL, out: URL) throws {
+        let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
+        let tok = try textTokenizer(c)
+        let trainURL = data.appendingPathComponent("pretrain_train.h5")
+        let train = try PretrainData(split: try readHDF5(trainURL, fields: fields), source: "train", config: c, tokenizer: tok,
+                                     batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
+        let val = try PretrainData(split: try readHDF5(data.appendingPathComponent("pretrain_val.h5"), fields: fields), source: "val",
+                                   config: c, tokenizer: tok, batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
+        try Trainer(model: try buildModel(c), train: train, val: val,
+                    options: TrainOptions(outDir: out, progress: false, dataHash: try fileHash(trainURL))).run()
+    }
+
+    /// Runs `more table <args>` in process.
+    static func table(_ args: [String]) throws {
+        try TableCommand.parse(args).run()
+    }
+
+    /// Every file of `dir` by name; the Markdown files without their wall-time line, which must
+    /// occur exactly once in each.
+    static func contents(_ dir: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() {
+            let d = try Data(contentsOf: dir.appendingPathComponent(name))
+            guard name.hasSuffix(".md") else { out[name] = d; continue }
+            let lines = String(decoding: d, as: UTF8.self).components(separatedBy: "\n")
+            let kept = lines.filter { !$0.hasPrefix(TableDocument.wallTimePrefix) }
+            XCTAssertEqual(lines.count - kept.count, 1, "\(name): expected exactly one wall-time line", file: file, line: line)
+            out[name] = Data(kept.joined(separator: "\n").utf8)
+        }
+        return out
+    }
+
+    /// Rows of a CSV file (fields with commas are quoted; quote characters themselves are dropped).
+    static func csvRows(_ d: Data?) -> [[String]] {
+        String(decoding: d ?? Data(), as: UTF8.self).split(separator: "\n").map { line in
+            var fields: [String] = [], field = "", quoted = false
+            for ch in line {
+                if ch == "\"" { quoted.toggle() }   // an escaped quote ("") toggles twice and is dropped
+                else if ch == "," && !quoted { fields.append(field); field = "" }
+                else { field.append(ch) }
+            }
+            return fields + [field]
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import XCTest
+import Foundation
+import TestSupport
+@testable import more
+
+/// Issue 5 item 5: the same seed regenerates byte-identical table files. On the miniature
+/// setting of TableFixture, a table is generated twice; every CSV must be byte-identical and
+/// every Markdown file too once its single wall-time provenance line (the only clock-dependent
+/// output, `TableDocument.wallTimePrefix`) is removed.
+final class TableRegenerationTests: XCTestCase {
+    func args(_ name: String, _ s: TableFixture.Setup, out: URL, runs: URL) -> [String] {
+        [name, "--out", out.path, "--data", s.data.path, "--checkpoint", s.checkpoint.path, "--seed", "5", "--bootstrap", "20",
+         "--ablation-runs", runs.path, "--ablation-epochs", "1", "--threads", "2"]
+    }
+
+    /// table-ablation twice, the second time after deleting its runs: the eight pre-trainings
+    /// and the table are reproduced exactly.
+    func testAblationTableRegeneratesByteIdenticallyIncludingItsRuns() throws {
+        let s = try TableFixture.setup()
+        let id = UUID().uuidString
+        let runs = s.root.appendingPathComponent("ablation-\(id)")
+        let (a, b) = (s.root.appendingPathComponent("a-\(id)"), s.root.appendingPathComponent("b-\(id)"))
+        try TableFixture.table(args("table-ablation", s, out: a, runs: runs))
+        let trained = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasSuffix(".lock") }.sorted()
+        XCTAssertEqual(trained, AblationVariant.all.map(\.key).sorted(), "one run per variant (the baseline too: its budget differs from the main run's)")
+        try FileManager.default.removeItem(at: runs)
+        try TableFixture.table(args("table-ablation", s, out: b, runs: runs))
+        let (x, y) = (try TableFixture.contents(a), try TableFixture.contents(b))
+        XCTAssertEqual(Set(x.keys), ["table-ablation.md", "table-ablation.csv", "table-ablation-runs.csv"])
+        for (name, d) in x { XCTAssertEqual(d, y[name], "\(name) differs between two regenerations with the same seed") }
+
+        let csv = TableFixture.csvRows(x["table-ablation.csv"])
+        XCTAssertEqual(csv.count, 1 + AblationVariant.all.count + 2, "header, one row per variant, random init, paper")
+        XCTAssertTrue(csv.allSatisfy { $0.count == 11 }, "\(csv)")
+        let noECG = try XCTUnwrap(csv.first { $0[0].hasPrefix("without ECG") })
+        // variant, steps, ZS CXR, ZS ECG, t→x R@1, t→x R@5, t→e R@1, t→e R@5, x→e R@1, MIMIC probe, PTB-XL probe
+        XCTAssertEqual(noECG[3], "n/a")
+        XCTAssertEqual(noECG[6], "n/a")
+        XCTAssertEqual(noECG[10], "n/a")
+        XCTAssertNotEqual(noECG[2], "n/a")
+        let md = String(decoding: x["table-ablation.md"] ?? Data(), as: UTF8.self)
+        XCTAssertTrue(md.contains("**Reduced budget:**"), "the table must say that its rows use a reduced budget")
+        XCTAssertTrue(md.contains("> - ablation budget: 1 epoch per row, every row including the baseline (main run: 2 epochs)"))
+    }
+
+    /// table-mimic-4label twice on the same ablation runs (the second reuses them): byte-identical,
+    /// with the bi-modal row, MoRE on the same reduced budget and the partial fine-tune row.
+    func testProbeTableRegeneratesByteIdenticallyWithBimodalAndFineTuneRows() throws {
+        let s = try TableFixture.setup()
+        let id = UUID().uuidString
+        let runs = s.root.appendingPathComponent("probe-runs-\(id)")
+        let (a, b) = (s.root.appendingPathComponent("pa-\(id)"), s.root.appendingPathComponent("pb-\(id)"))
+        try TableFixture.table(args("table-mimic-4label", s, out: a, runs: runs))
+        let noECG = runs.appendingPathComponent("no-ecg/best.safetensors")
+        let stamp = try FileManager.default.attributesOfItem(atPath: noECG.path)[.modificationDate] as? Date
+        try TableFixture.table(args("table-mimic-4label", s, out: b, runs: runs))
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: noECG.path)[.modificationDate] as? Date, stamp,
+                       "the finished no-ECG run must be reused, not retrained")
+        let (x, y) = (try TableFixture.contents(a), try TableFixture.contents(b))
+        XCTAssertEqual(Set(x.keys), ["table-mimic-4label.md", "table-mimic-4label.csv"])
+        for (name, d) in x { XCTAssertEqual(d, y[name], "\(name) differs between two regenerations with the same seed") }
+        let csv = String(decoding: x["table-mimic-4label.csv"] ?? Data(), as: UTF8.self)
+        XCTAssertTrue(csv.contains("X-ray–text only (no ECG)"), csv)
+        XCTAssertTrue(csv.contains("MoRE (tri-modal), 1 epoch"), "MoRE on the bi-modal row's reduced budget: \(csv)")
+        XCTAssertTrue(csv.contains("partial fine-tune"), csv)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasSuffix(".lock") }.sorted(),
+                       ["baseline", "no-ecg"], "only the runs the table needs are trained")
+    }
+}
