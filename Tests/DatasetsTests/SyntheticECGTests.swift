@@ -1,6 +1,7 @@
 // SyntheticECGTests — the 12-lead dipole ECG and its 500 → 100 Hz decimation, checked by
 // measuring the generated signals (R peaks, RR, ST level, QRS width, voltage), never by reading
-// the findings back (Sources/Datasets/Synthetic/ECGSynth.swift, ECGDecimator.swift).
+// the findings back (Sources/Datasets/Synthetic/ECGSynth.swift, ECGBeats.swift, ECGDecimator.swift):
+// also pacing spikes, premature complexes with their pauses, the QRS axis and the QT interval.
 
 import Foundation
 import XCTest
@@ -24,14 +25,15 @@ final class SyntheticECGTests: XCTestCase {
         return x[(r * Self.n)..<((r + 1) * Self.n)]
     }
 
-    /// R peaks (sample indices) from the slope energy of I, II, V2–V5 with a 250 ms refractory period.
-    func rPeaks(_ x: [Float]) -> [Int] {
+    /// R peaks (sample indices) from the slope energy of I, II, V2–V5 with a 250 ms refractory
+    /// period; a beat is a run above `fraction` × the maximum energy.
+    func rPeaks(_ x: [Float], fraction: Float = 0.55) -> [Int] {
         var energy = [Float](repeating: 0, count: Self.n)
         for name in ["I", "II", "V2", "V3", "V4", "V5"] {
             let c = Array(channel(x, name))
             for i in 1..<(Self.n - 1) { energy[i] += abs(c[i + 1] - c[i - 1]) }
         }
-        let threshold = 0.55 * energy.max()!
+        let threshold = fraction * energy.max()!
         var peaks: [Int] = []
         var i = 0
         while i < Self.n {
@@ -166,5 +168,79 @@ final class SyntheticECGTests: XCTestCase {
             e.conduction = cd
             XCTAssertGreaterThan(average(0..<6) { width(render(e, stream: 30 + $0)) }, normal + 25, "\(cd)")
         }
+    }
+
+    /// Sample-to-sample jumps larger than `t` mV in any recorded lead, merged within 20 ms.
+    func spikes(_ x: [Float], _ t: Float = 0.6) -> [Int] {
+        var out: [Int] = []
+        for i in 0..<(Self.n - 1) {
+            let jump = ["I", "II", "V1", "V2", "V3", "V4", "V5", "V6"].map { l -> Float in
+                let c = channel(x, l); return abs(c[c.startIndex + i + 1] - c[c.startIndex + i])
+            }.max()!
+            if jump > t && (out.last.map { i - $0 > 10 } ?? true) { out.append(i) }
+        }
+        return out
+    }
+
+    func testPacedBeatsHaveSpikesAtTheLowerRate() {
+        for s in 0..<3 {
+            var paced = ECGFindings()
+            paced.pacing = .ventricular; paced.heartRate = 70
+            let x = render(paced, stream: s)
+            let sp = spikes(x)
+            XCTAssertEqual(Float(sp.count), 70 / 6, accuracy: 1.5, "one spike per paced beat in 10 s")
+            let rr = zip(sp.dropFirst(), sp).map { Float($0 - $1) / 500 }
+            XCTAssertEqual(rr.reduce(0, +) / Float(rr.count), 60 / 70, accuracy: 0.01, "fixed lower rate")
+            XCTAssertTrue(spikes(render(ECGFindings(), stream: s)).isEmpty, "no spikes without pacing")
+            var dual = paced
+            dual.pacing = .dualPaced
+            XCTAssertEqual(Float(spikes(render(dual, stream: s)).count), 2 * 70 / 6, accuracy: 3, "atrial and ventricular spikes")
+        }
+    }
+
+    func testPrematureComplexesComeEarly() {
+        for s in 0..<3 {
+            for kind in ["pvc", "pac"] {
+                var e = ECGFindings()
+                e.heartRate = 60
+                if kind == "pvc" { e.pvcs = 2 } else { e.pacs = 2 }
+                let p = rPeaks(render(e, stream: 10 + s), fraction: 0.25)
+                let rr = zip(p.dropFirst(), p).map { Float($0 - $1) / 500 }
+                let early = rr.indices.filter { rr[$0] < 0.8 }
+                XCTAssertEqual(early.count, 2, "\(kind) stream \(s): \(rr)")
+                for i in early where i + 1 < rr.count {
+                    if kind == "pvc" { XCTAssertGreaterThan(rr[i + 1], 1.25, "compensatory pause") }
+                    else { XCTAssertLessThan(rr[i + 1], 1.15, "sinus reset, no full pause") }
+                }
+            }
+        }
+    }
+
+    func testAxisShowsInTheLimbLeadsAndMatchesTheReportedAxis() {
+        for (s, axis) in [(0, Float(-60)), (1, 45), (2, 115)] {
+            var e = ECGFindings()
+            e.axis = axis
+            let x = render(e, stream: s), peaks = rPeaks(x)
+            func area(_ lead: String) -> Float {
+                let c = channel(x, lead), b = c.startIndex
+                return peaks.map { p -> Float in
+                    let base = (p - 50..<p - 30).map { c[b + $0] }.reduce(0, +) / 20
+                    return (p - 30..<p + 40).map { c[b + $0] - base }.reduce(0, +)
+                }.reduce(0, +)
+            }
+            let measured = atan2(area("aVF") / 0.8660254, area("I")) * 180 / Float.pi
+            XCTAssertEqual(measured, axis, accuracy: 20, "QRS axis from leads I and aVF")
+            XCTAssertEqual(ECGSynth.frontalAxis(e), axis, accuracy: 12, "the report's axis")
+        }
+    }
+
+    func testProlongedQTDelaysTheTWave() {
+        func tPeak(_ qtc: Float, _ s: Int) -> Float {
+            var e = ECGFindings()
+            e.heartRate = 60; e.qtc = qtc
+            let x = render(e, stream: s), c = channel(x, "V5"), b = c.startIndex, peaks = rPeaks(x)
+            return peaks.map { p in Float((p + 75..<p + 300).max { c[b + $0] < c[b + $1] }! - p) / 500 }.reduce(0, +) / Float(peaks.count)
+        }
+        for s in 0..<3 { XCTAssertGreaterThan(tPeak(0.5, s), tPeak(0.41, s) + 0.06, "QTc 500 ms vs 410 ms") }
     }
 }

@@ -1,6 +1,10 @@
 // SyntheticXrayTests — the X-ray phantom shows each finding where its region says, measured from
 // the pixels (Sources/Datasets/Synthetic/XrayPhantom.swift, XrayFindingOpacity.swift).
 //
+// Support devices, lung volumes and the aorta (XrayDevices.swift) are checked the same way: the
+// pixels a device adds (with − without, same patient) must be bright, thin and where the device
+// belongs.
+//
 // Paired tests render the same patient (same RNG stream → same anatomy, acquisition and noise)
 // with and without a finding; the population test measures a cohort.
 
@@ -108,5 +112,63 @@ final class SyntheticXrayTests: XCTestCase {
         XCTAssertGreaterThan(pos.count, 20)
         let mp = pos.reduce(0, +) / Float(pos.count), mn = neg.reduce(0, +) / Float(neg.count)
         XCTAssertGreaterThan(mp, mn + 0.03, "cardiomegaly: \(mp), others: \(mn)")
+    }
+
+    /// Pixels an object adds to the same patient: rendering with `f` minus rendering without.
+    func added(_ f: XrayFindings, stream: Int) -> [Float] {
+        let (a, _) = render(XrayFindings(), stream: stream), (b, _) = render(f, stream: stream)
+        return zip(b, a).map { $0 - $1 }
+    }
+
+    /// Count, centroid and extreme rows/columns (normalised) of pixels brighter by more than `t`.
+    func bright(_ d: [Float], _ t: Float = 0.05) -> (n: Int, x: Float, y: Float, yMax: Float, xMax: Float) {
+        var n = 0, sx: Float = 0, sy: Float = 0, yMax: Float = 0, xMax: Float = 0
+        let s = Float(Self.size)
+        for (i, v) in d.enumerated() where v > t {
+            let x = (Float(i % Self.size) + 0.5) / s, y = (Float(i / Self.size) + 0.5) / s
+            n += 1; sx += x; sy += y; yMax = max(yMax, y); xMax = max(xMax, x)
+        }
+        return (n, sx / Float(max(1, n)), sy / Float(max(1, n)), yMax, xMax)
+    }
+
+    func testSupportDevicesAreThinBrightObjectsInTheirAnatomy() {
+        for s in 0..<4 {
+            func with(_ set: (inout SupportDevices) -> Void) -> XrayFindings {
+                var f = XrayFindings(); set(&f.devices); return f
+            }
+            let ett = added(with { $0.ettAboveCarina = 4 }, stream: s)
+            XCTAssertGreaterThanOrEqual(ett.min()!, 0, "a device only adds density")
+            let e = bright(ett)
+            XCTAssertGreaterThan(e.n, 8); XCTAssertLessThan(e.n, 160, "a thin tube, not a blob")
+            XCTAssertEqual(e.x, 0.5, accuracy: 0.12, "midline trachea")
+            XCTAssertLessThan(e.yMax, 0.55, "tip above the carina")
+            let deep = bright(added(with { $0.ettAboveCarina = 1.5 }, stream: s)), high = bright(added(with { $0.ettAboveCarina = 7 }, stream: s))
+            XCTAssertGreaterThan(deep.yMax, high.yMax + 0.04, "a tube 1.5 cm above the carina reaches lower than one 7 cm above")
+
+            let pacer = added(with { $0.pacer = .dualChamber }, stream: s)
+            let peak = pacer.indices.max { pacer[$0] < pacer[$1] }!
+            XCTAssertGreaterThan(pacer[peak], 0.2, "dense generator")
+            XCTAssertGreaterThan(Float(peak % Self.size) / Float(Self.size), 0.58, "generator in the patient's left upper chest (image right)")
+            XCTAssertLessThan(Float(peak / Self.size) / Float(Self.size), 0.45)
+            XCTAssertGreaterThan(bright(pacer).yMax, 0.5, "leads reach the heart")
+
+            let sternotomy = bright(added(with { $0.sternotomy = true }, stream: s))
+            XCTAssertGreaterThan(sternotomy.n, 5)
+            XCTAssertEqual(sternotomy.x, 0.5, accuracy: 0.12, "wires on the midline")
+
+            let ij = added(with { $0.centralLine = .rightIJ }, stream: s)
+            let upperRight = (0..<(Self.size * Self.size / 5)).filter { $0 % Self.size < Self.size / 2 && ij[$0] > 0.05 }
+            XCTAssertFalse(upperRight.isEmpty, "a right IJ line enters from the right neck (image upper left)")
+        }
+    }
+
+    func testLungVolumesMoveTheDiaphragm() {
+        for s in 0..<4 {
+            var low = XrayFindings(), high = XrayFindings()
+            low.lungVolume = -1; high.lungVolume = 1
+            let n = render(XrayFindings(), stream: s).1, l = render(low, stream: s).1, h = render(high, stream: s).1
+            XCTAssertLessThan(l.lungRight.w, n.lungRight.w - 0.03, "low volumes raise the domes")
+            XCTAssertGreaterThan(h.lungRight.w, n.lungRight.w + 0.03, "hyperinflation lowers them")
+        }
     }
 }

@@ -7,6 +7,11 @@
 // (< 0.25 mV) are called "Possible … infarct" or missed; mild ST-T changes are called
 // "Nonspecific" or missed; LVH is not called in LBBB; 3 % of normal tracings get a nonspecific
 // T-wave statement.
+// Patient-specific statements: the measured ventricular rate ("Vent. rate 72 BPM", as printed in
+// the tracing header; MIMIC-IV-ECG keeps it in machine_measurements.csv), paced rhythms (then no
+// further morphology statements), sinus arrhythmia, premature complexes (a single one missed
+// 10 %), axis deviation from the rendered QRS axis (< −30° left, > 100° right; "Leftward" /
+// "Rightward axis" at −30…−15° / 90…100° in half the tracings), low QRS voltage, prolonged QT.
 //
 // Deliberately not here: measurements from the rendered signal (the statements come from the
 // findings), the radiology report.
@@ -18,8 +23,14 @@ extension ReportWriter {
     ///
     ///     ReportWriter.cardiology(state.ecg, rng: &rng)   // "Sinus tachycardia. Borderline ECG."
     public static func cardiology(_ e: ECGFindings, rng: inout RNG) -> String {
-        var s: [String] = []
+        var s: [String] = ["Vent. rate \(Int(e.heartRate.rounded())) BPM"]
         var abnormal = false, borderline = false
+        if let mode = e.pacing {
+            s.append(["Ventricular paced rhythm", "Atrial-sensed ventricular-paced rhythm", "AV dual-paced rhythm"][mode.rawValue])
+            if rng.bernoulli(0.5) { s.append("No further analysis attempted due to paced rhythm") }
+            s.append("Abnormal ECG")
+            return s.joined(separator: ". ") + "."
+        }
         // Rhythm (+ first-degree AV block).
         var rhythm: String
         if e.atrialFibrillation {
@@ -34,6 +45,9 @@ extension ReportWriter {
         } else {
             rhythm = e.heartRate > 100 ? "Sinus tachycardia" : e.heartRate < 60 ? "Sinus bradycardia" : "Sinus rhythm"
             if e.heartRate > 100 || e.heartRate < 60 { borderline = true }
+            if e.sinusArrhythmia && rng.bernoulli(0.8) {
+                rhythm = e.heartRate < 60 ? "Sinus bradycardia with sinus arrhythmia" : "Sinus arrhythmia"; borderline = true
+            }
         }
         var prStatement: String? = nil
         if !e.atrialFibrillation && e.pr > 0.2 {
@@ -48,6 +62,10 @@ extension ReportWriter {
         }
         s.append(rhythm)
         if let p = prStatement { s.append(p) }
+        for (count, kind) in [(e.pvcs, "Ventricular"), (e.pacs, "Atrial")] where count > 0 {
+            if count == 1 && rng.bernoulli(0.1) { continue }
+            s.append(count == 1 ? "\(kind) premature complex" : "\(kind) premature complexes"); borderline = true
+        }
 
         switch e.conduction {
         case .rbbb:
@@ -55,6 +73,17 @@ extension ReportWriter {
         case .lbbb:
             s.append("Left bundle branch block"); abnormal = true
         default: break
+        }
+
+        let axis = ECGSynth.frontalAxis(e)
+        if axis < -30 {
+            s.append("Left axis deviation"); abnormal = true
+        } else if axis < -15 && rng.bernoulli(0.5) {
+            s.append("Leftward axis"); borderline = true
+        } else if axis > 100 {
+            s.append("Right axis deviation"); abnormal = true
+        } else if axis > 90 && rng.bernoulli(0.5) {
+            s.append("Rightward axis"); borderline = true
         }
 
         // Hypertrophy (the strain pattern is reported with it).
@@ -75,8 +104,8 @@ extension ReportWriter {
                 else if u < 0.75 { s.append("Left ventricular hypertrophy"); abnormal = true }
             } else if e.voltage >= 1.2 && rng.bernoulli(0.1) {
                 s.append("Minimal voltage criteria for LVH, may be normal variant"); borderline = true
-            } else if e.voltage < 0.8 && rng.bernoulli(0.5) {
-                s.append("Low QRS voltages in limb leads"); borderline = true
+            } else if e.voltage < 0.72 && rng.bernoulli(0.9) || e.voltage < 0.8 && rng.bernoulli(0.3) {
+                s.append(pick(["Low QRS voltages in limb leads", "Low voltage QRS"], &rng)); borderline = true
             }
         }
 
@@ -117,10 +146,16 @@ extension ReportWriter {
             s.append("Nonspecific T wave abnormality"); borderline = true
         }
 
+        if e.qtc >= 0.47 && rng.bernoulli(0.85) {
+            s.append("Prolonged QT interval"); abnormal = true
+        } else if e.qtc >= 0.45 && rng.bernoulli(0.4) {
+            s.append("Borderline prolonged QT interval"); borderline = true
+        }
+
         if abnormal {
             s.append("Abnormal ECG")
         } else if borderline {
-            s.append(s.count == 1 && rng.bernoulli(0.5) ? "Otherwise normal ECG" : "Borderline ECG")
+            s.append(s.count == 2 && rng.bernoulli(0.5) ? "Otherwise normal ECG" : "Borderline ECG")
         } else {
             s.append("Normal ECG")
         }

@@ -11,7 +11,9 @@
 //                                the ECG (as a cardiologist annotating the tracing would)
 //   ptbxl_super_single  [N]      index into ptbxl_super by the authors' priority
 //                                NORM > STTC > MI > HYP > CD; −1 when no superclass applies
-//   conditions          [N, 14]  the latent conditions (ground truth of the generator)
+//   support_devices     [N, 1]   CheXpert's 14th finding "Support Devices" read from the report
+//                                (1 when a tube, line, pacemaker or sternotomy is stated, else 0)
+//   conditions          [N, 19]  the latent conditions (ground truth of the generator)
 //   regions_*           [N, 4]   X-ray finding boxes (x0, y0, x1, y1) normalised to [0, 1], −1 absent
 // Class-index sets ([N]) carry their class names in the split attribute `classes_<name>` (the
 // file's `columns` attribute of a 1-D label names the set itself).
@@ -34,7 +36,8 @@ public enum CohortLabels {
     /// The authors' priority for the single-label version (indices into `ptbxlNames`).
     public static let ptbxlPriority = [0, 2, 1, 3, 4]  // NORM > STTC > MI > HYP > CD
     public static let conditionNames = ["Healthy", "HeartFailure", "MI", "MI-anterior", "MI-inferior", "MI-lateral", "MI-acute",
-                                        "Ischemia", "RBBB", "LBBB", "AVBlock1", "Hypertensive", "AtrialFibrillation", "Pneumonia"]
+                                        "Ischemia", "RBBB", "LBBB", "AVBlock1", "Hypertensive", "AtrialFibrillation", "Pneumonia",
+                                        "COPD", "Obesity", "CABG", "Pacemaker", "Intubated"]
     public static let regionSets = ["regions_heart", "regions_lung_right", "regions_lung_left", "regions_cp_right",
                                     "regions_cp_left", "regions_consolidation"]
     public static let regionNames = ["x0", "y0", "x1", "y1"]
@@ -43,9 +46,14 @@ public enum CohortLabels {
     /// MI = infarct Q waves/ST elevation drawn; STTC = ST depression/T inversion ≥ 0.05 mV;
     /// HYP = LVH voltage; CD = bundle branch block or first-degree AV block;
     /// NORM = none of these and not atrial fibrillation (a rhythm, not a diagnostic superclass).
+    /// A prolonged QTc (≥ 0.47 s) is STTC (PTB-XL's LNGQT). A paced ECG has no superclass (PTB-XL
+    /// keeps PACE outside the five; the paced QRS hides the intrinsic morphology); premature
+    /// complexes, axis deviation and low voltage are rhythm/form statements and do not change
+    /// the superclasses.
     public static func ptbxlSuperclasses(_ e: ECGFindings) -> [Float] {
+        if e.pacing != nil { return [0, 0, 0, 0, 0] }
         let mi: Float = e.infarct != nil ? 1 : 0
-        let sttc: Float = e.stDepression >= 0.05 ? 1 : 0
+        let sttc: Float = e.stDepression >= 0.05 || e.qtc >= 0.47 ? 1 : 0
         let hyp: Float = e.hasLVH ? 1 : 0
         let cd: Float = e.conduction != .none ? 1 : 0
         let norm: Float = mi + sttc + hyp + cd == 0 && !e.atrialFibrillation ? 1 : 0
@@ -64,7 +72,7 @@ public enum CohortLabels {
         return [b(c.isHealthy), b(c.heartFailure > 0), b(c.infarct != nil), b(c.infarct == .anterior), b(c.infarct == .inferior),
                 b(c.infarct == .lateral), b(c.infarct != nil && c.infarctAcute), b(c.ischemia), b(c.conduction == .rbbb),
                 b(c.conduction == .lbbb), b(c.conduction == .avBlock1), b(c.hypertensive), b(c.atrialFibrillation),
-                b(c.pneumonia != nil)]
+                b(c.pneumonia != nil), b(c.copd), b(c.obese), b(c.cabg), b(c.pacemaker != nil), b(c.intubated)]
     }
 
     /// The CheXpert 5×200 class of a patient whose X-ray shows exactly one of the five findings
@@ -99,6 +107,7 @@ public enum CohortLabels {
         matrix("conditions", conditionNames) { conditions($0.state.conditions) }
         if xray {
             matrix("chexpert13", chexpert13Names) { $0.mentions.chexpert13 }
+            matrix("support_devices", ["Support Devices"]) { [Float($0.mentions.supportDevices ?? 0)] }
             matrix("mimic4", mimic4Names) { p in let l = p.mentions.chexpert13; return mimic4Columns.map { l[$0] } }
             vector("edema_severity", edemaSeverityNames) { Float(patients[$0].state.xray.edema) }
             let boxes: [(XrayRegions) -> SIMD4<Float>] = [{ $0.heart }, { $0.lungRight }, { $0.lungLeft },

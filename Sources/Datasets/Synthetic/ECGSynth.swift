@@ -15,9 +15,16 @@
 // and T inversion in the lateral/inferior leads; LVH → raised QRS voltage and left axis;
 // RBBB → late rightward-anterior R′ (QRS ≈ 130 ms); LBBB → broad notched leftward R without
 // septal q and discordant ST-T; first-degree AV block → PR > 200 ms; AF → no P waves,
-// irregular RR (log-normal) and a 4.5–8 Hz fibrillatory baseline.
+// irregular RR (log-normal) and a 4.5–8 Hz fibrillatory baseline. Per patient (`PatientExtras`):
+// the dipole is rotated in the frontal plane to the patient's QRS axis; QT follows Bazett with the
+// patient's QTc; marked sinus arrhythmia modulates RR by ±10 % with respiration; ventricular
+// premature complexes (wide, one ectopic focus per patient, no P, full compensatory pause) and
+// atrial premature complexes (early abnormal P, normal QRS, sinus reset) replace chosen beats;
+// paced beats have a 1-sample pacing spike (1.5–3.5 mV at 500 Hz) 45 ms before a wide
+// left-superior (LBBB-like) QRS with discordant T, after a sinus P (atrial-sensed), an atrial
+// spike + P (dual-paced) or no P (ventricular paced at a fixed lower rate).
 //
-// Deliberately not here: resampling to 100 Hz (ECGDecimator), ectopic beats, pacing.
+// Deliberately not here: resampling to 100 Hz (ECGDecimator).
 
 import Foundation
 import TensorCore
@@ -97,6 +104,10 @@ public enum ECGSynth {
         return (qrs.filter { $0.dir != .zero }, tw)
     }
 
+    /// Frontal angle (degrees) of the net QRS area of the undiseased beat (`beatWaves` with no
+    /// findings); the patient's dipole is rotated by `axis − baseAxis`.
+    static let baseAxis: Float = 42
+
     /// Beat times (R peaks, s) covering [−0.5, 10.5] s.
     static func beatTimes(_ e: ECGFindings, _ rng: inout RNG) -> [Float] {
         let rr0 = 60 / e.heartRate
@@ -108,8 +119,10 @@ public enum ECGSynth {
             var rr: Float
             if e.atrialFibrillation {
                 rr = rr0 * Foundation.exp(0.2 * rng.normal() - 0.02)
+            } else if e.pacing == .ventricular || e.pacing == .dualPaced {
+                rr = rr0  // the pacemaker's lower rate
             } else {
-                rr = rr0 * (1 + 0.035 * Foundation.sin(2 * Float.pi * resp * t + phase) + 0.015 * rng.normal())
+                rr = rr0 * (1 + (e.sinusArrhythmia ? 0.1 : 0.035) * Foundation.sin(2 * Float.pi * resp * t + phase) + 0.015 * rng.normal())
             }
             t += max(0.28, rr)
         }
@@ -124,7 +137,7 @@ public enum ECGSynth {
     public static func render(_ e: ECGFindings, male: Bool, into out: UnsafeMutablePointer<Float>, rng: inout RNG) {
         let n = rawLength, fs = Float(sampleRate)
         let gain = Foundation.exp(0.18 * rng.normal()) * (male ? 1.08 : 0.95)
-        let alpha = 0.25 * rng.normal() - (e.hasLVH ? 0.2 : 0), beta = 0.15 * rng.normal()
+        let alpha = (e.axis - baseAxis) * Float.pi / 180, beta = 0.15 * rng.normal()
         let width = rng.uniform(0.92, 1.08)
         func rotate(_ v: SIMD3<Float>) -> SIMD3<Float> {
             let ca = Foundation.cos(alpha), sa = Foundation.sin(alpha), cb = Foundation.cos(beta), sb = Foundation.sin(beta)
@@ -135,6 +148,14 @@ public enum ECGSynth {
         for i in qrs.indices { qrs[i].dir = rotate(qrs[i].dir); qrs[i].width *= width }
         for i in tWaves.indices { tWaves[i].dir = rotate(tWaves[i].dir) }
         let pWave = DipoleWave(centre: -0.04 - e.pr + 0.05, width: 0.022, dir: rotate(SIMD3(0.55, 0.75, 0.2) * 0.16 * gain))
+        var ectopicP = pWave
+        ectopicP.dir = rotate(SIMD3(-0.3, -0.65, 0.3) * 0.14 * gain)
+        var (pvcQRS, pvcT) = ectopicWaves(&rng, gain: gain)
+        var (pacedQRS, pacedT) = pacedWaves(e, gain: gain)
+        for i in pvcQRS.indices { pvcQRS[i].dir = rotate(pvcQRS[i].dir) }
+        for i in pacedQRS.indices { pacedQRS[i].dir = rotate(pacedQRS[i].dir) }
+        pvcT.dir = rotate(pvcT.dir); pacedT.dir = rotate(pacedT.dir)
+        let spike = normalize(SIMD3(0.3, 0.6, -0.4) + 0.35 * SIMD3(rng.normal(), rng.normal(), rng.normal())) * rng.uniform(1.5, 3.5)
 
         // Dipole trajectory D(t): [3, n].
         var dipole = [Float](repeating: 0, count: 3 * n)
@@ -149,12 +170,38 @@ public enum ECGSynth {
                     d[i] += g * w.dir.x; d[n + i] += g * w.dir.y; d[2 * n + i] += g * w.dir.z
                 }
             }
-            let times = beatTimes(e, &rng)
-            for (b, tb) in times.enumerated() {
-                let rr = b > 0 ? tb - times[b - 1] : 60 / e.heartRate
-                if !e.atrialFibrillation { add(pWave, at: tb) }
+            func addSpike(at t: Float) {
+                let i = Int((t * fs).rounded())
+                if i >= 0 && i + 1 < n {
+                    d[i] += spike.x; d[n + i] += spike.y; d[2 * n + i] += spike.z
+                    d[i + 1] -= 0.3 * spike.x; d[n + i + 1] -= 0.3 * spike.y; d[2 * n + i + 1] -= 0.3 * spike.z
+                }
+            }
+            let beats = beatSchedule(e, &rng)
+            let qtShift = e.qtc - 0.41
+            for (b, beat) in beats.enumerated() {
+                let tb = beat.time
+                let rr = b > 0 ? tb - beats[b - 1].time : 60 / e.heartRate
+                let tCentre = -0.04 + (0.4 + qtShift) * rr.squareRoot() - 0.11
+                switch beat.kind {
+                case .pvc:
+                    for w in pvcQRS { add(w, at: tb) }
+                    add(DipoleWave(centre: tCentre + 0.02, width: pvcT.width, dir: pvcT.dir), at: tb)
+                    continue
+                case .pac:
+                    add(ectopicP, at: tb)
+                case .normal:
+                    if let mode = e.pacing {
+                        if mode == .dualPaced { addSpike(at: tb + pWave.centre - 0.05) }
+                        if mode != .ventricular { add(pWave, at: tb) }
+                        addSpike(at: tb - 0.045)
+                        for w in pacedQRS { add(w, at: tb) }
+                        add(DipoleWave(centre: tCentre + 0.03, width: pacedT.width, dir: pacedT.dir), at: tb)
+                        continue
+                    }
+                    if !e.atrialFibrillation { add(pWave, at: tb) }
+                }
                 for w in qrs { add(w, at: tb) }
-                let tCentre = -0.04 + 0.4 * rr.squareRoot() - 0.11
                 for w in tWaves { add(DipoleWave(centre: tCentre + w.centre, width: w.width, dir: w.dir), at: tb) }
             }
             if e.atrialFibrillation {

@@ -59,11 +59,22 @@ public struct LatentConditions: Sendable, Equatable {
     public var ribFracture = false
     public var pneumothorax: BodySide? = nil
     public var pleuralThickening = false
+    // Added conditions (`PatientExtras.swift`).
+    /// Chronic obstructive pulmonary disease / emphysema (hyperinflation, low voltage, right axis).
+    public var copd = false
+    /// Obesity (low lung volumes, low QRS voltage).
+    public var obese = false
+    /// Prior coronary bypass surgery (median sternotomy wires).
+    public var cabg = false
+    /// An implanted pacemaker or ICD (generator and leads on the X-ray, paced rhythm on the ECG).
+    public var pacemaker: PacerKind? = nil
+    /// Intubated, critically ill (ICU) patient: endotracheal tube, lines, portable film.
+    public var intubated = false
 
     /// True when no cardiopulmonary condition is present (incidental findings allowed).
     public var isHealthy: Bool {
         heartFailure == 0 && infarct == nil && !ischemia && conduction == .none && !hypertensive
-            && !atrialFibrillation && pneumonia == nil
+            && !atrialFibrillation && pneumonia == nil && !copd && pacemaker == nil
     }
 }
 
@@ -86,6 +97,21 @@ public struct XrayFindings: Sendable, Equatable {
     public var portableAP = false
     /// Mediastinal widening (e.g. unfolded aorta): "enlarged cardiomediastinum".
     public var wideMediastinum = false
+    // Added findings (`PatientExtras.swift`).
+    /// Tubes, lines and implanted devices drawn over the chest.
+    public var devices = SupportDevices()
+    /// −1 low lung volumes (raised domes), 0 normal, +1 hyperinflation (low, flattened domes).
+    public var lungVolume = 0
+    /// A raised hemidiaphragm (right or left).
+    public var elevatedHemidiaphragm: BodySide? = nil
+    /// Tortuous (unfolded) thoracic aorta: a larger aortic knob.
+    public var tortuousAorta = false
+    /// Calcification of the aortic knob: a bright rim.
+    public var aorticCalcification = false
+    /// A calcified granuloma (small very dense dot) in a lobe.
+    public var granuloma: LungLobe? = nil
+    /// Cholecystectomy clips under the right hemidiaphragm.
+    public var surgicalClips = false
 
     /// Cardiomegaly grade from the CTR: < 0.50 → 0, < 0.55 → 1, < 0.60 → 2, else 3.
     public var cardiomegaly: Int { ctr < 0.50 ? 0 : ctr < 0.55 ? 1 : ctr < 0.60 ? 2 : 3 }
@@ -110,6 +136,19 @@ public struct ECGFindings: Sendable, Equatable {
     /// T-wave inversion in the infarct territory (old infarct).
     public var territoryTInversion = false
 
+    // Added findings (`PatientExtras.swift`).
+    /// Frontal QRS axis the dipole is rotated to (degrees, before disease components).
+    public var axis: Float = 42
+    /// Pacing (from an implanted pacemaker), nil when the rhythm is intrinsic.
+    public var pacing: PacingMode? = nil
+    /// Number of ventricular / atrial premature complexes in the 10 s strip.
+    public var pvcs = 0
+    public var pacs = 0
+    /// Heart-rate corrected QT interval (Bazett, s); > 0.47 is prolonged.
+    public var qtc: Float = 0.41
+    /// Marked respiratory sinus arrhythmia (young patients).
+    public var sinusArrhythmia = false
+
     /// ECG shows LVH voltage.
     public var hasLVH: Bool { voltage >= 1.35 }
 }
@@ -128,6 +167,7 @@ public struct PatientState: Sendable, Equatable {
         s.conditions = sampleConditions(&rng)
         s.xray = sampleXray(s.conditions, &rng)
         s.ecg = sampleECG(s.conditions, &rng)
+        sampleExtras(&s, &rng)
         return s
     }
 

@@ -7,6 +7,10 @@
 // Rates: a mild cardiomegaly is omitted 12 % / hedged 15 %; mild edema omitted 15 % / hedged
 // 20 %; atelectasis omitted 15 % / hedged 15 %; a small effusion hedged 20 % / omitted 7 %;
 // consolidation hedged ("concerning for", "cannot be excluded") in about a third of reports.
+// Patient-specific content (`RadiologyExtras.swift`): the view (stated in 90 % of portable and 75 %
+// of PA studies), each support device with its tip position (omitted 8 %), lung volumes, a raised
+// hemidiaphragm, aortic tortuosity / calcification, a calcified granuloma, surgical clips and a
+// top-normal heart size.
 //
 // Deliberately not here: the labels (CohortLabels), ECG text (CardiologyReport).
 
@@ -23,6 +27,7 @@ extension ReportWriter {
         var m = ReportMentions()
         var heart: [String] = [], lungs: [String] = [], pleura: [String] = [], bones: [String] = []
         var impression: [String] = []
+        let devices = deviceSentences(x, &m, &impression, &rng)
         let severity = ["mild", "moderate", "severe"]
 
         // Heart and mediastinum.
@@ -47,6 +52,9 @@ extension ReportWriter {
                     impression.append(pick(["Cardiomegaly.", "\(capitalized(s)) cardiomegaly."], &rng))
                 }
             }
+        } else if x.ctr >= 0.47 && rng.bernoulli(0.5) {
+            heart.append(pick(["Heart size is top normal.", "The heart is at the upper limits of normal in size."], &rng))
+            m.mention(.cardiomegaly, 0)
         } else if rng.bernoulli(0.75) {
             let normal = ["Heart size is normal.", "The cardiac silhouette is within normal limits.", "Normal heart size.",
                           "The cardiomediastinal silhouette is normal."]
@@ -63,6 +71,8 @@ extension ReportWriter {
             heart.append(pick(["Mediastinal and hilar contours are normal.", "Hilar contours are unremarkable."], &rng))
             m.mention(.enlargedCardiomediastinum, 0)
         }
+
+        heart += aortaSentences(x, &rng)
 
         // Lungs: edema, consolidation, atelectasis, nodule.
         if x.edema > 0 {
@@ -153,9 +163,11 @@ extension ReportWriter {
                 impression.append("Pulmonary nodule in the \(lobe.name); CT recommended.")
             }
         }
+        lungs += incidentalLungSentences(x, &impression, &rng)
         if x.edema == 0 && x.consolidation == nil && x.atelectasis == nil && x.nodule == nil && rng.bernoulli(0.5) {
-            lungs.insert(pick(["The lungs are clear.", "Lungs are well expanded and clear."], &rng), at: 0)
+            lungs.insert(x.lungVolume == 0 && rng.bernoulli(0.5) ? "Lungs are well expanded and clear." : "The lungs are clear.", at: 0)
         }
+        lungs.insert(contentsOf: volumeSentences(x, &impression, &rng), at: 0)
 
         // Pleura.
         if let side = x.effusion {
@@ -200,6 +212,10 @@ extension ReportWriter {
             m.mention(.pleuralOther, 1)
         }
 
+        if let side = x.elevatedHemidiaphragm, rng.bernoulli(0.8) {
+            pleura.append(pick(["Elevation of the \(side.name) hemidiaphragm.", "Mildly elevated \(side.name) hemidiaphragm."], &rng))
+        }
+
         // Bones.
         if let side = x.fracture {
             bones.append(pick(["Healing fracture of the \(side.name) seventh rib.", "Nondisplaced fracture of the \(side.name) lateral seventh rib."], &rng))
@@ -208,6 +224,9 @@ extension ReportWriter {
             bones.append(pick(["No acute osseous abnormality.", "Osseous structures are intact."], &rng))
             m.mention(.fracture, 0)
         }
+        if x.surgicalClips && rng.bernoulli(0.7) {
+            bones.append(pick(["Cholecystectomy clips in the right upper quadrant.", "Surgical clips project over the right upper abdomen."], &rng))
+        }
 
         let anyPositive = m.values.contains { $0 == 1 || $0 == -1 }
         if impression.isEmpty {
@@ -215,13 +234,8 @@ extension ReportWriter {
                               : pick(["No acute cardiopulmonary process.", "No acute intrathoracic abnormality.",
                                       "Normal chest radiograph."], &rng))
         }
-        let findings = rng.bernoulli(0.5) ? lungs + pleura + heart + bones : heart + lungs + pleura + bones
-        var intro = ""
-        if x.portableAP && rng.bernoulli(0.6) {
-            intro = pick(["Portable AP upright view of the chest. ", "Single portable AP view of the chest. "], &rng)
-        } else if !x.portableAP && rng.bernoulli(0.3) {
-            intro = pick(["PA and lateral views of the chest were obtained. ", "Comparison is made to the prior study. "], &rng)
-        }
+        let findings = devices + (rng.bernoulli(0.5) ? lungs + pleura + heart + bones : heart + lungs + pleura + bones)
+        let intro = viewSentence(x, &rng)
         let imp = impression.count > 1 && rng.bernoulli(0.3)
             ? impression.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: " ")
             : impression.joined(separator: " ")

@@ -40,6 +40,9 @@ public struct ReportMentions: Sendable, Equatable {
     }
     /// nil = not mentioned; otherwise −1, 0 or 1.
     public private(set) var values = [Int?](repeating: nil, count: 13)
+    /// The 14th CheXpert finding, "Support Devices" (kept outside the 13 MIMIC-order labels):
+    /// nil = not mentioned, 1 = a tube, line, pacemaker or sternotomy wires are stated.
+    public var supportDevices: Int? = nil
 
     public init() {}
 

@@ -89,7 +89,7 @@ public struct SyntheticPatient: Sendable {
 public enum SyntheticCohort {
     /// Generator name and version (root attributes `generator`, `generator_version`).
     public static let generator = "MoRE.swift SyntheticCohort"
-    public static let version = "1"
+    public static let version = "2"  // 2: devices, lung volumes, aorta, incidentals; axis, ectopy, pacing, QT, rate
 
     /// Every split of the cohort, in generation order.
     public static func plan(_ c: SyntheticCohortConfig) -> [CohortSplitSpec] {
@@ -215,7 +215,7 @@ public enum SyntheticCohort {
             "set": spec.kind.rawValue,
             "patients": String(spec.count),
             "first_patient_id": String(spec.firstID),
-            "label_source": "chexpert13/mimic4 from the radiology report (labeler rules); edema_severity from the image; "
+            "label_source": "chexpert13/mimic4/support_devices from the radiology report (labeler rules); edema_severity from the image; "
                 + "ptbxl_super from the ECG findings; conditions = latent generator state",
         ]
         if spec.kind.hasXray {

@@ -5,13 +5,16 @@
 //   soft tissue (body outline, neck, abdomen) + bones (posterior ribs as curved bright bands,
 //   clavicles, spine) − air in the two lungs (superellipses cut by the diaphragm domes, minus
 //   the heart silhouette and the mediastinum), with bronchovascular markings in the lungs;
+// dense objects (tubes, lines, pacemaker, sternotomy wires, clips, calcifications) add brightness
+// (`XrayDevices`); lung volume moves the domes (low volumes raise them, hyperinflation lowers and
+// flattens them), a tortuous aorta enlarges the aortic knob;
 // findings reduce the air of the lungs through an opacity in [0, 1] (`XrayFindingOpacity`):
 // effusion (meniscus at the costophrenic angle), edema (graded perihilar haze), atelectasis
 // (basal band), consolidation (patchy lobar blobs), nodule, pneumothorax, pleural thickening.
 // Acquisition then adds rotation/shift/scale, contrast, brightness, gamma, a heel-effect
 // gradient and Gaussian noise. Finding regions are returned as boxes in image coordinates.
 //
-// Deliberately not here: a physical attenuation model, lateral views, support devices.
+// Deliberately not here: a physical attenuation model, lateral views.
 
 import Foundation
 import TensorCore
@@ -35,6 +38,8 @@ struct XrayAnatomy {
     var domeRight: Float = 0.74, domeLeft: Float = 0.77, domeHeight: Float = 0.05
     var heartX: Float = 0.54, heartY: Float = 0.62, heartW: Float = 0.18, heartH: Float = 0.11
     var mediastinum: Float = 0.055
+    /// Aortic knob bulge beyond the left mediastinal border.
+    var knob: Float = 0.028
     var ribStart: Float = 0.17, ribStep: Float = 0.068, ribThick: Float = 0.016
     var darkness: Float = 1
     /// Diffuse soft-tissue/under-penetration haze over the lungs (a confounder of edema).
@@ -71,16 +76,21 @@ public enum XrayPhantom {
         var a = XrayAnatomy()
         a.tw = rng.uniform(0.35, 0.44) + (male ? 0.01 : 0)
         a.apex = rng.uniform(0.10, 0.14)
-        let inspiration = rng.uniform(-0.05, 0.04)
+        let inspiration = rng.uniform(-0.03, 0.03) + [-0.075, 0, 0.06][f.lungVolume + 1]
         a.domeRight = 0.735 + inspiration
         a.domeLeft = a.domeRight + rng.uniform(0.015, 0.04)
-        a.domeHeight = rng.uniform(0.035, 0.06)
+        a.domeHeight = rng.uniform(0.035, 0.06) * (f.lungVolume > 0 ? 0.35 : 1)
+        if let side = f.elevatedHemidiaphragm {
+            let raise = rng.uniform(0.05, 0.08)
+            if side == .right { a.domeRight -= raise } else { a.domeLeft -= raise }
+        }
         a.medial = rng.uniform(0.05, 0.07)
         a.heartW = f.ctr * a.tw * (f.portableAP ? 1.12 : 1)
         a.heartH = 0.105 + 0.55 * (a.heartW - 0.18) + rng.uniform(-0.01, 0.01)
         a.heartX = a.cx + 0.28 * a.heartW + rng.uniform(-0.04, 0.04)
         a.heartY = a.domeLeft - a.heartH * rng.uniform(0.75, 0.9)
         a.mediastinum = rng.uniform(0.048, 0.06) + (f.wideMediastinum ? 0.035 : 0)
+        a.knob = f.tortuousAorta ? rng.uniform(0.045, 0.06) : rng.uniform(0.022, 0.032)
         a.ribStart = rng.uniform(0.15, 0.19)
         a.ribStep = rng.uniform(0.062, 0.072)
         a.darkness = rng.uniform(0.72, 1.15)
@@ -100,6 +110,7 @@ public enum XrayPhantom {
         // without a finding has the same anatomy, acquisition and noise.
         var findingRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6669_6E64_696E_6773))
         let op = XrayFindingOpacity(f, anatomy: a, rng: &findingRNG)
+        var deviceRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6465_7669_6365_7321))
         let vessels = Texture(&rng)
         // Acquisition geometry: image = c + shift + scale · R(θ) (body − c).
         let theta = max(-0.14, min(0.14, 0.06 * rng.normal()))
@@ -110,13 +121,14 @@ public enum XrayPhantom {
         let gamma = rng.uniform(0.7, 1.4), heel = rng.uniform(-0.08, 0.08)
         let noise = rng.uniform(0.015, 0.05)
         let inv = 1 / Float(size)
+        let devices = XrayDevices(f, anatomy: a, pixel: inv / scale, rng: &deviceRNG)
 
         for py in 0..<size {
             for px in 0..<size {
                 let x = (Float(px) + 0.5) * inv, y = (Float(py) + 0.5) * inv
                 let dx = (x - 0.5 - shift.x) / scale, dy = (y - 0.5 - shift.y) / scale
                 let u = 0.5 + cosT * dx + sinT * dy, v = 0.5 - sinT * dx + cosT * dy
-                let i = intensity(u, v, a, op, vessels)
+                let i = intensity(u, v, a, op, vessels) + devices.value(u, v)
                 var p = brightness + contrast * Foundation.pow(max(0, i), gamma) + heel * (x - 0.5)
                 p += noise * rng.normal()
                 out[py * size + px] = min(1, max(0, p))
@@ -186,7 +198,7 @@ public enum XrayPhantom {
         let q = Foundation.pow(qu, 2.6) + Foundation.pow(qv, 2.6)
         var lung = smoothEdge((1 - q) / 0.12) * smoothEdge((a.dome(u, side) - v) / 0.012)
         if lung <= 0 { return i }
-        let knob: Float = side > 0 ? 0.028 * Foundation.exp(-(v - 0.3) * (v - 0.3) / 0.0016) : 0
+        let knob: Float = side > 0 ? a.knob * Foundation.exp(-(v - 0.3) * (v - 0.3) / 0.0016) : 0
         let med = v < a.heartY ? smoothEdge((a.mediastinum + knob - abs(du)) / 0.015) : 0
         lung *= (1 - heart) * (1 - med)
         let opacity = op.opacity(u, v, side: side, q: q)
