@@ -113,7 +113,7 @@ extension Tensor {
 
 /// dGELU/dx = Φ(x) + x·φ(x) = ½(1 + erf(x/√2)) + x·exp(−x²/2)/√(2π).
 @inline(__always) public func geluDerivative(_ x: Float) -> Float {
-    0.5 * (1 + erfFast(x * 0.70710678118654752)) + x * Foundation.exp(-0.5 * x * x) * 0.39894228040143268
+    0.5 * (1 + erfFast(x * 0.70710678118654752)) + x * expFloat(-0.5 * x * x) * 0.39894228040143268
 }
 
 /// GELU applied elementwise (explicit loop: vectorised, parallel over ranges).
