@@ -39,13 +39,17 @@ let gemmNC = 2048
 ///          a: a, lda: 3, b: b, ldb: 4, beta: 0, c: c, ldc: 4)
 ///
 /// Results are bitwise identical for any thread count: each element of C is computed by
-/// one thread, summing over k in a fixed order.
+/// one thread, summing over k in a fixed order. `parallel: false` keeps the product on the
+/// calling thread (for callers that already run one product per task); the bytes are the same.
+/// With `bias` (n floats), `C[i, j] += bias[j]` after the product as a separate rounding, in
+/// the kernel's epilogue: the same bytes as adding the bias row afterwards, without the pass.
 public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
+                 parallel: Bool = true) {
     checkGEMMArguments(transA: transA, transB: transB, m: m, n: n, k: k, lda: lda, ldb: ldb, ldc: ldc)
     GEMMProblem(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc).run(parallel: true)
+                b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias).run(parallel: parallel)
 }
 
 /// `batch` independent products `C_i = alpha * op(A_i) * op(B_i) + beta * C_i`, where
@@ -81,6 +85,8 @@ struct GEMMProblem {
     let b: UnsafePointer<Float>, ldb: Int
     let beta: Float
     let c: UnsafeMutablePointer<Float>, ldc: Int
+    /// Added to every row of C after the product (nil: none).
+    var bias: UnsafePointer<Float>? = nil
 
     /// Picks the path from the shape only (never from the thread count, so the bytes of C
     /// are the same for any number of threads).
@@ -92,12 +98,13 @@ struct GEMMProblem {
         if fitsDirect { runDirect(threads: threads) } else { runBlocked(threads: threads) }
     }
 
-    /// C ← beta·C (zeros when beta == 0).
+    /// C ← beta·C (zeros when beta == 0), plus the bias row.
     func scaleC() {
         for i in 0..<m {
             let ci = c + i * ldc
             if beta == 0 { ci.update(repeating: 0, count: n) }
             else if beta != 1 { for j in 0..<n { ci[j] *= beta } }
+            if let bias { for j in 0..<n { ci[j] += bias[j] } }
         }
     }
 
@@ -168,6 +175,7 @@ struct GEMMPanel {
         let p = problem, kc = self.kc
         let aSlivers = (rows.count + gemmMR - 1) / gemmMR
         let beta = p0 == 0 ? p.beta : 1
+        let bias = p0 + kc == p.k ? p.bias : nil   // the epilogue runs on the last depth block
         GEMMScratchPool.shared.withBuffer(aSlivers * gemmMR * kc + gemmMR * gemmNR) { buffer in
             let packedA = buffer, edge = buffer + aSlivers * gemmMR * kc
             for t in 0..<aSlivers {
@@ -183,7 +191,8 @@ struct GEMMPanel {
                     let src = GEMMTileIn(a: packedA + t * gemmMR * kc, aRow: 1, aK: gemmMR,
                                          rows: min(gemmMR, rows.upperBound - r0), b: bs, bK: width, kc: kc)
                     gemmMicroTile(src, nr: width, cols: min(width, nc - c0), c: p.c + r0 * p.ldc + j0 + c0,
-                                  ldc: p.ldc, alpha: p.alpha, beta: beta, scratch: edge)
+                                  ldc: p.ldc, alpha: p.alpha, beta: beta, bias: bias.map { $0 + self.j0 + c0 },
+                                  scratch: edge)
                 }
             }
         }

@@ -42,7 +42,8 @@ extension GEMMProblem {
                                                  aRow: self.transA ? 1 : self.lda, aK: self.transA ? self.lda : 1,
                                                  rows: min(gemmMR, self.m - r0), b: bs, bK: inPlace ? self.ldb : width, kc: self.k)
                             gemmMicroTile(src, nr: width, cols: min(width, self.n - c0), c: self.c + r0 * self.ldc + c0,
-                                          ldc: self.ldc, alpha: self.alpha, beta: self.beta, scratch: edge.baseAddress!)
+                                          ldc: self.ldc, alpha: self.alpha, beta: self.beta,
+                                          bias: self.bias.map { $0 + c0 }, scratch: edge.baseAddress!)
                         }
                     }
                 }

@@ -32,36 +32,39 @@ struct GEMMTileIn {
     let kc: Int
 }
 
-/// Where a micro-kernel writes: `C = beta·C + alpha·acc` on an MR×NR tile, row stride `ldc`.
-/// `beta == 0` overwrites (NaNs in C ignored). The same formula, `fma(acc, alpha, beta·C)`,
-/// is applied lane by lane to full tiles and element by element to edge tiles.
+/// Where a micro-kernel writes: `C = beta·C + alpha·acc` on an MR×NR tile, row stride `ldc`,
+/// then `+ bias[j]` when a bias row (of the tile's columns) is given. `beta == 0` overwrites
+/// (NaNs in C ignored). The same formula, `fma(acc, alpha, beta·C)` (+ bias), is applied lane
+/// by lane to full tiles and element by element to edge tiles.
 struct GEMMTileOut {
     let c: UnsafeMutablePointer<Float>
     let ldc: Int
     let alpha: GEMMVec
     let beta: Float
+    var bias: UnsafePointer<Float>? = nil
 
     @inline(__always)
     func row(_ r: Int, _ acc0: GEMMVec) {
-        update(c + r * ldc, acc0)
+        update(c + r * ldc, acc0, 0)
     }
 
     @inline(__always)
     func row(_ r: Int, _ acc0: GEMMVec, _ acc1: GEMMVec) {
-        update(c + r * ldc, acc0)
-        update(c + r * ldc + 16, acc1)
+        update(c + r * ldc, acc0, 0)
+        update(c + r * ldc + 16, acc1, 16)
     }
 
     @inline(__always)
-    private func update(_ p: UnsafeMutablePointer<Float>, _ acc: GEMMVec) {
+    private func update(_ p: UnsafeMutablePointer<Float>, _ acc: GEMMVec, _ column: Int) {
         let raw = UnsafeMutableRawPointer(p)
-        let result: GEMMVec
+        var result: GEMMVec
         if beta == 0 {
             result = acc * alpha
         } else {
             let old = raw.loadUnaligned(as: GEMMVec.self)
             result = (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
         }
+        if let bias { result += UnsafeRawPointer(bias + column).loadUnaligned(as: GEMMVec.self) }
         raw.storeBytes(of: result, as: GEMMVec.self)
     }
 }
@@ -146,10 +149,10 @@ func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
 /// the valid part of C is touched, with the same per-element formula.
 @inline(__always)
 func gemmMicroTile(_ src: GEMMTileIn, nr: Int, cols: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                   alpha: Float, beta: Float, scratch: UnsafeMutablePointer<Float>) {
+                   alpha: Float, beta: Float, bias: UnsafePointer<Float>? = nil, scratch: UnsafeMutablePointer<Float>) {
     let rows = src.rows
     if rows == gemmMR && cols == nr {
-        let out = GEMMTileOut(c: c, ldc: ldc, alpha: GEMMVec(repeating: alpha), beta: beta)
+        let out = GEMMTileOut(c: c, ldc: ldc, alpha: GEMMVec(repeating: alpha), beta: beta, bias: bias)
         if nr == 32 { gemmKernel8x32(src, out) } else { gemmKernel8x16(src, out) }
         return
     }
@@ -159,7 +162,8 @@ func gemmMicroTile(_ src: GEMMTileIn, nr: Int, cols: Int, c: UnsafeMutablePointe
     for r in 0..<rows {
         let cr = c + r * ldc, sr = scratch + r * nr
         for j in 0..<cols {
-            cr[j] = beta == 0 ? sr[j] * alpha : (beta == 1 ? cr[j] : cr[j] * beta).addingProduct(sr[j], alpha)
+            let r = beta == 0 ? sr[j] * alpha : (beta == 1 ? cr[j] : cr[j] * beta).addingProduct(sr[j], alpha)
+            cr[j] = bias.map { r + $0[j] } ?? r
         }
     }
 }

@@ -46,18 +46,27 @@ extension Shape {
 ///
 ///     let y = matmul(x, w, transposeB: true)   // x: [B, T, C], w: [D, C] → [B, T, D]
 ///
+/// With `bias` ([N], rank-2 operands only), the bias row is added to every row of the
+/// product in the GEMM's epilogue (the same bytes as `matmul(a, b) + bias`).
+///
 /// Stops with a message naming both shapes when they do not fit (`Shape.checkMatmul`).
-public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+                   bias: Tensor? = nil) -> Tensor {
     let outShape = Shape.matmul(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
-    let out = Tensor(zeros: outShape)
+    let out = Tensor(uninitialized: outShape)   // beta = 0: the GEMM writes every element
     let m = outShape[outShape.count - 2], n = outShape[outShape.count - 1]
     let k = transposeA ? a.shape[a.rank - 2] : a.shape[a.rank - 1]
     let batch = Shape.count(Array(outShape.dropLast(2)))
+    precondition(bias == nil || (bias!.shape == [n] && outShape.count == 2),
+                 "matmul: bias \(bias?.shape ?? []) needs shape [\(n)] and rank-2 operands (got \(a.shape), \(b.shape))")
     if out.count == 0 { return out }
     let lda = a.shape[a.rank - 1], ldb = b.shape[b.rank - 1]
     let strideA = a.rank == 2 ? 0 : a.shape[a.rank - 2] * lda
     let strideB = b.rank == 2 ? 0 : b.shape[b.rank - 2] * ldb
-    if strideB == 0 && !transposeA && batch > 1 {
+    if batch == 1 {
+        gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k, alpha: 1, a: a.pointer, lda: max(lda, 1),
+             b: b.pointer, ldb: max(ldb, 1), beta: 0, c: out.pointer, ldc: n, bias: bias.map { UnsafePointer($0.pointer) })
+    } else if strideB == 0 && !transposeA {
         // [B, M, K]×[K, N]: one tall product with B·M rows.
         gemm(transA: false, transB: transposeB, m: batch * m, n: n, k: k, alpha: 1,
              a: a.pointer, lda: max(lda, 1), b: b.pointer, ldb: max(ldb, 1), beta: 0, c: out.pointer, ldc: n)
@@ -67,5 +76,6 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
                     b: b.pointer, ldb: max(ldb, 1), strideB: strideB,
                     beta: 0, c: out.pointer, ldc: n, strideC: m * n, batch: batch)
     }
+    withExtendedLifetime(bias) {}
     return out
 }

@@ -48,3 +48,10 @@ final class GEMMScratchPool: @unchecked Sendable {
 
     static let shared = GEMMScratchPool()
 }
+
+/// Runs `body` with a 64-byte aligned scratch buffer of at least `count` floats (uninitialised,
+/// recycled between calls; each concurrent caller gets its own). For per-task work areas of
+/// fused kernels.
+public func withScratchBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    try GEMMScratchPool.shared.withBuffer(count, body)
+}

@@ -27,7 +27,7 @@ extension GEMMProblem {
                     acc.update(repeating: 0, count: n)
                     for p in 0..<k { gemmAXPY(row[p], b + p * ldb, acc, n) }
                 }
-                for j in 0..<n { ci[j] = combine(acc[j], ci[j]) }
+                for j in 0..<n { ci[j] = combine(acc[j], ci[j], j) }
             }
         }
     }
@@ -46,15 +46,17 @@ extension GEMMProblem {
                 } else {
                     for i in 0..<m { acc[i] = gemmDot(a + i * lda, col, k) }
                 }
-                for i in 0..<m { c[i * ldc + j] = combine(acc[i], c[i * ldc + j]) }
+                for i in 0..<m { c[i * ldc + j] = combine(acc[i], c[i * ldc + j], j) }
             }
         }
     }
 
-    /// The same per-element update as the micro-kernels: `fma(acc, alpha, beta·old)`.
+    /// The same per-element update as the micro-kernels: `fma(acc, alpha, beta·old)`, then
+    /// `+ bias[j]`.
     @inline(__always)
-    private func combine(_ acc: Float, _ old: Float) -> Float {
-        beta == 0 ? acc * alpha : (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
+    private func combine(_ acc: Float, _ old: Float, _ j: Int) -> Float {
+        let r = beta == 0 ? acc * alpha : (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
+        return bias.map { r + $0[j] } ?? r
     }
 }
 
