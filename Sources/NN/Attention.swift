@@ -4,7 +4,8 @@
 //   A = softmax(q kᵀ / √d + M_dropkey)      (M only in training)
 //   y = (A v) W_projᵀ + b_proj
 //
-// The fused `scaledDotProductAttention` computes it; with `captureAttention = true` an
+// The head-strided fused `multiHeadAttention(qkv:)` computes it from the packed projection (no
+// head split/merge copies; DropKey drawn in the kernel); with `captureAttention = true` an
 // `AttentionTap` records A in the forward pass and ∂L/∂A in the backward pass, which is what
 // the attention explanations (rollout, Chefer et al.) read.
 
@@ -36,19 +37,13 @@ public final class Attention: Module {
     public override var children: [(String, Module)] { [("qkv", qkv), ("proj", proj)] }
 
     public func callAsFunction(_ x: Variable) -> Variable {
-        // x: [B, T, D]
-        let b = x.shape[0], t = x.shape[1], dh = dim / heads
-        let packed = permute(reshape(qkv(x), [b, t, 3, heads, dh]), [2, 0, 3, 1, 4])   // [3, B, H, T, dh]
-        let q = reshape(slice(packed, axis: 0, 0..<1), [b, heads, t, dh])
-        let k = reshape(slice(packed, axis: 0, 1..<2), [b, heads, t, dh])
-        let v = reshape(slice(packed, axis: 0, 2..<3), [b, heads, t, dh])
+        // x: [B, T, D]; heads read in place from the packed [B, T, 3D] projection.
+        let dh = dim / heads
         let scale = 1 / Float(dh).squareRoot()
-        let mask: Tensor? = (isTraining && dropKey > 0)
-            ? dropKeyMask(shape: [b, heads, t, t], p: dropKey, seed: TrainingRandomness.seed,
-                          stream: TrainingRandomness.stream(path))
+        let dk: AttentionDropKey? = (isTraining && dropKey > 0)
+            ? AttentionDropKey(p: dropKey, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(path))
             : nil
         tap = captureAttention ? AttentionTap() : nil
-        let context = scaledDotProductAttention(q, k, v, mask: mask, scale: scale, tap: tap)
-        return proj(reshape(permute(context, [0, 2, 1, 3]), [b, t, dim]))
+        return proj(multiHeadAttention(qkv: qkv(x), heads: heads, scale: scale, dropKey: dk, tap: tap))
     }
 }

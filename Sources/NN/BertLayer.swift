@@ -46,17 +46,15 @@ public final class BertSelfAttention: Module {
 
     /// x: [B, T, D], additive mask [B, 1, 1, T] (0 keep, −∞-like drop) → context [B, T, D]
     func callAsFunction(_ x: Variable, mask: Tensor) -> Variable {
-        let b = x.shape[0], t = x.shape[1], d = x.shape[2], dh = d / heads
-        func split(_ y: Variable) -> Variable { permute(reshape(y, [b, t, heads, dh]), [0, 2, 1, 3]) }
-        let q = split(query(x)), k = split(key(x)), v = split(value(x))
+        let dh = x.shape[2] / heads
         let scale = 1 / Float(dh).squareRoot()
         // Attention-probability dropout (active in Hugging Face models in train mode), fused
         // into the attention with the mask the Dropout module would draw.
         let drop = isTraining && dropout.p > 0
             ? AttentionDropout(p: dropout.p, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(dropout.path))
             : nil
-        let context = scaledDotProductAttention(q, k, v, mask: mask, scale: scale, dropout: drop)
-        return reshape(permute(context, [0, 2, 1, 3]), [b, t, d])
+        // Heads are read in place from [B, T, D] (no split/merge copies).
+        return multiHeadAttention(query(x), key(x), value(x), heads: heads, mask: mask, scale: scale, dropout: drop)
     }
 }
 
@@ -71,7 +69,7 @@ public final class BertOutput: Module {
         dropout = Dropout(hiddenDropout)
     }
     public override var children: [(String, Module)] { [("dense", dense), ("LayerNorm", layerNorm), ("dropout", dropout)] }
-    func callAsFunction(_ h: Variable, residual: Variable) -> Variable { layerNorm(dropout(dense(h)) + residual) }
+    func callAsFunction(_ h: Variable, residual: Variable) -> Variable { layerNorm(dropout(dense(h), adding: residual)) }
 }
 
 /// One encoder layer (`encoder.layer.i`).

@@ -14,4 +14,10 @@ public final class Dropout: Module {
         return Autodiff.dropout(x, p: p, seed: TrainingRandomness.seed,
                                 stream: TrainingRandomness.stream(path, salt: salt))
     }
+
+    /// dropout(x) + residual, fused (the same mask and bytes as `self(x) + residual`).
+    public func callAsFunction(_ x: Variable, adding residual: Variable) -> Variable {
+        guard isTraining, p > 0 else { return x + residual }
+        return dropoutAdd(x, residual, p: p, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(path))
+    }
 }

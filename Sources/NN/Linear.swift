@@ -1,7 +1,8 @@
 // Linear — y = x Wᵀ + b, with W stored [out, in] as in PyTorch (so checkpoints load as is).
 //
 // Inputs of any rank ≥ 1 are flattened to [rows, in] (a free reshape), multiplied, and
-// reshaped back: one tall GEMM instead of a batch of small ones.
+// reshaped back: one tall GEMM instead of a batch of small ones, the bias added in its
+// epilogue (Autodiff's `linear`).
 
 import TensorCore
 import Autodiff
@@ -46,8 +47,7 @@ public final class Linear: Module {
         let shape = x.shape
         precondition(shape.last == inFeatures, "Linear(\(inFeatures)→\(outFeatures)) at '\(path)': input shape \(shape)")
         let flat = shape.count == 2 ? x : reshape(x, [-1, inFeatures])
-        var y = matmul(flat, weight, transposeB: true)
-        if let b = bias { y = y + b }
+        let y = linear(flat, weight: weight, bias: bias)
         return shape.count == 2 ? y : reshape(y, Array(shape.dropLast()) + [outFeatures])
     }
 }

@@ -43,4 +43,19 @@ final class DropoutTests: XCTestCase {
         XCTAssertTrue(dropout(x, p: 0, seed: 1, stream: 1) === x)
         XCTAssertEqual(dropout(x, p: 1, seed: 1, stream: 1).value.scalars, [Float](repeating: 0, count: 12))
     }
+
+    func testDropoutAddIsBitwiseDropoutThenAdd() {
+        let xf = randomVariable([37, 41], seed: 8), rf = randomVariable([37, 41], seed: 9)
+        let xc = randomVariable([37, 41], seed: 8), rc = randomVariable([37, 41], seed: 9)
+        let w = randomVariable([37, 41], seed: 10, requiresGrad: false).value
+        let fused = dropoutAdd(xf, rf, p: 0.3, seed: 2, stream: 6)
+        let composed = dropout(xc, p: 0.3, seed: 2, stream: 6) + rc
+        XCTAssertTrue(fused.value.bitwiseEqual(composed.value))
+        fused.backward(w); composed.backward(w)
+        XCTAssertTrue(xf.grad!.bitwiseEqual(xc.grad!))
+        XCTAssertTrue(rf.grad!.bitwiseEqual(rc.grad!))
+        // The stored-mask formulation: x ⊙ bernoulliMask.
+        let mask = bernoulliMask(shape: [37, 41], p: 0.3, seed: 2, stream: 6, hit: 0, miss: 1 / 0.7)
+        XCTAssertTrue(dropout(xc, p: 0.3, seed: 2, stream: 6).value.bitwiseEqual(xc.value * mask))
+    }
 }

@@ -57,6 +57,8 @@ enum GradCheckCases {
             c("Aᵀ Bᵀ", [[4, 3], [5, 4]]) { v in matmul(v[0], v[1], transposeA: true, transposeB: true) },
             c("1×1", [[1, 1], [1, 1]]) { v in matmul(v[0], v[1]) },
             c("odd", [[5, 3], [3, 7]]) { v in matmul(v[0], v[1]) },
+            c("linear x Wᵀ + b", [[5, 3], [7, 3], [7]]) { v in linear(v[0], weight: v[1], bias: v[2]) },
+            c("linear, no bias", [[2, 4], [3, 4]]) { v in linear(v[0], weight: v[1], bias: nil) },
         ]
         t[.batchedMatmul] = [
             c("rank 3 × rank 3", [[2, 3, 4], [2, 4, 5]]) { v in matmul(v[0], v[1]) },
@@ -132,6 +134,7 @@ enum GradCheckCases {
         t[.dropout] = [
             c("dropout p 0.3", [[4, 6]]) { v in dropout(v[0], p: 0.3, seed: 5, stream: 1) },
             c("dropout p 0.5", [[2, 3, 5]]) { v in dropout(v[0], p: 0.5, seed: 6, stream: 2) },
+            c("dropout(x) + r, p 0.3", [[3, 7], [3, 7]]) { v in dropoutAdd(v[0], v[1], p: 0.3, seed: 7, stream: 3) },
         ]
         let dropKey = dropKeyMask(shape: [2, 2, 3, 4], p: 0.3, seed: 9, stream: 4)
         let small = Tensor(shape: [4], values: [-1, 0.5, 0, 2])
@@ -146,6 +149,10 @@ enum GradCheckCases {
                 scaledDotProductAttention(v[0], v[1], v[2], mask: mask) },
             c("SDPA Tq ≠ Tk", [[2, 1, 2, 3], [2, 1, 4, 3], [2, 1, 4, 5]]) { v in
                 scaledDotProductAttention(v[0], v[1], v[2], scale: 0.7) },
+            // The head-strided form (MultiHeadAttention.swift) records the same op.
+            c("MHA 2 heads + pad mask", [[2, 3, 4], [2, 5, 4], [2, 5, 6]]) { v in
+                multiHeadAttention(v[0], v[1], v[2], heads: 2, mask: Tensor(shape: [2, 1, 1, 5], values: [0, 0, 0, 0, -1e30, 0, 0, 0, 0, 0])) },
+            c("MHA packed qkv", [[2, 3, 12]]) { v in multiHeadAttention(qkv: v[0], heads: 2, scale: 0.6) },
         ]
     }
 

@@ -123,18 +123,11 @@ func maskedSoftmaxInPlace(_ x: Tensor, scale s: Float, mask: Tensor?) {
                     off += (rem % rowShape[d]) * ms[d]
                     rem /= rowShape[d]
                 }
-                let m = pm + off
-                if colStride == 1 { for j in 0..<n { a[j] = a[j] * s + m[j] } }
-                else { for j in 0..<n { a[j] = a[j] * s + m[j * colStride] } }
+                attentionRowScaleMask(a, n, s, pm + off, colStride)
             } else {
-                for j in 0..<n { a[j] *= s }
+                attentionRowScaleMask(a, n, s, nil, 0)
             }
-            var mx = -Float.infinity
-            for j in 0..<n where a[j] > mx { mx = a[j] }
-            var sum: Float = 0
-            for j in 0..<n { let e = Foundation.exp(a[j] - mx); a[j] = e; sum += e }
-            let inv = 1 / sum
-            for j in 0..<n { a[j] *= inv }
+            attentionRowSoftmax(a, n)
         }
     }
 }
@@ -144,15 +137,10 @@ func maskedSoftmaxInPlace(_ x: Tensor, scale s: Float, mask: Tensor?) {
 func attentionDropoutApply(_ a: Tensor, _ d: AttentionDropout) -> Tensor {
     let out = Tensor(uninitialized: a.shape)
     let n = a.count, pa = a.pointer, po = out.pointer
-    let keep: Float = d.p < 1 ? 1 / (1 - d.p) : 0
-    let blocks = (n + 3) / 4
-    ThreadPool.shared.parallelRanges(blocks, grain: max(1, parallelGrain / 16)) { range in
-        for b in range {
-            let words = RNG.block(seed: d.seed, stream: d.stream, counter: UInt64(b))
-            for w in 0..<4 where 4 * b + w < n {
-                po[4 * b + w] = pa[4 * b + w] * (RNG.unit(words[w]) < d.p ? 0 : keep)
-            }
-        }
+    let groups = (n + 31) / 32
+    ThreadPool.shared.parallelRanges(groups, grain: max(1, parallelGrain / 32)) { range in
+        let lo = range.lowerBound * 32, hi = min(n, range.upperBound * 32)
+        attentionDropoutBlock(pa + lo, hi - lo, d, start: lo, into: po + lo)
     }
     return out
 }
@@ -168,14 +156,7 @@ func attentionSoftmaxBackwardInPlace(_ g: Tensor, a: Tensor, dropped: (Tensor, F
     ThreadPool.shared.parallelRanges(rows, grain: max(1, 16384 / max(n, 1))) { range in
         for row in range {
             let o = row * n
-            let gr = pg + o, y = pa + o
-            if let pd {
-                let dr = pd + o
-                for j in 0..<n { gr[j] = gr[j] * (dr[j] != 0 ? keep : 0) }
-            }
-            var dot: Float = 0
-            for j in 0..<n { dot = dot.addingProduct(gr[j], y[j]) }
-            for j in 0..<n { gr[j] = (y[j] * (gr[j] - dot)) * s }
+            attentionRowSoftmaxBackward(pg + o, pa + o, pd.map { $0 + o }, keep, s, n)
         }
     }
 }
