@@ -66,6 +66,7 @@ struct FigureCommand: ParsableCommand {
             url = outDir.appendingPathComponent(name + ".png")
         default: url = try ctx.figureROC(outDir: outDir)
         }
+        try ctx.writeFigureProvenance(name, outDir: outDir)
         print("wrote \(url.path)")
     }
 }

@@ -1,7 +1,9 @@
 // FigureAttention — `figure-attention-xray` and `figure-attention-ecg`: where the model looks
 // when an X-ray (ECG) is compared with a finding's prompt, by attention rollout and by
 // Chefer et al.'s gradient-weighted relevance, on synthetic-cohort patients whose finding
-// location is known; plus `explanation-scores.json` with the study's scores.
+// location is known; plus `explanation-scores.json` with the study's scores. On converted data
+// (no regions_* boxes, no PTB-XL labels on the MIMIC pairs) the same maps are drawn without a
+// box and without scores, and the JSON lists those findings as unscored with the reason.
 //
 // X-ray figure: for Cardiomegaly and Pleural Effusion, the three explained patients with the
 // highest similarity to the prompt, each as [X-ray with the region box drawn in white |
@@ -17,7 +19,7 @@ import MoRE
 import Eval
 import Plot
 
-/// Builds both attention figures from `split` (a synthetic-cohort split) into `outDir` and
+/// Builds both attention figures from `split` (synthetic or converted) into `outDir` and
 /// returns the scores of the whole study (also written to `outDir/explanation-scores.json`).
 func makeAttentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer, outDir: URL,
                           options: ExplanationStudyOptions = ExplanationStudyOptions()) throws -> ExplanationReport {
@@ -80,21 +82,24 @@ func xrayAttentionFigure(split: DatasetSplit, details: [FindingExplanation]) thr
         for i in topPatients(f, 3) {
             let row = f.rows[i]
             let image = Array(px[row * size * size ..< (row + 1) * size * size])
-            let energy = { (m: [Float]) in percent(energyInRegion(m, mask: f.masks[i])) }
-            panels.append(ImagePanel(pixels: outlined(image, mask: f.masks[i], size: size), height: size, width: size,
+            let scored = f.unscoredReason == nil
+            let energy = { (m: [Float]) in scored ? "energy in box " + percent(energyInRegion(m, mask: f.masks[i])) : "region unknown: not scored" }
+            panels.append(ImagePanel(pixels: scored ? outlined(image, mask: f.masks[i], size: size) : image, height: size, width: size,
                                      title: "\(split.ids[row]): \(f.scores.finding)",
-                                     caption: "box: \(f.scores.region)\ncos(z, \"\(f.scores.prompt)\") = \(String(format: "%.3f", f.tokens.score[i]))"))
+                                     caption: (scored ? "box: \(f.scores.region)" : f.selection)
+                                        + "\ncos(z, \"\(f.scores.prompt)\") = \(String(format: "%.3f", f.tokens.score[i]))"))
             let r = f.tokens.rollout.scalars, c = f.tokens.chefer.scalars
             panels.append(HeatmapPanel(image: image, height: size, width: size,
                                        relevance: Array(r[i * tokens ..< (i + 1) * tokens]), relevanceHeight: grid, relevanceWidth: grid,
-                                       title: "Attention rollout", caption: "energy in box \(energy(f.rolloutMaps[i]))"))
+                                       title: "Attention rollout", caption: energy(f.rolloutMaps[i])))
             panels.append(HeatmapPanel(image: image, height: size, width: size,
                                        relevance: Array(c[i * tokens ..< (i + 1) * tokens]), relevanceHeight: grid, relevanceWidth: grid,
-                                       title: "Chefer et al.", caption: "energy in box \(energy(f.cheferMaps[i]))"))
+                                       title: "Chefer et al.", caption: energy(f.cheferMaps[i])))
         }
     }
     return Figure(name: "figure-attention-xray", panels: panels, columns: 3,
-                  title: "Where the X-ray encoder looks for a finding (synthetic cohort; box = where the finding is)",
+                  title: "Where the X-ray encoder looks for a finding (\(datasetLabel(split))"
+                    + (details.allSatisfy { $0.unscoredReason == nil } ? "; box = where the finding is)" : "; finding locations unknown)"),
                   width: 1050, height: 360 * max(1, panels.count / 3))
 }
 
@@ -118,15 +123,16 @@ func ecgAttentionFigure(split: DatasetSplit, mi: FindingExplanation, all: [Findi
         let report = row < split.reportECG.count ? split.reportECG[row] : ""
         for (method, tok, maps) in [("Attention rollout", mi.tokens.rollout.scalars, mi.rolloutMaps),
                                     ("Chefer et al.", mi.tokens.chefer.scalars, mi.cheferMaps)] {
-            let energies = all.map { f in "\(f.scores.region): \(percent(energyInRegion(maps[i], mask: f.masks[i])))" }
+            let energies = all.filter { $0.unscoredReason == nil }.map { f in "\(f.scores.region): \(percent(energyInRegion(maps[i], mask: f.masks[i])))" }
+            let scoreText = energies.isEmpty ? "Not scored (\(mi.selection))." : "Energy in " + energies.joined(separator: "; ") + "."
             panels.append(ECGPanel(signal: signal, samplingRate: 100,
                                    relevance: ecgDisplayMap(Array(tok[i * tokens ..< (i + 1) * tokens]), leads: leads, length: length),
                                    title: "\(split.ids[row]): \(method)",
-                                   text: "Infarct territory: \(territory). Report: \(report)\nEnergy in " + energies.joined(separator: "; ")
-                                        + ". cos(z, \"\(mi.scores.prompt)\") = " + String(format: "%.3f", mi.tokens.score[i])))
+                                   text: "Infarct territory: \(territory). Report: \(report)\n" + scoreText
+                                        + " cos(z, \"\(mi.scores.prompt)\") = " + String(format: "%.3f", mi.tokens.score[i])))
         }
     }
     return Figure(name: "figure-attention-ecg", panels: panels, columns: 2,
-                  title: "Where the ECG encoder looks for a myocardial infarction (relevance per time; tokens mix all leads)",
+                  title: "Where the ECG encoder looks for a myocardial infarction (\(datasetLabel(split)); relevance per time; tokens mix all leads)",
                   width: 1500, height: 1000 * max(1, panels.count / 2))
 }

@@ -41,8 +41,16 @@ extension EvalContext {
             LinePanel(series: [series(train, "step", "lr", "learning rate")], title: "Learning rate", xLabel: "optimiser step", yLabel: "lr"),
         ]
         let fig = Figure(name: "figure-training", panels: panels, columns: 1,
-                         title: "Pre-training of '\(checkpointInfo.config.name)' on the synthetic cohort", width: 1100, height: 1100)
+                         title: "Pre-training of '\(checkpointInfo.config.name)' on \(trainingDataLabel())", width: 1100, height: 1100)
         return try fig.render(in: outDir).png
+    }
+
+    /// The data the checkpoint was trained on: the name of <data>/pretrain_train.h5 when its hash
+    /// is the checkpoint's data hash, else the hash alone.
+    func trainingDataLabel() -> String {
+        let url = dataDir.appendingPathComponent("pretrain_train.h5")
+        if let h = try? fileHash(url), h == checkpointInfo.dataHash, let label = try? dataLabel(["pretrain_train"]) { return label }
+        return "data \(checkpointInfo.dataHash)"
     }
 
     /// ROC curves of the 4-label probe (100 % of the labels) on MoRE's frozen X-ray features.
@@ -63,7 +71,7 @@ extension EvalContext {
         let fig = Figure(name: "figure-roc",
                          panels: [ROCPanel(curves: curves, micro: Plot.ROCCurve(name: "micro average", falsePositiveRate: micro.fpr,
                                                                                  truePositiveRate: micro.tpr, auroc: microAUC),
-                                           title: "MIMIC-style 4 labels — linear probe on MoRE X-ray features (100 % labels, synthetic cohort)")],
+                                           title: "MIMIC-style 4 labels — linear probe on MoRE X-ray features (100 % labels, \(try dataLabel(["mimic4label_test"])))")],
                          width: 900, height: 800)
         return try fig.render(in: outDir).png
     }

@@ -32,7 +32,7 @@ extension EvalContext {
                               caption: labelCaption(s, row: hit.index))
         }
         let fig = Figure(name: name, panels: panels, columns: 3,
-                         title: "Fig. \(figureNumber) — X-rays retrieved for \"\(query)\" (synthetic cohort; true labels below)",
+                         title: "Fig. \(figureNumber) — X-rays retrieved for \"\(query)\" (\(datasetLabel(s.split)); true labels below)",
                          width: 1100, height: 900)
         return try fig.render(in: outDir).png
     }
@@ -56,7 +56,7 @@ extension EvalContext {
                                    paperGrid: false))
         }
         let fig = Figure(name: "figure5", panels: panels, columns: 4,
-                         title: "Fig. 5 — X-ray → ECG retrieval through the text anchor (synthetic cohort; model-ready ECGs)",
+                         title: "Fig. 5 — X-ray → ECG retrieval through the text anchor (\(datasetLabel(s.split)); model-ready ECGs)",
                          width: 1800, height: 900, columnWeights: [0.8, 1, 1, 1])
         return try fig.render(in: outDir).png
     }

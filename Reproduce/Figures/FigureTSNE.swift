@@ -3,9 +3,9 @@
 // The paper shows CheXpert (top) and MIMIC (bottom) for MoRE, GLoRIA and MedKLIP. We have
 // neither baseline, so the columns are MoRE and the random-init encoder (the same
 // architecture before pre-training). As the authors' notebook: 128-d projected X-ray
-// embeddings, t-SNE with 2 components (perplexity 30, PCA init, seed), points coloured by
-// class — the CheXpert-style class, and for the MIMIC-style set the argmax over the 4 labels
-// ("no finding" when none is positive).
+// embeddings, t-SNE with 2 components (perplexity 30, or (N − 1)/3 below 91 points; PCA init,
+// seed), points coloured by class — the CheXpert-style class, and for the MIMIC-style set the
+// argmax over the 4 labels ("no finding" when none is positive).
 
 import Foundation
 import MoRE
@@ -28,14 +28,22 @@ extension EvalContext {
             sub.xray = sub.xray.map { selectRows($0, targets.rows) }
             for (i, (encName, m)) in encoders.enumerated() {
                 let z = try m.embed(sub, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
-                let t = try TSNE(perplexity: 30, seed: seed).fit(z)
+                let perplexity = tsnePerplexity(rows: targets.rows.count)
+                let t = try TSNE(perplexity: perplexity, seed: seed).fit(z)
+                let reduced = perplexity < 30 ? ", perplexity \(String(format: "%g", perplexity)) for \(targets.rows.count) points" : ""
                 panels.append(ScatterPanel(points: t.embedding.map(Float.init), labels: classes, classNames: names,
-                                           title: "\(encName) — \(setName) (KL \(String(format: "%.2f", t.klDivergence)))",
+                                           title: "\(encName) — \(setName) (KL \(String(format: "%.2f", t.klDivergence))\(reduced))",
                                            showLegend: i == encoders.count - 1))
             }
         }
         let fig = Figure(name: "figure2", panels: panels, columns: encoders.count,
-                         title: "Fig. 2 — t-SNE of X-ray embeddings (synthetic cohort)", width: 1300, height: 1050)
+                         title: "Fig. 2 — t-SNE of X-ray embeddings (\(try dataLabel(["chexpert5x200", "mimic4label_test"])))", width: 1300, height: 1050)
         return try fig.render(in: outDir).png
     }
+}
+
+/// The authors' perplexity 30, lowered to (N − 1) / 3 for sets of fewer than 91 points (t-SNE
+/// needs perplexity < N; a small converted split, e.g. after `--limit`, still gets a figure).
+func tsnePerplexity(rows n: Int) -> Double {
+    min(30, max(1, Double(n - 1) / 3))
 }

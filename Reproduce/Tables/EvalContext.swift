@@ -59,7 +59,8 @@ final class EvalContext {
                           datasetHash: hashes.joined(separator: "; "), config: checkpointInfo.config.name,
                           configHash: checkpointInfo.config.hash, seed: seed,
                           checkpoint: "\(checkpointURL.path) (step \(checkpointInfo.step), trained on data \(checkpointInfo.dataHash), commit \(checkpointInfo.commit))",
-                          extra: [("bootstrap", "\(bootstrap.resamples) resamples, 95 % percentile intervals")] + extra)
+                          extra: [("source", try sourceDescription(splits)),
+                                  ("bootstrap", "\(bootstrap.resamples) resamples, 95 % percentile intervals")] + extra)
     }
 
     /// The encoders compared in every table: name and model.

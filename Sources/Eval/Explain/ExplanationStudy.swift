@@ -62,8 +62,13 @@ public struct FindingExplanation {
     public var tokens: TowerExplanation
     /// Per patient: pixel maps [S·S] (X-ray) or time maps [L] (ECG), by method.
     public var rolloutMaps: [[Float]], cheferMaps: [[Float]]
-    /// Per patient region mask, same layout as the maps.
+    /// Per patient region mask, same layout as the maps (empty when not scored).
     public var masks: [[Bool]]
+    /// Why the finding has no pointing/energy scores (nil: scored). On converted data the
+    /// location of a finding is unknown (no regions_* boxes) and the ECG rows may carry no MI label.
+    public var unscoredReason: String?
+    /// How the explained patients were chosen.
+    public var selection: String
 }
 
 /// Everything an explanation study measured.
@@ -71,6 +76,8 @@ public struct ExplanationReport: Codable, Sendable {
     public var split: String
     public var options: ExplanationStudyOptions
     public var findings: [FindingScores]
+    /// Findings explained but not scored, with the reason ("Cardiomegaly: no regions_heart …").
+    public var unscored: [String] = []
 }
 
 /// The findings scored and how their regions are defined.
@@ -117,6 +124,10 @@ func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, protoco
 /// Explains and scores every finding of `StudyFinding.all` on `split` (a synthetic-cohort
 /// split with X-rays, ECGs and the regions_* / mimic4 / ptbxl_super label sets). ECGs go
 /// through `prepareECGForModel` first, as in training; beats are found in the prepared signal.
+/// On a split without a finding's label set (converted MIMIC pairs have no PTB-XL superclasses)
+/// the first `maxPatients` patients are explained whatever their diagnosis, and a finding whose
+/// label set or region (regions_* boxes) is absent is explained but not scored
+/// (`FindingExplanation.unscoredReason`, `ExplanationReport.unscored`).
 ///
 ///     let (report, details) = try explanationStudy(model: m, split: test, tokenizer: tok)
 ///     report.findings[0].chefer.energy    // energy of Chefer maps in the heart box
@@ -133,10 +144,20 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
     var details: [FindingExplanation] = []
     var cache: [String: ([Int], TowerExplanation)] = [:]
     for f in StudyFinding.all {
-        let positive = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
-        let rows = Array(positive.indices.filter { positive[$0] == 1 }.prefix(o.maxPatients))
+        var rows = Array(0..<min(split.count, o.maxPatients))
+        var selection = "the first \(rows.count) patients (no \(f.labelSet) labels in \(split.name))"
+        var unscored: String? = "no \(f.labelSet) labels in \(split.name): which patients have \(f.column) is unknown"
+        if split.labels[f.labelSet] != nil {
+            let positive = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
+            rows = Array(positive.indices.filter { positive[$0] == 1 }.prefix(o.maxPatients))
+            selection = "patients with \(f.column) = 1 in \(f.labelSet)"
+            unscored = nil
+        }
         guard !rows.isEmpty else {
             throw EvalError.noUsableRows(file: split.name, labelSet: f.labelSet, reason: "no patient with \(f.column) = 1")
+        }
+        if unscored == nil, case .boxes(let sets) = f.region, let missing = sets.first(where: { split.labels[$0] == nil }) {
+            unscored = "no \(missing) boxes in \(split.name): where \(f.name) lies is unknown"
         }
         let key = "\(f.tower.rawValue)|\(f.prompt)"
         let explained: TowerExplanation
@@ -150,9 +171,14 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
                                      normalisation: o.normalisation, startLayer: o.startLayer, chunk: o.chunk)
             cache[key] = (rows, explained)
         }
-        details.append(try scoreFinding(f, split: split, rows: rows, explained: explained, options: o))
+        var d = try scoreFinding(f, split: split, rows: rows, explained: explained, options: o, scored: unscored == nil)
+        d.unscoredReason = unscored
+        d.selection = selection
+        details.append(d)
     }
-    return (ExplanationReport(split: split.name, options: o, findings: details.map(\.scores)), details)
+    var report = ExplanationReport(split: split.name, options: o, findings: details.filter { $0.unscoredReason == nil }.map(\.scores))
+    report.unscored = details.compactMap { d in d.unscoredReason.map { "\(d.scores.finding) (\(d.scores.region)): \($0)" } }
+    return (report, details)
 }
 
 /// Rows of `t: [N, ...]` in the given order → `[rows.count, ...]`.
@@ -165,9 +191,9 @@ func gatherRows(_ t: Tensor, _ rowIndices: [Int]) -> Tensor {
     }
 }
 
-/// Maps, masks and scores of one finding.
+/// Maps, masks and scores of one finding (maps only, zero scores and no masks, when not `scored`).
 func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained: TowerExplanation,
-                  options o: ExplanationStudyOptions) throws -> FindingExplanation {
+                  options o: ExplanationStudyOptions, scored: Bool = true) throws -> FindingExplanation {
     let n = rows.count, tokens = explained.rollout.shape[1]
     let r = explained.rollout.scalars, c = explained.chefer.scalars
     func tokenRow(_ v: [Float], _ i: Int) -> [Float] { Array(v[i * tokens ..< (i + 1) * tokens]) }
@@ -180,7 +206,7 @@ func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained
         }
         let size = x.shape[1]
         toMap = { xrayHeatmap(tokens: $0, imageSize: size) }
-        for row in rows {
+        for row in rows where scored {
             var boxes: [RegionBox] = []
             for s in sets {
                 let v = try (0..<4).map { try labelColumn(split, s, CohortLabels.regionNames[$0], protocolName: "attention explanations")[row] }
@@ -195,7 +221,7 @@ func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained
         let leads = e.shape[1], length = e.shape[2], rate = 100.0
         toMap = { ecgTimeRelevance(tokens: $0, length: length) }
         let ev = e.scalars
-        for row in rows {
+        for row in rows where scored {
             let sig = Array(ev[row * leads * length ..< (row + 1) * leads * length])
             let peaks = ECGBeatWindows.rPeaks(sig, leads: leads, rate: rate)
             masks.append(windowMask(ECGBeatWindows.windows(peaks: peaks, region: kind, rate: rate, length: length), length: length))
@@ -204,6 +230,13 @@ func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained
     for i in 0..<n {
         rollMaps.append(toMap(tokenRow(r, i)))
         chefMaps.append(toMap(tokenRow(c, i)))
+    }
+    guard scored else {
+        let none = PointingEnergy(count: 0, pointing: 0, energy: 0, area: 0)
+        let scores = FindingScores(finding: f.name, tower: f.tower, prompt: f.prompt, region: f.regionName,
+                                   rollout: none, chefer: none, randomPixel: none, randomToken: none)
+        return FindingExplanation(scores: scores, rows: rows, tokens: explained, rolloutMaps: rollMaps, cheferMaps: chefMaps,
+                                  masks: [], unscoredReason: "not scored", selection: "")
     }
     let pixels = masks.first?.count ?? 0
     let randomPixel = randomHeatmapBaseline(masks: masks, draws: o.draws, seed: o.seed) { rng in
@@ -216,5 +249,5 @@ func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained
                                rollout: .score(rollMaps, masks: masks), chefer: .score(chefMaps, masks: masks),
                                randomPixel: randomPixel, randomToken: randomToken)
     return FindingExplanation(scores: scores, rows: rows, tokens: explained, rolloutMaps: rollMaps, cheferMaps: chefMaps,
-                              masks: masks)
+                              masks: masks, unscoredReason: nil, selection: "")
 }
