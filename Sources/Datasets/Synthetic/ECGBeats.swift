@@ -2,7 +2,8 @@
 // the 10 s strip are ventricular or atrial premature complexes, the wide QRS of an ectopic
 // ventricular focus and the paced QRS of a right-ventricular lead.
 //
-// Premature complexes replace beats b with 0.8 ≤ t_b ≤ 9.2 s, never two adjacent ones:
+// Premature complexes replace beats b with t_{b−1} ≥ 0.5 s and t_{b+1} ≤ 9.3 s (so the premature beat
+// and both its neighbours lie well inside the strip), never two adjacent ones:
 // a VPC comes at t_{b−1} + 0.6 RR and leaves the following beats in place (full compensatory
 // pause, ≈ 1.4 RR); an APC comes at t_{b−1} + 0.7 RR and resets the sinus node (every later
 // beat moves 0.3 RR earlier).
@@ -20,7 +21,7 @@ extension ECGSynth {
     static func beatSchedule(_ e: ECGFindings, _ rng: inout RNG) -> [(time: Float, kind: BeatKind)] {
         var beats = beatTimes(e, &rng).map { (time: $0, kind: BeatKind.normal) }
         guard e.pvcs + e.pacs > 0 else { return beats }
-        var candidates = beats.indices.filter { $0 > 0 && $0 + 1 < beats.count && beats[$0].time >= 0.8 && beats[$0].time <= 9.2 }
+        var candidates = beats.indices.filter { $0 > 0 && $0 + 1 < beats.count && beats[$0 - 1].time >= 0.5 && beats[$0 + 1].time <= 9.3 }
         rng.shuffle(&candidates)
         var chosen: [(Int, BeatKind)] = []
         let wanted = [BeatKind](repeating: .pvc, count: e.pvcs) + [BeatKind](repeating: .pac, count: e.pacs)

@@ -23,7 +23,7 @@ extension SyntheticCohort {
         var alone = c
         alone.lungNodule = false; alone.ribFracture = false; alone.pneumothorax = nil; alone.pleuralThickening = false
         alone.age = 0; alone.male = true
-        alone.copd = false; alone.obese = false; alone.cabg = false; alone.intubated = false  // a pacemaker is not incidental (paced ECG)
+        alone.obese = false  // COPD, bypass, pacemaker (paced ECG) and intubation are not incidental
         var reference = LatentConditions()
         reference.age = 0
         switch galleryConditions[k] {
