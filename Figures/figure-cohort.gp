@@ -22,7 +22,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Healthy" at screen 0.0591398,0.950617 center front
-  set label "Normal heart size. The lungs are\nclear. No focal consolidation to\nsugg…" at screen 0.0591398,0.777149 center front
+  set label "Single portable AP view of the\nchest. ET tube tip is 3.5 cm\nabove the …" at screen 0.0591398,0.777149 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -44,7 +44,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.13828,0.7355 to screen 0.326667,0.7529 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Normal ECG." at screen 0.141613,0.7442 left front
+  set label 1 "Vent. rate 75 BPM. Sinus rhythm. Normal ECG." at screen 0.141613,0.7442 left front
   plot for [k=1:3] "figure-cohort.dat" index 1 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 3 (row 1, column 3)
   reset
@@ -59,7 +59,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "HeartFailure" at screen 0.392473,0.950617 center front
-  set label "Single portable AP view of the\nchest. The cardiomediastinal\nsilhouette…" at screen 0.392473,0.777149 center front
+  set label "AP portable chest radiograph.\nComparison is made to the prior\nstudy. T…" at screen 0.392473,0.777149 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -68,7 +68,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.471613
   set rmargin at screen 0.66
-  set bmargin at screen 0.7848
+  set bmargin at screen 0.794467
   set tmargin at screen 0.9594
   set title "HeartFailure — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -80,8 +80,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.471613,0.7355 to screen 0.66,0.762567 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Left ventricular hypertrophy with\nrepolarization abnormality. Abnormal ECG." at screen 0.474946,0.753867 left front
+  set object 1 rect from screen 0.471613,0.7355 to screen 0.66,0.772233 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 85 BPM. Sinus rhythm. Left ventricular\nhypertrophy with repolarization abnormality. Abnormal\nECG." at screen 0.474946,0.763533 left front
   plot for [k=1:3] "figure-cohort.dat" index 3 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 5 (row 1, column 5)
   reset
@@ -96,7 +96,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "MI-anterior" at screen 0.725806,0.950617 center front
-  set label "Heart size is normal. Mediastinal\nand hilar contours are normal.\nMild …" at screen 0.725806,0.777149 center front
+  set label "AP portable chest radiograph.\nComparison is made to the prior\nstudy. H…" at screen 0.725806,0.777149 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -105,7 +105,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.804946
   set rmargin at screen 0.993333
-  set bmargin at screen 0.775133
+  set bmargin at screen 0.7848
   set tmargin at screen 0.9594
   set title "MI-anterior — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -117,8 +117,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.804946,0.7355 to screen 0.993333,0.7529 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Acute anterior infarct. Abnormal ECG." at screen 0.80828,0.7442 left front
+  set object 1 rect from screen 0.804946,0.7355 to screen 0.993333,0.762567 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 66 BPM. Sinus rhythm. Acute anterior\ninfarct. Abnormal ECG." at screen 0.80828,0.753867 left front
   plot for [k=1:3] "figure-cohort.dat" index 5 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 7 (row 2, column 1)
   reset
@@ -133,7 +133,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "MI-inferior" at screen 0.0591398,0.706417 center front
-  set label "Heart size is normal. Mild\ninterstitial pulmonary edema. No\nfocal cons…" at screen 0.0591398,0.532949 center front
+  set label "Single portable AP view of the\nchest. Heart size is normal.\nMediastina…" at screen 0.0591398,0.532949 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -142,7 +142,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.13828
   set rmargin at screen 0.326667
-  set bmargin at screen 0.530933
+  set bmargin at screen 0.5406
   set tmargin at screen 0.7152
   set title "MI-inferior — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -154,8 +154,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.13828,0.4913 to screen 0.326667,0.5087 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Acute inferior infarct. Abnormal ECG." at screen 0.141613,0.5 left front
+  set object 1 rect from screen 0.13828,0.4913 to screen 0.326667,0.518367 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 70 BPM. Sinus rhythm. Inferior ST elevation\n- consider acute infarct. Abnormal ECG." at screen 0.141613,0.509667 left front
   plot for [k=1:3] "figure-cohort.dat" index 7 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 9 (row 2, column 3)
   reset
@@ -170,7 +170,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "MI-lateral" at screen 0.392473,0.706417 center front
-  set label "Portable AP upright view of the\nchest. Lungs are well expanded\nand cle…" at screen 0.392473,0.532949 center front
+  set label "Single portable AP view of the\nchest. Right internal jugular\ncentral v…" at screen 0.392473,0.532949 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -192,7 +192,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.471613,0.4913 to screen 0.66,0.518367 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Lateral ST elevation - consider acute\ninfarct. Abnormal ECG." at screen 0.474946,0.509667 left front
+  set label 1 "Vent. rate 81 BPM. Sinus rhythm. Lateral ST elevation\n- consider acute infarct. Abnormal ECG." at screen 0.474946,0.509667 left front
   plot for [k=1:3] "figure-cohort.dat" index 9 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 11 (row 2, column 5)
   reset
@@ -207,7 +207,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Hypertensive" at screen 0.725806,0.706417 center front
-  set label "Possible mild cardiomegaly. Hilar\ncontours are unremarkable. There\nis …" at screen 0.725806,0.532949 center front
+  set label "Possible mild cardiomegaly. Hilar\ncontours are unremarkable. The\nlungs…" at screen 0.725806,0.532949 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -216,7 +216,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.804946
   set rmargin at screen 0.993333
-  set bmargin at screen 0.5406
+  set bmargin at screen 0.550267
   set tmargin at screen 0.7152
   set title "Hypertensive — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -228,8 +228,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.804946,0.4913 to screen 0.993333,0.518367 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Left ventricular hypertrophy.\nNonspecific T wave abnormality. Abnormal ECG." at screen 0.80828,0.509667 left front
+  set object 1 rect from screen 0.804946,0.4913 to screen 0.993333,0.528033 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 85 BPM. Sinus rhythm. Left ventricular\nhypertrophy. Nonspecific T wave abnormality. Abnormal\nECG." at screen 0.80828,0.519333 left front
   plot for [k=1:3] "figure-cohort.dat" index 11 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 13 (row 3, column 1)
   reset
@@ -244,7 +244,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "AtrialFibrillation" at screen 0.0591398,0.462217 center front
-  set label "The cardiac silhouette is within\nnormal limits. No evidence of\npulmona…" at screen 0.0591398,0.288749 center front
+  set label "PA and lateral chest radiographs\nwere obtained. The heart is\nmildly en…" at screen 0.0591398,0.288749 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -266,7 +266,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.13828,0.2471 to screen 0.326667,0.274167 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Atrial fibrillation with rapid ventricular response.\nAbnormal ECG." at screen 0.141613,0.265467 left front
+  set label 1 "Vent. rate 83 BPM. Atrial fibrillation. Low QRS\nvoltages in limb leads. Abnormal ECG." at screen 0.141613,0.265467 left front
   plot for [k=1:3] "figure-cohort.dat" index 13 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 15 (row 3, column 3)
   reset
@@ -290,7 +290,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.471613
   set rmargin at screen 0.66
-  set bmargin at screen 0.286733
+  set bmargin at screen 0.2964
   set tmargin at screen 0.471
   set title "RBBB — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -302,8 +302,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.471613,0.2471 to screen 0.66,0.2645 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Right bundle branch block. Abnormal ECG." at screen 0.474946,0.2558 left front
+  set object 1 rect from screen 0.471613,0.2471 to screen 0.66,0.274167 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 77 BPM. Sinus rhythm. Right bundle branch\nblock. Rightward axis. Abnormal ECG." at screen 0.474946,0.265467 left front
   plot for [k=1:3] "figure-cohort.dat" index 15 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 17 (row 3, column 5)
   reset
@@ -327,7 +327,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.804946
   set rmargin at screen 0.993333
-  set bmargin at screen 0.286733
+  set bmargin at screen 0.2964
   set tmargin at screen 0.471
   set title "LBBB — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -339,8 +339,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.804946,0.2471 to screen 0.993333,0.2645 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. Left bundle branch block. Abnormal ECG." at screen 0.80828,0.2558 left front
+  set object 1 rect from screen 0.804946,0.2471 to screen 0.993333,0.274167 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 73 BPM. Sinus rhythm. Left bundle branch\nblock. Abnormal ECG." at screen 0.80828,0.265467 left front
   plot for [k=1:3] "figure-cohort.dat" index 17 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 19 (row 4, column 1)
   reset
@@ -355,7 +355,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "AVBlock1" at screen 0.0591398,0.218017 center front
-  set label "Lungs are well expanded and\nclear. No focal airspace\nconsolidation. No…" at screen 0.0591398,0.0445495 center front
+  set label "PA and lateral chest radiographs\nwere obtained. Comparison is made\nto …" at screen 0.0591398,0.0445495 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -377,7 +377,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.13828,0.0029 to screen 0.326667,0.0299667 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm with 1st degree A-V block. Borderline\nECG." at screen 0.141613,0.0212667 left front
+  set label 1 "Vent. rate 85 BPM. Sinus rhythm with 1st degree A-V\nblock. Borderline ECG." at screen 0.141613,0.0212667 left front
   plot for [k=1:3] "figure-cohort.dat" index 19 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 21 (row 4, column 3)
   reset
@@ -392,7 +392,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Ischemia" at screen 0.392473,0.218017 center front
-  set label "No focal consolidation. Left\nbasilar atelectasis. There is a\nsmall lef…" at screen 0.392473,0.0445495 center front
+  set label "PA and lateral views of the\nchest. Lung volumes are low. No\npulmonary …" at screen 0.392473,0.0445495 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -401,7 +401,7 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.471613
   set rmargin at screen 0.66
-  set bmargin at screen 0.0522
+  set bmargin at screen 0.0618667
   set tmargin at screen 0.2268
   set title "Ischemia — ECG" offset 0,-0.3
   set xrange [-0.005:4.995]
@@ -413,8 +413,8 @@ do for [fmt in "png svg"] {
   set ytics ("II" 6, "V2" 3, "V5" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.471613,0.0029 to screen 0.66,0.0299667 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus rhythm. ST-T changes - possible ischemia.\nAbnormal ECG." at screen 0.474946,0.0212667 left front
+  set object 1 rect from screen 0.471613,0.0029 to screen 0.66,0.0396333 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Vent. rate 66 BPM. Sinus rhythm. Atrial premature\ncomplexes. ST-T changes - possible ischemia. Abnormal\nECG." at screen 0.474946,0.0309333 left front
   plot for [k=1:3] "figure-cohort.dat" index 21 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 23 (row 4, column 5)
   reset
@@ -429,7 +429,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Pneumonia" at screen 0.725806,0.218017 center front
-  set label "There is a new left lower lobe\nopacity concerning for pneumonia.\nThe c…" at screen 0.725806,0.0445495 center front
+  set label "Comparison is made to the prior\nstudy. There is a new left lower\nlobe …" at screen 0.725806,0.0445495 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -451,7 +451,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.804946,0.0029 to screen 0.993333,0.0203 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Sinus tachycardia. Otherwise normal ECG." at screen 0.80828,0.0116 left front
+  set label 1 "Vent. rate 104 BPM. Sinus tachycardia. Borderline ECG." at screen 0.80828,0.0116 left front
   plot for [k=1:3] "figure-cohort.dat" index 23 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   unset multiplot
   unset output

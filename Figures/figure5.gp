@@ -13,16 +13,16 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.00421053
   set rmargin at screen 0.206316
-  set bmargin at screen 0.302728
-  set tmargin at screen 0.706939
+  set bmargin at screen 0.318839
+  set tmargin at screen 0.72305
   set xrange [-0.5:63.5]
   set yrange [63.5:-0.5]
   unset xtics
   unset ytics
   unset key
   set border lw 0.5
-  set label "query X-ray (patient synth-00002812)" at screen 0.105263,0.718216 center front
-  set label "FINDINGS: Comparison is made to the prior study. No\nfocal consolidation. No pleural effusion or\npneumothorax. Mild cardiomegaly. No acute osseous\nabnormality. IMPRESSION: Mild cardiomegaly." at screen 0.105263,0.289839 center front
+  set label "query X-ray (patient synth-00002812)" at screen 0.105263,0.734327 center front
+  set label "FINDINGS: Comparison is made to the prior study.\nThe lungs are hyperinflated with flattening of the\ndiaphragms. No focal consolidation. No\npneumothorax. Mild cardiomegaly. Osseous structures\nare intact. IMPRESSION: Mild cardiomegaly.\nHyperinflation consistent with COPD." at screen 0.105263,0.30595 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -31,9 +31,9 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.23386
   set rmargin at screen 0.465906
-  set bmargin at screen 0.151444
+  set bmargin at screen 0.167556
   set tmargin at screen 0.932333
-  set title "ECG rank 1, cos 0.185" offset 0,-0.3
+  set title "ECG rank 1, cos 0.116" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -43,8 +43,8 @@ do for [fmt in "png svg"] {
   set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.23386,0.00483333 to screen 0.465906,0.114389 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Sinus bradycardia. Left ventricular\nhypertrophy. Abnormal ECG.\nX-ray report: FINDINGS: Portable AP upright view of the\nchest. Mediastinal and hilar contours are normal. No\nevidence of pulmonary vascular congestion. The\ncostophrenic angle" at screen 0.237749,0.0998889 left front
+  set object 1 rect from screen 0.23386,0.00483333 to screen 0.465906,0.1305 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "ECG report: Vent. rate 102 BPM. Atrial fibrillation with\nrapid ventricular response. Ventricular premature\ncomplexes. Right axis deviation. Abnormal ECG.\nX-ray report: FINDINGS: Heart size is mildly enlarged.\nMarked pulmonary edema with perihilar airspace opacities.\nNo focal airspace consolidation. The costophrenic angles\nare" at screen 0.237749,0.116 left front
   plot for [k=1:12] "figure5.dat" index 1 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 3 (row 1, column 3)
   reset
@@ -52,7 +52,7 @@ do for [fmt in "png svg"] {
   set rmargin at screen 0.729064
   set bmargin at screen 0.151444
   set tmargin at screen 0.932333
-  set title "ECG rank 2, cos 0.183" offset 0,-0.3
+  set title "ECG rank 2, cos 0.115" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -63,7 +63,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.497018,0.00483333 to screen 0.729064,0.114389 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Sinus rhythm. Left bundle branch block.\nAbnormal ECG.\nX-ray report: FINDINGS: Mild cardiomegaly. Minimal\ninterstitial edema. No pleural effusion or pneumothorax.\nIMPRESSION: Cardiomegaly. Findings consistent with mild\ncongestive" at screen 0.500906,0.0998889 left front
+  set label 1 "ECG report: Vent. rate 111 BPM. Sinus tachycardia.\nVentricular premature complexes. Borderline ECG.\nX-ray report: FINDINGS: Portable AP upright view of the\nchest. Comparison is made to the prior study. There is a\nnew left lower lobe opacity concerning for pneumonia.\nStreaky" at screen 0.500906,0.0998889 left front
   plot for [k=1:12] "figure5.dat" index 2 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 4 (row 1, column 4)
   reset
@@ -71,7 +71,7 @@ do for [fmt in "png svg"] {
   set rmargin at screen 0.992222
   set bmargin at screen 0.151444
   set tmargin at screen 0.932333
-  set title "ECG rank 3, cos 0.179" offset 0,-0.3
+  set title "ECG rank 3, cos 0.111" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -82,7 +82,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.760175,0.00483333 to screen 0.992222,0.114389 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Sinus rhythm. Left ventricular hypertrophy\nwith repolarization abnormality. Abnormal ECG.\nX-ray report: FINDINGS: Comparison is made to the prior\nstudy. No focal consolidation to suggest pneumonia.\nPossible nodule in the right upper lobe; recommend chest\nCT for fu" at screen 0.764064,0.0998889 left front
+  set label 1 "ECG report: Vent. rate 70 BPM. Sinus rhythm. Right axis\ndeviation. Low QRS voltages in limb leads. Abnormal ECG.\nX-ray report: FINDINGS: Hyperinflated lungs, consistent\nwith emphysema. The lungs are clear. No focal\nconsolidation. The costophrenic angles are sharp. The\ncardiac silhouette" at screen 0.764064,0.0998889 left front
   plot for [k=1:12] "figure5.dat" index 3 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   unset multiplot
   unset output
