@@ -57,13 +57,14 @@ let package = Package(
             path: "Reproduce", swiftSettings: v5),
 
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport", swiftSettings: v5),
+        .target(name: "MoRETestSupport", dependencies: ["MoRE", "NN", "Datasets"], path: "Tests/MoRETestSupport", swiftSettings: v5),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"], swiftSettings: v5),
         .testTarget(name: "AutodiffTests", dependencies: ["TestSupport", "Autodiff", "TensorCore"], swiftSettings: v5),
         .testTarget(name: "NNTests", dependencies: ["TestSupport", "NN", "Autodiff", "TensorCore"], swiftSettings: v5),
         .testTarget(name: "DatasetsTests", dependencies: ["TestSupport", "Datasets", "TensorCore"], exclude: ["python"], swiftSettings: v5),
-        .testTarget(name: "MoRETests", dependencies: ["TestSupport", "MoRE", "NN", "Autodiff", "TensorCore", "Datasets"], swiftSettings: v5),
-        .testTarget(name: "EvalTests", dependencies: ["TestSupport", "Eval", "MoRE", "TensorCore", "Datasets"], swiftSettings: v5),
+        .testTarget(name: "MoRETests", dependencies: ["TestSupport", "MoRETestSupport", "MoRE", "NN", "Autodiff", "TensorCore", "Datasets"], swiftSettings: v5),
+        .testTarget(name: "EvalTests", dependencies: ["TestSupport", "MoRETestSupport", "Eval", "MoRE", "TensorCore", "Datasets"], swiftSettings: v5),
         .testTarget(name: "PlotTests", dependencies: ["TestSupport", "Plot"], swiftSettings: v5),
-        .testTarget(name: "ReproduceTests", dependencies: ["TestSupport", "more"], swiftSettings: v5),
+        .testTarget(name: "ReproduceTests", dependencies: ["TestSupport", "MoRETestSupport", "more"], swiftSettings: v5),
     ]
 )

@@ -1,37 +1,27 @@
 // MicroModel — a miniature MoRE (every architectural element, tiny sizes, random weights) and
-// a matching random labelled dataset for the evaluation-protocol tests. Same idea as
-// Tests/MoRETests/MicroMoRE.swift (test targets cannot import each other).
+// a matching random labelled dataset for the evaluation-protocol tests. The architecture is
+// Tests/MoRETestSupport/MicroConfig.swift's, shared with Tests/MoRETests/MicroMoRE.swift.
 
 import Foundation
 import TensorCore
 import Datasets
 import NN
 import MoRE
+import MoRETestSupport
 
 enum MicroModel {
-    static let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "report", "from", "xray", "ecg", "is", ":",
-                        "cardiomegaly", "edema", "effusion", "normal", "sinus", "rhythm", "infarct", "no", "mild", "severe",
-                        "left", "right", "atrial", "fibrillation", ".", ","]
-
     static var config: MoREConfig {
-        var c = MoREConfig.tiny
-        c.name = "micro-eval"
-        c.xray = ViTConfig(dim: 16, depth: 1, heads: 2)
+        var c = MicroConfig.architecture(name: "micro-eval")
         c.xrayImageSize = 16
         c.xrayPatch = 8
-        c.ecg = ViTConfig(dim: 16, depth: 1, heads: 2)
         c.ecgLength = 50
-        c.ecgStemChannels = 8
-        c.text = TextEncoderConfig(family: .bert, vocabSize: words.count, hidden: 16, layers: 1, heads: 2, intermediate: 32,
-                                   maxPositions: 64, typeVocab: 2, layerNormEps: 1e-12, padTokenId: 0)
-        c.textModel = ""
         c.textMaxLength = 40
         return c
     }
 
     static func model(seed: UInt64 = 7) -> MoREModel { MoREModel(config: config, seed: seed) }
 
-    static func tokenizer() throws -> TextTokenizer { try WordPieceTokenizer(tokens: words) }
+    static func tokenizer() throws -> TextTokenizer { try MicroConfig.tokenizer() }
 
     /// `n` random patients with reports, a multi-label set "findings" [N, 3] (with one −1 row)
     /// and a single-label set "grade" [N] in 0–3.

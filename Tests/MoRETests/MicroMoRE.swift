@@ -2,27 +2,17 @@ import Foundation
 import TensorCore
 import Datasets
 import NN
+import MoRETestSupport
 @testable import MoRE
 
 /// A miniature MoRE (every architectural element, tiny sizes) and a matching random dataset,
 /// shared by the trainer and gradient tests.
 enum MicroMoRE {
-    static let words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "report", "from", "xray", "ecg", "is", ":",
-                        "cardiomegaly", "edema", "effusion", "normal", "sinus", "rhythm", "infarct", "no", "mild", "severe",
-                        "left", "right", "atrial", "fibrillation", ".", ","]
-
     static var config: MoREConfig {
-        var c = MoREConfig.tiny
-        c.name = "micro"
-        c.xray = ViTConfig(dim: 16, depth: 1, heads: 2)
+        var c = MicroConfig.architecture(name: "micro")
         c.xrayImageSize = 16
         c.xrayPatch = 8
-        c.ecg = ViTConfig(dim: 16, depth: 1, heads: 2)
         c.ecgLength = 50
-        c.ecgStemChannels = 8
-        c.text = TextEncoderConfig(family: .bert, vocabSize: words.count, hidden: 16, layers: 1, heads: 2, intermediate: 32,
-                                   maxPositions: 64, typeVocab: 2, layerNormEps: 1e-12, padTokenId: 0)
-        c.textModel = ""
         c.textMaxLength = 40
         c.optim.batchSize = 4
         c.optim.epochs = 3
@@ -32,7 +22,7 @@ enum MicroMoRE {
         return c
     }
 
-    static func tokenizer() throws -> TextTokenizer { try WordPieceTokenizer(tokens: words) }
+    static func tokenizer() throws -> TextTokenizer { try MicroConfig.tokenizer() }
 
     /// `n` random patients whose reports mention one of four findings.
     static func split(_ n: Int, seed: UInt64, config c: MoREConfig) -> DatasetSplit {

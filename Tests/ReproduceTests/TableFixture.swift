@@ -10,6 +10,7 @@ import NN
 import Datasets
 import MoRE
 import TestSupport
+import MoRETestSupport
 @testable import more
 
 enum TableFixture {
@@ -21,15 +22,8 @@ enum TableFixture {
     }
 
     static var config: MoREConfig {
-        var c = MoREConfig.tiny
-        c.name = "micro-table"
-        c.xray = ViTConfig(dim: 16, depth: 1, heads: 2)
+        var c = MicroConfig.architecture(name: "micro-table", vocabSize: 30522, maxPositions: 512)
         c.xrayPatch = 16
-        c.ecg = ViTConfig(dim: 16, depth: 1, heads: 2)
-        c.ecgStemChannels = 8
-        c.text = TextEncoderConfig(family: .bert, vocabSize: 30522, hidden: 16, layers: 1, heads: 2, intermediate: 32,
-                                   maxPositions: 512, typeVocab: 2, layerNormEps: 1e-12, padTokenId: 0)
-        c.textModel = ""
         c.textMaxLength = 48
         c.projectionDim = 8
         c.optim.batchSize = 4
