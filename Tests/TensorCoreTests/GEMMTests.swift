@@ -40,7 +40,7 @@ final class GEMMTests: XCTestCase {
         let sizes = [(1, 1, 1), (7, 13, 5), (33, 65, 129), (8, 32, 256), (17, 40, 300), (100, 70, 513),
                      (2, 50, 20), (1, 77, 33), (50, 3, 20), (40, 1, 9), (9, 17, 1), (12, 48, 16), (5, 5, 5),
                      (65, 65, 64), (65, 64, 65), (20, 48, 9),                 // direct path, ragged/16-wide slivers
-                     (171, 190, 150), (45, 75, 1500)]                         // packed path, one and two depth blocks
+                     (171, 190, 150), (520, 530, 500), (45, 75, 1500)]        // packed path (transposed B / > 512³), two depth blocks
         for (m, n, k) in sizes {
             for transA in [false, true] {
                 for transB in [false, true] {
