@@ -10,7 +10,7 @@ final class DropoutTests: XCTestCase {
     func testMaskElementsFollowTheCounterRNG() {
         let m = bernoulliMask(shape: [7, 5], p: 0.4, seed: 9, stream: 3, hit: -1, miss: 1)
         for i in 0..<35 {
-            let u = RNG.unit(RNG.word(seed: 9, stream: 3, index: UInt64(i)))
+            let u = RNG.unit(RNG.maskWord(seed: 9, stream: 3, index: UInt64(i)))
             XCTAssertEqual(m.pointer[i], u < 0.4 ? -1 : 1, "element \(i)")
         }
     }

@@ -3,7 +3,7 @@
 //   u_i = uniform from the counter RNG at (seed, stream, i),  m_i = [u_i ≥ p] / (1 − p)
 //   y = x ⊙ m,   ∂L/∂x = g ⊙ m
 //
-// The mask of element i depends only on (seed, stream, i) — `RNG.word(seed:stream:index:)` —
+// The mask of element i depends only on (seed, stream, i) — `RNG.maskWord(seed:stream:index:)` —
 // never on the thread that draws it or on earlier draws, so it is identical for any thread
 // count and across runs. The caller passes seed and stream explicitly (e.g. the training step
 // and `RNG.stream("dropout", layer)`), so a training step can be replayed exactly.
@@ -12,7 +12,7 @@
 import TensorCore
 
 /// A tensor of `shape` with `hit` where the counter RNG draws u_i < p, else `miss`:
-/// element i uses u_i = `RNG.unit(RNG.word(seed: seed, stream: stream, index: i))`.
+/// element i uses u_i = `RNG.unit(RNG.maskWord(seed: seed, stream: stream, index: i))`.
 ///
 ///     let keep = bernoulliMask(shape: [4, 8], p: 0.1, seed: 1, stream: 2, hit: 0, miss: 1 / 0.9)
 public func bernoulliMask(shape: [Int], p: Float, seed: UInt64, stream: UInt64, hit: Float, miss: Float) -> Tensor {
