@@ -238,6 +238,23 @@ final class GradCheckTests: XCTestCase {
         XCTAssertFalse(r.passed, "\(r)")
     }
 
+    func testWrongGradientIsRejectedEvenWhenKinksAreAllowed() {
+        // f = x² is smooth: its one-sided differences agree, so a 2× gradient is a failure.
+        let r = gradCheck([randomVariable([3, 4], seed: 1)], allowKinks: true) { v in square(v[0], factor: 2) }
+        XCTAssertFalse(r.passed, "\(r)")
+        XCTAssertEqual(r.kinks, 0)
+    }
+
+    func testAKinkWithinEpsilonIsSetAsideOnlyWhenAllowed() {
+        // relu at x = 0.004 with ε = 1e-2: central difference 0.7, analytic 1 — not smooth there.
+        let x = Variable(Tensor(shape: [3], values: [0.004, 0.5, -0.5]), requiresGrad: true)
+        let strict = gradCheck([x], eps: 1e-2) { v in relu(v[0]) }
+        XCTAssertEqual(strict.failures, 1, "\(strict)")
+        let lenient = gradCheck([x], eps: 1e-2, allowKinks: true) { v in relu(v[0]) }
+        XCTAssertTrue(lenient.passed, "\(lenient)")
+        XCTAssertEqual(lenient.kinks, 1)
+    }
+
     func testReportsTheOpsOnTheTape() {
         let r = gradCheck([randomVariable([2, 3], seed: 5)]) { v in exp(2 * v[0]) }
         XCTAssertEqual(r.ops, [.exp, .scale])
