@@ -88,7 +88,7 @@ extension Tensor {
 /// erf(x) as a rational function (Eigen's `generic_fast_erf_float`): x·P(x²)/Q(x²) on
 /// [−4, 4] (clamped outside, where erf is ±1 in Float32); absolute error < 5e-7. Branch-free,
 /// so loops calling it vectorise (libm's erff does not).
-@inline(__always) public func erfFast(_ a: Float) -> Float {
+@inlinable @inline(__always) public func erfFast(_ a: Float) -> Float {
     let x = Swift.min(Swift.max(a, -4), 4)
     let x2 = x * x
     var p: Float = -2.72614225801306e-10
@@ -107,12 +107,12 @@ extension Tensor {
 }
 
 /// GELU(x) = ½x(1 + erf(x/√2)).
-@inline(__always) public func geluScalar(_ x: Float) -> Float {
+@inlinable @inline(__always) public func geluScalar(_ x: Float) -> Float {
     0.5 * x * (1 + erfFast(x * 0.70710678118654752))
 }
 
 /// dGELU/dx = Φ(x) + x·φ(x) = ½(1 + erf(x/√2)) + x·exp(−x²/2)/√(2π).
-@inline(__always) public func geluDerivative(_ x: Float) -> Float {
+@inlinable @inline(__always) public func geluDerivative(_ x: Float) -> Float {
     0.5 * (1 + erfFast(x * 0.70710678118654752)) + x * expFloat(-0.5 * x * x) * 0.39894228040143268
 }
 

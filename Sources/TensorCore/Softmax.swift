@@ -14,7 +14,7 @@ import Foundation
 /// Branch-free, so loops calling it vectorise — libm's expf is a scalar call. Every softmax
 /// here (fused attention included) and the GELU derivative use it, so fused and composed
 /// paths agree bit for bit.
-@inline(__always) public func expFloat(_ x: Float) -> Float {
+@inlinable @inline(__always) public func expFloat(_ x: Float) -> Float {
     let xc = Swift.min(Swift.max(x.isNaN ? 0 : x, -87.33654), 88.72283)
     let n = (xc * 1.44269504088896341).rounded(.toNearestOrEven)   // n ∈ [−126, 128]
     let r = (xc - n * 0.693359375) - n * -2.12194440e-4
@@ -51,8 +51,11 @@ func softmaxKernel(_ x: Tensor, log: Bool) -> Tensor {
             let a = px + row * n, o = po + row * n
             var m = -Float.infinity
             for j in 0..<n where a[j] > m { m = a[j] }
+            // Exponentials in one loop (vectorised), their sum in order in another: the same
+            // bits as one fused loop, which the in-order sum kept scalar.
+            for j in 0..<n { o[j] = expFloat(a[j] - m) }
             var s: Float = 0
-            for j in 0..<n { let e = expFloat(a[j] - m); o[j] = e; s += e }
+            for j in 0..<n { s += o[j] }
             if log {
                 let ls = Foundation.log(s)
                 for j in 0..<n { o[j] = a[j] - m - ls }

@@ -204,8 +204,11 @@ func attentionRowScaleMask(_ a: UnsafeMutablePointer<Float>, _ n: Int, _ s: Floa
 func attentionRowSoftmax(_ a: UnsafeMutablePointer<Float>, _ n: Int) {
     var mx = -Float.infinity
     for j in 0..<n where a[j] > mx { mx = a[j] }
+    // The exponentials in one loop (it vectorises), their sum in order in another (a float sum
+    // cannot be reordered without changing bits, and fused with the exp it kept both scalar).
+    for j in 0..<n { a[j] = expFloat(a[j] - mx) }
     var sum: Float = 0
-    for j in 0..<n { let e = expFloat(a[j] - mx); a[j] = e; sum += e }
+    for j in 0..<n { sum += a[j] }
     let inv = 1 / sum
     for j in 0..<n { a[j] *= inv }
 }
