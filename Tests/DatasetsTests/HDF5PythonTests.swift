@@ -3,43 +3,17 @@
 // Skips with a message when python3, h5py or numpy is missing (`pip install h5py`).
 
 import Foundation
-import Synchronization
 import XCTest
 import TensorCore
 import TestSupport
 @testable import Datasets
 
-/// Which `import …` lines python3 could run, probed once per test process.
-private let pythonProbes = Mutex<[String: Bool]>([:])
-
-/// Runs `python3 python/<script> arguments…`; skips the calling test when python3 or one of
-/// `modules` cannot be imported, and throws with Python's stderr when the script fails.
+/// Runs `python3 python/<script> arguments…` (the scripts beside this file); skips the calling
+/// test when python3 or one of `modules` cannot be imported, and throws with Python's stderr
+/// when the script fails.
 func runPythonOracle(_ script: String, _ arguments: [String], modules: [String]) throws {
-    func run(_ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, message)
-    }
-    let imports = "import " + modules.joined(separator: ", ")
-    let available = pythonProbes.withLock { cache in
-        if let known = cache[imports] { return known }
-        let ok = ((try? run(["-c", imports]))?.0 ?? 127) == 0
-        cache[imports] = ok
-        return ok
-    }
-    if !available {
-        throw XCTSkip("python3 with \(modules.joined(separator: ", ")) is not available (pip install \(modules.joined(separator: " "))): skipping the Python cross-check")
-    }
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python/\(script)").path
-    let (status, message) = try run([path] + arguments)
-    if status != 0 { throw DataError.malformed(file: path, field: "exit status \(status)", reason: message) }
+    try Python.runScript(path, arguments, modules: modules)
 }
 
 final class HDF5PythonTests: XCTestCase {

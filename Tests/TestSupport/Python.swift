@@ -1,0 +1,57 @@
+// Python — running python3 oracles from tests (h5py, PyTorch): skip when the modules are
+// missing, fail with Python's stderr when the script fails. The project never needs Python to
+// build or to pass `make test`; these tests skip with a message instead.
+
+import Foundation
+import Synchronization
+import XCTest
+
+/// A python3 script that exited with a non-zero status.
+public struct PythonScriptError: Error, CustomStringConvertible {
+    public var script: String
+    public var status: Int32
+    public var stderr: String
+    public var description: String { "\(script): exit status \(status): \(stderr)" }
+}
+
+public enum Python {
+    /// Which `import …` lines python3 could run, probed once per test process.
+    private static let probes = Mutex<[String: Bool]>([:])
+
+    /// Runs `python3 arguments…`; returns the exit status and stderr (stdout is discarded).
+    public static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3"] + arguments
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, message)
+    }
+
+    /// Throws XCTSkip unless `python3 -c "import <modules>"` succeeds (probed once per process).
+    public static func require(modules: [String], install: String? = nil) throws {
+        let imports = "import " + modules.joined(separator: ", ")
+        let available = probes.withLock { cache in
+            if let known = cache[imports] { return known }
+            let ok = ((try? run(["-c", imports]))?.status ?? 127) == 0
+            cache[imports] = ok
+            return ok
+        }
+        if !available {
+            let hint = install ?? "pip install " + modules.joined(separator: " ")
+            throw XCTSkip("python3 with \(modules.joined(separator: ", ")) is not available (\(hint)): skipping the Python cross-check")
+        }
+    }
+
+    /// Runs `python3 script arguments…` after `require(modules:)`; a non-zero exit throws
+    /// `PythonScriptError` with the script's stderr.
+    public static func runScript(_ script: String, _ arguments: [String], modules: [String], install: String? = nil) throws {
+        try require(modules: modules, install: install)
+        let (status, message) = try run([script] + arguments)
+        if status != 0 { throw PythonScriptError(script: script, status: status, stderr: message) }
+    }
+}
