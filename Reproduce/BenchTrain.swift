@@ -8,7 +8,11 @@
 // parameters are disjoint, and ∂L/∂z is the same sum). Each thread count gets one warm-up step,
 // then `--steps` timed steps; medians are reported. The batch is the first batch of
 // `<data>/pretrain_train.h5` (a `more data synth` folder) or, without `--data`, random
-// images and ECGs of the config's shapes with a fixed set of real-looking report pairs.
+// images and ECGs of the config's shapes with a fixed set of real-looking report pairs
+// (tokenized by the config's text model; a config without one — `paper`, random-init
+// RoBERTa-base — gets random token ids of a report's length, padded as the config pads).
+// `--batch N` overrides the config's batch size: `more bench train --config paper --batch 2
+// --no-torch` times one step of the authors' full-size model.
 //
 // `--clock cpu` reports process CPU time (all threads) instead of wall time: on a busy shared
 // machine it removes the time the process waited for a core.
@@ -18,9 +22,14 @@
 //     train_step threads swift_ms torch_ms ratio swift_peak_rss_mb torch_peak_rss_mb
 //     phase threads name ms
 //
-// The torch columns come from `Benchmarks/torch_twin/more_tiny.py` when `python3 -c "import
-// torch"` succeeds and the script exists; otherwise they read `n/a`. Measures only; asserts
-// nothing (the engine's correctness is in the test targets).
+// The torch columns come from `Benchmarks/torch_twin/more_tiny.py` (the PyTorch twin), run
+// after the Swift steps of each thread count as `python3 more_tiny.py --threads T --steps S
+// --clock C --batch FILE`, where FILE (a temporary safetensors file) holds this very batch and
+// the config as JSON; the twin's step is the same (forward, loss, backward, clipping, AdamW,
+// zeroing, with the config's DropKey and dropouts) and it reports its median and its own peak
+// RSS. When python3, torch or the script is missing, the columns read `n/a`. Measures only;
+// asserts nothing (the engine's correctness is in the test targets, the twin's agreement in
+// Tests/MoRETests/TorchOracleTests.swift).
 
 import ArgumentParser
 import Foundation
@@ -40,6 +49,9 @@ struct BenchTrain: ParsableCommand {
 
     @Option(name: .long, help: "Dataset folder with pretrain_train.h5 (default: random inputs of the right shapes).")
     var data: String?
+
+    @Option(name: .customLong("batch"), help: "Batch size (default: the config's).")
+    var batchSize: Int?
 
     @Option(name: .long, help: "Comma-separated thread counts to measure.")
     var threads = "1,2"
@@ -68,9 +80,15 @@ struct BenchTrain: ParsableCommand {
         }
         guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be 'wall' or 'cpu', got '\(clock)'") }
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
-        let c = try MoREConfig.load(config)
+        var c = try MoREConfig.load(config)
+        if let batchSize {
+            guard batchSize >= 2 else { throw ValidationError("--batch must be at least 2 (InfoNCE needs negatives), got \(batchSize)") }
+            c.optim.batchSize = batchSize
+        }
         let model = try buildModel(c)
         let batch = try makeBatch(c)
+        let torchBatch = try noTorch ? nil : exportForTwin(batch, config: c)
+        defer { if let torchBatch { try? FileManager.default.removeItem(at: torchBatch.deletingLastPathComponent()) } }
         let optimizer = AdamW(parameters: model.trainableParameters(), lr: Float(c.optim.learningRate),
                               weightDecay: c.optim.weightDecay)
         TrainingRandomness.seed = c.optim.seed
@@ -93,7 +111,7 @@ struct BenchTrain: ParsableCommand {
             }
             let swiftMs = median(totals) * 1000
             let rss = peakRSSMegabytes()
-            let torch = noTorch ? nil : torchStep(script: script, threads: t, steps: steps)
+            let torch = torchBatch.flatMap { torchStep(script: script, batch: $0, threads: t, steps: steps) }
             let torchText = torch.map { String(format: "%.1f", $0.ms) } ?? "n/a"
             let ratio = torch.map { String(format: "%.2f", swiftMs / $0.ms) } ?? "n/a"
             let torchRSS = torch.map { String(format: "%.0f", $0.rssMB) } ?? "n/a"
@@ -134,10 +152,16 @@ struct BenchTrain: ParsableCommand {
         return (mark - start, phases)
     }
 
-    /// The first batch of `<data>/pretrain_train.h5`, or random inputs with fixed report pairs.
+    /// The first batch of `<data>/pretrain_train.h5`, or random inputs with fixed report pairs
+    /// (random token ids when the config has no pretrained text model).
     func makeBatch(_ c: MoREConfig) throws -> MoREBatch {
-        let tokenizer = try textTokenizer(c)
         let n = c.optim.batchSize
+        if data == nil && c.textModel.isEmpty {
+            var rng = RNG(seed: c.optim.seed, stream: RNG.stream("bench-train"))
+            let (xray, ecg) = randomInputs(c, rng: &rng)
+            return MoREBatch(xray: xray, ecg: ecg, text: randomTokens(c, rng: &rng))
+        }
+        let tokenizer = try textTokenizer(c)
         if let data {
             let url = URL(fileURLWithPath: data).appendingPathComponent("pretrain_train.h5")
             let split = try readHDF5(url)
@@ -146,11 +170,53 @@ struct BenchTrain: ParsableCommand {
             return d.batch(epoch: 0, index: 0)
         }
         var rng = RNG(seed: c.optim.seed, stream: RNG.stream("bench-train"))
-        let xray = Tensor(shape: [n, c.xrayImageSize, c.xrayImageSize]) { p in for i in p.indices { p[i] = rng.uniform() } }
-        let ecg = Tensor(shape: [n, c.ecgLeads, c.ecgLength]) { p in for i in p.indices { p[i] = 0.3 * rng.normal() } }
+        let (xray, ecg) = randomInputs(c, rng: &rng)
         let rows = (0..<n).map { BenchTrain.reports[$0 % BenchTrain.reports.count] }
         let enc = try tokenizeReports(xrayReports: rows.map(\.0), ecgReports: rows.map(\.1), tokenizer: tokenizer, config: c)
         return MoREBatch(xray: xray, ecg: ecg, text: tokenBatch(enc, rows: Array(0..<n), padToMax: c.textPooling == .paddedMean))
+    }
+
+    /// Images uniform in [0, 1] `[B, H, W]` and ECGs ~ N(0, 0.3²) `[B, 12, L]` of the config's shapes.
+    func randomInputs(_ c: MoREConfig, rng: inout RNG) -> (Tensor, Tensor) {
+        let n = c.optim.batchSize
+        let xray = Tensor(shape: [n, c.xrayImageSize, c.xrayImageSize]) { p in for i in p.indices { p[i] = rng.uniform() } }
+        let ecg = Tensor(shape: [n, c.ecgLeads, c.ecgLength]) { p in for i in p.indices { p[i] = 0.3 * rng.normal() } }
+        return (xray, ecg)
+    }
+
+    /// Random token ids (no tokenizer, no download) clear of the special tokens, 70–109 per
+    /// row (a report pair's length), padded to the config's max length under the authors'
+    /// padded mean, else to the longest row. `[B, T]`.
+    func randomTokens(_ c: MoREConfig, rng: inout RNG) -> TokenBatch {
+        let n = c.optim.batchSize
+        let lengths = (0..<n).map { _ in min(c.textMaxLength, 70 + rng.int(below: 40)) }
+        let length = c.textPooling == .paddedMean ? c.textMaxLength : (lengths.max() ?? 1)
+        let pad = c.text.padTokenId
+        var ids = [Int](repeating: pad, count: n * length), mask = [Int](repeating: 0, count: n * length)
+        let low = pad + 3, high = c.text.vocabSize   // clear of the special tokens
+        for (b, used) in lengths.enumerated() {
+            for t in 0..<used {
+                ids[b * length + t] = low + rng.int(below: high - low)
+                mask[b * length + t] = 1
+            }
+        }
+        return TokenBatch(ids: ids, typeIds: [Int](repeating: 0, count: n * length), mask: mask, batch: n, length: length)
+    }
+
+    /// Writes the batch and the config (text model folder made absolute) for the twin to a
+    /// temporary folder; returns the file.
+    func exportForTwin(_ b: MoREBatch, config c: MoREConfig) throws -> URL {
+        var c = c
+        if !c.textModel.isEmpty, let folder = try? resolveTextModelFolder(c.textModel) { c.textModel = folder.path }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("more-bench-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("batch.safetensors")
+        let t = b.text
+        func grid(_ v: [Int]) -> Tensor { Tensor(shape: [t.batch, t.length], values: v.map(Float.init)) }
+        let config = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+        try writeSafetensors([("xray", b.xray), ("ecg", b.ecg), ("text.ids", grid(t.ids)), ("text.type_ids", grid(t.typeIds)),
+                              ("text.mask", grid(t.mask))], metadata: ["config": config], to: url)
+        return url
     }
 
     /// Report pairs in the style of MIMIC-CXR / MIMIC-IV-ECG (for runs without a data folder).
@@ -187,15 +253,15 @@ struct BenchTrain: ParsableCommand {
 
     /// Runs the PyTorch twin with `threads` threads: (median step ms, peak RSS MB), or nil
     /// (with the reason on stderr) when python3, torch or the script is missing.
-    func torchStep(script: String, threads: Int, steps: Int) -> (ms: Double, rssMB: Double)? {
+    func torchStep(script: String, batch: URL, threads: Int, steps: Int) -> (ms: Double, rssMB: Double)? {
         guard FileManager.default.fileExists(atPath: script) else {
             FileHandle.standardError.write(Data("bench train: \(script) not found; torch columns are n/a\n".utf8))
             return nil
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--threads", String(threads), "--steps", String(steps), "--config", config]
-            + (data.map { ["--data", $0] } ?? [])
+        process.arguments = ["python3", script, "--threads", String(threads), "--steps", String(steps), "--clock", clock,
+                             "--batch", batch.path]
         let stdout = Pipe()
         process.standardOutput = stdout
         do { try process.run() } catch {
