@@ -22,7 +22,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Healthy" at screen 0.0591398,0.950617 center front
-  set label "Single portable AP view of the\nchest. ET tube tip is 3.5 cm\nabove the …" at screen 0.0591398,0.777149 center front
+  set label "Single portable AP view of the\nchest. Heart size is normal.\nAortic kno…" at screen 0.0591398,0.777149 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -44,7 +44,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.13828,0.7355 to screen 0.326667,0.7529 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Vent. rate 75 BPM. Sinus rhythm. Normal ECG." at screen 0.141613,0.7442 left front
+  set label 1 "Vent. rate 76 BPM. Sinus rhythm. Normal ECG." at screen 0.141613,0.7442 left front
   plot for [k=1:3] "figure-cohort.dat" index 1 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 3 (row 1, column 3)
   reset
@@ -244,7 +244,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "AtrialFibrillation" at screen 0.0591398,0.462217 center front
-  set label "PA and lateral chest radiographs\nwere obtained. The heart is\nmildly en…" at screen 0.0591398,0.288749 center front
+  set label "PA and lateral chest radiographs\nwere obtained. The lungs are\nclear. T…" at screen 0.0591398,0.288749 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -266,7 +266,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.13828,0.2471 to screen 0.326667,0.274167 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Vent. rate 83 BPM. Atrial fibrillation. Low QRS\nvoltages in limb leads. Abnormal ECG." at screen 0.141613,0.265467 left front
+  set label 1 "Vent. rate 83 BPM. Atrial fibrillation. Nonspecific\nST-T wave changes. Abnormal ECG." at screen 0.141613,0.265467 left front
   plot for [k=1:3] "figure-cohort.dat" index 13 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 15 (row 3, column 3)
   reset
@@ -392,7 +392,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Ischemia" at screen 0.392473,0.218017 center front
-  set label "PA and lateral views of the\nchest. Lung volumes are low. No\npulmonary …" at screen 0.392473,0.0445495 center front
+  set label "AP portable chest radiograph. No\nlarge pleural effusion. No\npneumothor…" at screen 0.392473,0.0445495 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -414,7 +414,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.471613,0.0029 to screen 0.66,0.0396333 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Vent. rate 66 BPM. Sinus rhythm. Atrial premature\ncomplexes. ST-T changes - possible ischemia. Abnormal\nECG." at screen 0.474946,0.0309333 left front
+  set label 1 "Vent. rate 58 BPM. Sinus bradycardia. Lateral ST-T\nchanges may be due to myocardial ischemia. Abnormal\nECG." at screen 0.474946,0.0309333 left front
   plot for [k=1:3] "figure-cohort.dat" index 21 using 1:(column(k+1) + (3 - k) * 3) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 23 (row 4, column 5)
   reset

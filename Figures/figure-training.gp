@@ -8,7 +8,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,1100 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Pre-training of 'tiny' on the synthetic cohort" font ",13"
+  set multiplot title "Pre-training of 'tiny' on synthetic cohort" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set origin 0,0.645576

@@ -13,7 +13,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0,0.483429
   set size 0.5,0.483429
-  set title "MoRE (tri-modal, ours) — CheXpert-style 5×200 (KL 0.19)"
+  set title "MoRE (tri-modal, ours) — CheXpert-style 5×200 (KL 0.16)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -43,7 +43,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0,0
   set size 0.5,0.483429
-  set title "MoRE (tri-modal, ours) — MIMIC-style 4-label test (KL 0.14)"
+  set title "MoRE (tri-modal, ours) — MIMIC-style 4-label test (KL 0.13)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics

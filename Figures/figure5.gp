@@ -33,7 +33,7 @@ do for [fmt in "png svg"] {
   set rmargin at screen 0.465906
   set bmargin at screen 0.167556
   set tmargin at screen 0.932333
-  set title "ECG rank 1, cos 0.116" offset 0,-0.3
+  set title "ECG rank 1, cos 0.190" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -44,7 +44,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.23386,0.00483333 to screen 0.465906,0.1305 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Vent. rate 102 BPM. Atrial fibrillation with\nrapid ventricular response. Ventricular premature\ncomplexes. Right axis deviation. Abnormal ECG.\nX-ray report: FINDINGS: Heart size is mildly enlarged.\nMarked pulmonary edema with perihilar airspace opacities.\nNo focal airspace consolidation. The costophrenic angles\nare" at screen 0.237749,0.116 left front
+  set label 1 "ECG report: Vent. rate 67 BPM. Sinus rhythm. Prolonged PR\ninterval. Right axis deviation. Left ventricular\nhypertrophy. Abnormal ECG.\nX-ray report: FINDINGS: PA and lateral views of the\nchest. Intact median sternotomy wires. The lungs are\nhyperinflated with flattening of the diaphragms. No focal\nairspace co" at screen 0.237749,0.116 left front
   plot for [k=1:12] "figure5.dat" index 1 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 3 (row 1, column 3)
   reset
@@ -52,7 +52,7 @@ do for [fmt in "png svg"] {
   set rmargin at screen 0.729064
   set bmargin at screen 0.151444
   set tmargin at screen 0.932333
-  set title "ECG rank 2, cos 0.115" offset 0,-0.3
+  set title "ECG rank 2, cos 0.188" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -63,7 +63,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.497018,0.00483333 to screen 0.729064,0.114389 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Vent. rate 111 BPM. Sinus tachycardia.\nVentricular premature complexes. Borderline ECG.\nX-ray report: FINDINGS: Portable AP upright view of the\nchest. Comparison is made to the prior study. There is a\nnew left lower lobe opacity concerning for pneumonia.\nStreaky" at screen 0.500906,0.0998889 left front
+  set label 1 "ECG report: Vent. rate 79 BPM. Sinus rhythm. Right axis\ndeviation. Abnormal ECG.\nX-ray report: FINDINGS: Frontal and lateral views of the\nchest. There is no pulmonary edema. No focal\nconsolidation. The costophrenic angles are sharp. Osseous\nstructures are" at screen 0.500906,0.0998889 left front
   plot for [k=1:12] "figure5.dat" index 2 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 4 (row 1, column 4)
   reset
@@ -71,7 +71,7 @@ do for [fmt in "png svg"] {
   set rmargin at screen 0.992222
   set bmargin at screen 0.151444
   set tmargin at screen 0.932333
-  set title "ECG rank 3, cos 0.111" offset 0,-0.3
+  set title "ECG rank 3, cos 0.185" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
