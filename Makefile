@@ -37,7 +37,7 @@ PATIENTS ?= 3000
 DATA ?= out/synthetic-s$(SEED)-n$(PATIENTS)
 RUN ?= out/runs/$(CONFIG)-s$(SEED)-n$(PATIENTS)
 CHECKPOINT := $(RUN)/best.safetensors
-# Ablation runs (table-ablation; the bi-modal rows of the probe tables): every row, the baseline
+# Ablation runs (table-ablation; the bi-modal rows of the probe tables and figure2's column): every row, the baseline
 # included, is pre-trained for ABLATION_EPOCHS — a reduced budget, printed in the tables — into
 # ABLATION_RUNS, and reused when a finished run of the same config, seed and data is there.
 ABLATION_EPOCHS ?= 1
@@ -122,7 +122,8 @@ figure-cohort: build
 	$(MORE) figure $@ --out Figures --seed $(SEED)
 
 $(filter-out figure-cohort,$(FIGURES)): pretrain
-	$(MORE) figure $@ --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED)
+	$(MORE) figure $@ --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED) \
+	  --ablation-runs $(ABLATION_RUNS) --ablation-epochs $(ABLATION_EPOCHS)
 
 figures: $(FIGURES) ## every figure into Figures/ (PNG + SVG with their .gp and .dat)
 

@@ -30,6 +30,8 @@ struct FigureCommand: ParsableCommand {
     @Option(name: .long, help: "Seed (t-SNE, probes).")
     var seed: UInt64 = 42
 
+    @OptionGroup var ablation: AblationOptions
+
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -46,7 +48,18 @@ struct FigureCommand: ParsableCommand {
         guard let data, let checkpoint else {
             throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")
         }
-        let ctx = try EvalContext(data: URL(fileURLWithPath: data), checkpoint: URL(fileURLWithPath: checkpoint), seed: seed, bootstrap: 1000)
+        let dataURL = URL(fileURLWithPath: data), ckURL = URL(fileURLWithPath: checkpoint)
+        let ctx = try EvalContext(data: dataURL, checkpoint: ckURL, seed: seed, bootstrap: 1000)
+        // figure2's X-ray–text-only column needs the ablation run trained on this dataset's
+        // pre-training splits; a folder without them (a converted CheXpert set) gets no column.
+        let pretrainSplits = ["pretrain_train", "pretrain_val"].map { dataURL.appendingPathComponent($0 + ".h5").path }
+        if name == "figure2" {
+            if pretrainSplits.allSatisfy(FileManager.default.fileExists) {
+                ctx.ablation = try ablation.plan(checkpoint: ckURL, data: dataURL, info: ctx.checkpointInfo)
+            } else {
+                FileHandle.standardError.write(Data("figure2: no pretrain_train.h5/pretrain_val.h5 in \(data): no X-ray–text-only column\n".utf8))
+            }
+        }
         let url: URL
         switch name {
         case "figure2": url = try ctx.figureTSNE(outDir: outDir)

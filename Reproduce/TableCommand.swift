@@ -32,11 +32,7 @@ struct TableCommand: ParsableCommand {
     @Option(name: .long, help: "Config (name or JSON): of table-hparams (default tiny); for the other tables, the config the checkpoint must have been trained with (seed and epochs may differ).")
     var config: String?
 
-    @Option(name: .long, help: "Folder of the ablation runs (default: <checkpoint folder>-ablation-e<N> beside it).")
-    var ablationRuns: String?
-
-    @Option(name: .long, help: "Pre-training epochs of every ablation run, the baseline included.")
-    var ablationEpochs: Int = 1
+    @OptionGroup var ablation: AblationOptions
 
     @Option(name: .long, help: "Seed for prompt sampling, probe subsets and bootstrap.")
     var seed: UInt64 = 42
@@ -60,13 +56,10 @@ struct TableCommand: ParsableCommand {
             guard let data, let checkpoint else {
                 throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")
             }
-            guard ablationEpochs >= 1 else { throw ValidationError("--ablation-epochs must be at least 1, got \(ablationEpochs)") }
             let ckURL = URL(fileURLWithPath: checkpoint), dataURL = URL(fileURLWithPath: data)
             let ctx = try EvalContext(data: dataURL, checkpoint: ckURL, seed: seed, bootstrap: bootstrap)
             if let config { try checkTrainedConfig(try MoREConfig.load(config), info: ctx.checkpointInfo, checkpoint: checkpoint) }
-            let runs = ablationRuns.map { URL(fileURLWithPath: $0) } ?? ckURL.deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(ckURL.deletingLastPathComponent().lastPathComponent + "-ablation-e\(ablationEpochs)")
-            ctx.ablation = try AblationPlan(runsDir: runs, epochs: ablationEpochs, dataDir: dataURL, mainCheckpoint: ckURL, mainInfo: ctx.checkpointInfo)
+            ctx.ablation = try ablation.plan(checkpoint: ckURL, data: dataURL, info: ctx.checkpointInfo)
             url = try ctx.make(name, outDir: outDir)
         }
         print("wrote \(url.path)")

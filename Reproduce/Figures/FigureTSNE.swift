@@ -1,8 +1,11 @@
 // figure2 — t-SNE of X-ray embeddings (the paper's Fig. 2).
 //
 // The paper shows CheXpert (top) and MIMIC (bottom) for MoRE, GLoRIA and MedKLIP. We have
-// neither baseline, so the columns are MoRE and the random-init encoder (the same
-// architecture before pre-training). As the authors' notebook: 128-d projected X-ray
+// neither baseline, so the columns are MoRE, the X-ray–text-only pre-training (the ablation
+// run without the ECG modality, and MoRE on the same reduced budget beside it when the
+// ablation budget differs from the main run's — the probe tables' rows) and the random-init
+// encoder (the same architecture before pre-training). Without ablation runs (a dataset
+// without pre-training splits) only MoRE and random init. As the authors' notebook: 128-d projected X-ray
 // embeddings, t-SNE with 2 components (perplexity 30, or (N − 1)/3 below 91 points; PCA init,
 // seed), points coloured by class — the CheXpert-style class, and for the MIMIC-style set the
 // argmax over the 4 labels ("no finding" when none is positive).
@@ -15,6 +18,7 @@ import Plot
 extension EvalContext {
     func figureTSNE(outDir: URL) throws -> URL {
         let chex = try split("chexpert5x200"), mimic = try split("mimic4label_test")
+        let columns = ablation == nil ? encoders : try probeEncoders(.xray).encoders
         var panels: [any Panel] = []
         for (setName, s, labelSet) in [("CheXpert-style 5×200", chex, "chexpert5_class"), ("MIMIC-style 4-label test", mimic, "mimic4")] {
             let targets = try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")
@@ -26,18 +30,19 @@ extension EvalContext {
             }
             var sub = s.split
             sub.xray = sub.xray.map { selectRows($0, targets.rows) }
-            for (i, (encName, m)) in encoders.enumerated() {
+            for (i, (encName, m)) in columns.enumerated() {
                 let z = try m.embed(sub, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
                 let perplexity = tsnePerplexity(rows: targets.rows.count)
                 let t = try TSNE(perplexity: perplexity, seed: seed).fit(z)
                 let reduced = perplexity < 30 ? ", perplexity \(String(format: "%g", perplexity)) for \(targets.rows.count) points" : ""
                 panels.append(ScatterPanel(points: t.embedding.map(Float.init), labels: classes, classNames: names,
                                            title: "\(encName) — \(setName) (KL \(String(format: "%.2f", t.klDivergence))\(reduced))",
-                                           showLegend: i == encoders.count - 1))
+                                           showLegend: i == columns.count - 1))
             }
         }
-        let fig = Figure(name: "figure2", panels: panels, columns: encoders.count,
-                         title: "Fig. 2 — t-SNE of X-ray embeddings (\(try dataLabel(["chexpert5x200", "mimic4label_test"])))", width: 1300, height: 1050)
+        let fig = Figure(name: "figure2", panels: panels, columns: columns.count,
+                         title: "Fig. 2 — t-SNE of X-ray embeddings (\(try dataLabel(["chexpert5x200", "mimic4label_test"])))",
+                         width: 120 + 590 * columns.count, height: 1050)
         return try fig.render(in: outDir).png
     }
 }

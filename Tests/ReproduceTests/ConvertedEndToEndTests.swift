@@ -137,6 +137,13 @@ final class ConvertedEndToEndTests: XCTestCase {
             for s in used { XCTAssertTrue(provenance.contains(data.appendingPathComponent(s + ".h5").path), "\(name): provenance lacks \(s).h5") }
             let script = (try? text(figures.appendingPathComponent("\(name).gp"))) ?? ""
             XCTAssertFalse(script.contains("synthetic cohort"), "\(name): the title calls converted data synthetic")
+            if name == "figure2" {
+                // The folder has pre-training splits, so the X-ray–text-only run (trained for the
+                // probe tables above) is a column, as are MoRE and random init.
+                for column in ["MoRE (tri-modal, ours)", "X-ray–text only (no ECG)", "random init"] {
+                    XCTAssertTrue(script.contains(column), "figure2 lacks the column '\(column)'")
+                }
+            }
         }
     }
 }

@@ -1,0 +1,27 @@
+// AblationOptions — where the ablation runs live and how long they train, for the commands
+// that use them: `more table` (table-ablation, the bi-modal rows of the probe tables) and
+// `more figure figure2` (the X-ray–text-only column). The runs are keyed by config, seed and
+// data hash and pre-trained on demand (Tables/AblationRuns.swift); `make` passes the same
+// folder and budget to both, so a figure reuses the runs the tables trained.
+
+import ArgumentParser
+import Foundation
+import MoRE
+
+struct AblationOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder of the ablation runs (default: <checkpoint folder>-ablation-e<N> beside it).")
+    var ablationRuns: String?
+
+    @Option(name: .long, help: "Pre-training epochs of every ablation run, the baseline included.")
+    var ablationEpochs: Int = 1
+
+    /// The plan for the run behind `checkpoint` on `data`: `--ablation-runs`, or
+    /// `<runs>/<run>-ablation-e<N>` beside the checkpoint's run folder.
+    func plan(checkpoint: URL, data: URL, info: CheckpointInfo) throws -> AblationPlan {
+        guard ablationEpochs >= 1 else { throw ValidationError("--ablation-epochs must be at least 1, got \(ablationEpochs)") }
+        let run = checkpoint.deletingLastPathComponent()
+        let runs = ablationRuns.map { URL(fileURLWithPath: $0) }
+            ?? run.deletingLastPathComponent().appendingPathComponent(run.lastPathComponent + "-ablation-e\(ablationEpochs)")
+        return try AblationPlan(runsDir: runs, epochs: ablationEpochs, dataDir: data, mainCheckpoint: checkpoint, mainInfo: info)
+    }
+}
