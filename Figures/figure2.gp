@@ -3,16 +3,16 @@
 if (!exists("outbase")) outbase = "figure2"
 do for [fmt in "png svg"] {
   if (fmt eq "png") {
-    set terminal pngcairo size 1300,1050 font "DejaVu Sans,10" noenhanced background "white"
+    set terminal pngcairo size 2480,1050 font "DejaVu Sans,10" noenhanced background "white"
   } else {
-    set terminal svg size 1300,1050 font "DejaVu Sans,10" noenhanced background "white"
+    set terminal svg size 2480,1050 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
   set multiplot title "Fig. 2 — t-SNE of X-ray embeddings (synthetic cohort)" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set origin 0,0.483429
-  set size 0.5,0.483429
+  set size 0.25,0.483429
   set title "MoRE (tri-modal, ours) — CheXpert-style 5×200 (KL 0.16)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
@@ -26,24 +26,24 @@ do for [fmt in "png svg"] {
        "figure2.dat" index 4 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "Pleural Effusion"
   # panel 2 (row 1, column 2)
   reset
-  set origin 0.5,0.483429
-  set size 0.5,0.483429
-  set title "random init — CheXpert-style 5×200 (KL 0.62)"
+  set origin 0.25,0.483429
+  set size 0.25,0.483429
+  set title "MoRE (tri-modal), 1 epoch (81 steps) budget — CheXpert-style 5×200 (KL 0.19)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
   set border lc rgb "#999999"
-  set key outside right top vertical Left reverse samplen 1 spacing 1.1 title ""
+  unset key
   plot "figure2.dat" index 5 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
        "figure2.dat" index 6 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
        "figure2.dat" index 7 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Consolidation", \
        "figure2.dat" index 8 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Edema", \
        "figure2.dat" index 9 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "Pleural Effusion"
-  # panel 3 (row 2, column 1)
+  # panel 3 (row 1, column 3)
   reset
-  set origin 0,0
-  set size 0.5,0.483429
-  set title "MoRE (tri-modal, ours) — MIMIC-style 4-label test (KL 0.13)"
+  set origin 0.5,0.483429
+  set size 0.25,0.483429
+  set title "X-ray–text only (no ECG), 1 epoch (81 steps) budget — CheXpert-style 5×200 (KL 0.29)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -51,14 +51,14 @@ do for [fmt in "png svg"] {
   unset key
   plot "figure2.dat" index 10 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
        "figure2.dat" index 11 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
-       "figure2.dat" index 12 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Edema", \
-       "figure2.dat" index 13 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Pleural Effusion", \
-       "figure2.dat" index 14 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "no finding"
-  # panel 4 (row 2, column 2)
+       "figure2.dat" index 12 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Consolidation", \
+       "figure2.dat" index 13 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Edema", \
+       "figure2.dat" index 14 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "Pleural Effusion"
+  # panel 4 (row 1, column 4)
   reset
-  set origin 0.5,0
-  set size 0.5,0.483429
-  set title "random init — MIMIC-style 4-label test (KL 0.40)"
+  set origin 0.75,0.483429
+  set size 0.25,0.483429
+  set title "random init — CheXpert-style 5×200 (KL 0.62)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -66,9 +66,69 @@ do for [fmt in "png svg"] {
   set key outside right top vertical Left reverse samplen 1 spacing 1.1 title ""
   plot "figure2.dat" index 15 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
        "figure2.dat" index 16 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
-       "figure2.dat" index 17 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Edema", \
-       "figure2.dat" index 18 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Pleural Effusion", \
-       "figure2.dat" index 19 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "no finding"
+       "figure2.dat" index 17 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Consolidation", \
+       "figure2.dat" index 18 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Edema", \
+       "figure2.dat" index 19 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "Pleural Effusion"
+  # panel 5 (row 2, column 1)
+  reset
+  set origin 0,0
+  set size 0.25,0.483429
+  set title "MoRE (tri-modal, ours) — MIMIC-style 4-label test (KL 0.13)"
+  set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
+  unset xtics
+  unset ytics
+  set border lc rgb "#999999"
+  unset key
+  plot "figure2.dat" index 20 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
+       "figure2.dat" index 21 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
+       "figure2.dat" index 22 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Edema", \
+       "figure2.dat" index 23 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Pleural Effusion", \
+       "figure2.dat" index 24 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "no finding"
+  # panel 6 (row 2, column 2)
+  reset
+  set origin 0.25,0
+  set size 0.25,0.483429
+  set title "MoRE (tri-modal), 1 epoch (81 steps) budget — MIMIC-style 4-label test (KL 0.15)"
+  set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
+  unset xtics
+  unset ytics
+  set border lc rgb "#999999"
+  unset key
+  plot "figure2.dat" index 25 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
+       "figure2.dat" index 26 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
+       "figure2.dat" index 27 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Edema", \
+       "figure2.dat" index 28 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Pleural Effusion", \
+       "figure2.dat" index 29 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "no finding"
+  # panel 7 (row 2, column 3)
+  reset
+  set origin 0.5,0
+  set size 0.25,0.483429
+  set title "X-ray–text only (no ECG), 1 epoch (81 steps) budget — MIMIC-style 4-label test (KL 0.23)"
+  set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
+  unset xtics
+  unset ytics
+  set border lc rgb "#999999"
+  unset key
+  plot "figure2.dat" index 30 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
+       "figure2.dat" index 31 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
+       "figure2.dat" index 32 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Edema", \
+       "figure2.dat" index 33 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Pleural Effusion", \
+       "figure2.dat" index 34 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "no finding"
+  # panel 8 (row 2, column 4)
+  reset
+  set origin 0.75,0
+  set size 0.25,0.483429
+  set title "random init — MIMIC-style 4-label test (KL 0.40)"
+  set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
+  unset xtics
+  unset ytics
+  set border lc rgb "#999999"
+  set key outside right top vertical Left reverse samplen 1 spacing 1.1 title ""
+  plot "figure2.dat" index 35 using 1:2 with points pt 7 ps 0.55 lc rgb "#330072B2" title "Atelectasis", \
+       "figure2.dat" index 36 using 1:2 with points pt 7 ps 0.55 lc rgb "#33D55E00" title "Cardiomegaly", \
+       "figure2.dat" index 37 using 1:2 with points pt 7 ps 0.55 lc rgb "#33009E73" title "Edema", \
+       "figure2.dat" index 38 using 1:2 with points pt 7 ps 0.55 lc rgb "#33CC79A7" title "Pleural Effusion", \
+       "figure2.dat" index 39 using 1:2 with points pt 7 ps 0.55 lc rgb "#33E69F00" title "no finding"
   unset multiplot
   unset output
 }
