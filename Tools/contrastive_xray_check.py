@@ -23,6 +23,8 @@ import h5py, numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
+from tiny_xray_encoders import ViT, cnn
+
 ap = argparse.ArgumentParser()
 ap.add_argument("data"); ap.add_argument("--encoder", choices=["vit", "vitconv", "cnn"], default="vit")
 ap.add_argument("--epochs", type=int, default=3); ap.add_argument("--lr", type=float, default=1e-3)
@@ -59,48 +61,9 @@ def head(d):
                          nn.Linear(128, 128, bias=False), nn.BatchNorm1d(128))
 
 
-class Block(nn.Module):
-    def __init__(s, d, h):
-        super().__init__()
-        s.n1, s.n2 = nn.LayerNorm(d, eps=1e-6), nn.LayerNorm(d, eps=1e-6)
-        s.attn = nn.MultiheadAttention(d, h, batch_first=True, bias=False)
-        s.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
-
-    def forward(s, x):
-        y = s.n1(x)
-        x = x + s.attn(y, y, y, need_weights=False)[0]
-        return x + s.mlp(s.n2(x))
-
-
-class ViT(nn.Module):
-    def __init__(s, conv, d=128, depth=4, heads=4, patch=8, image=64):
-        super().__init__()
-        if conv:
-            s.stem = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
-                                   nn.Conv2d(32, 64, 3, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
-                                   nn.Conv2d(64, 128, 3, 2, 1), nn.BatchNorm2d(128), nn.ReLU(), nn.Conv2d(128, d, 1))
-        else:
-            s.stem = nn.Conv2d(1, d, patch, patch)
-        s.cls = nn.Parameter(torch.zeros(1, 1, d))
-        s.pos = nn.Parameter(torch.randn(1, (image // patch) ** 2 + 1, d) * 0.02)
-        s.blocks = nn.Sequential(*[Block(d, heads) for _ in range(depth)])
-        s.norm = nn.LayerNorm(d, eps=1e-6)
-
-    def forward(s, x):                                   # x: [B, H, W]
-        t = s.stem(x[:, None]).flatten(2).transpose(1, 2)
-        t = torch.cat([s.cls.expand(len(t), -1, -1), t], 1) + s.pos
-        return s.norm(s.blocks(t))[:, 0]
-
-
-def cnn():
-    stage = lambda i, o: nn.Sequential(nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2))
-    body = nn.Sequential(stage(1, 32), stage(32, 64), stage(64, 128), stage(128, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten())
-    return nn.Sequential(nn.Unflatten(1, (1, 64)), body)
-
-
 xtr, ttr, ytr = load("pretrain_train")
 xva, tva, yva = load("pretrain_val")
-enc = {"vit": lambda: ViT(False), "vitconv": lambda: ViT(True), "cnn": cnn}[args.encoder]()
+enc = {"vit": lambda: ViT(conv=False), "vitconv": lambda: ViT(conv=True), "cnn": cnn}[args.encoder]()
 hx, ht = head(128), head(ttr.shape[1])
 params = [*enc.parameters(), *hx.parameters(), *ht.parameters()]
 opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.1)

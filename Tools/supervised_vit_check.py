@@ -18,6 +18,8 @@ import argparse, time
 import h5py, numpy as np, torch, torch.nn as nn
 from sklearn.metrics import roc_auc_score
 
+from tiny_xray_encoders import ViT, cnn
+
 ap = argparse.ArgumentParser()
 ap.add_argument("data"); ap.add_argument("--lr", type=float, default=5e-4)
 ap.add_argument("--epochs", type=int, default=3); ap.add_argument("--patch", type=int, default=8)
@@ -36,42 +38,8 @@ def load(split):
     return (torch.tensor(x).float() - 0.499) / 0.293, torch.tensor(y).float()
 
 
-class Block(nn.Module):
-    def __init__(self, d, h):
-        super().__init__()
-        self.n1, self.n2 = nn.LayerNorm(d, eps=1e-6), nn.LayerNorm(d, eps=1e-6)
-        self.attn = nn.MultiheadAttention(d, h, batch_first=True, bias=False)
-        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
-
-    def forward(self, x):
-        y = self.n1(x)
-        x = x + self.attn(y, y, y, need_weights=False)[0]
-        return x + self.mlp(self.n2(x))
-
-
-class ViT(nn.Module):
-    def __init__(self, d=128, depth=4, heads=4, patch=8, img=64):
-        super().__init__()
-        self.pe = nn.Conv2d(1, d, patch, patch)
-        self.cls = nn.Parameter(torch.zeros(1, 1, d))
-        self.pos = nn.Parameter(torch.randn(1, (img // patch) ** 2 + 1, d) * 0.02)
-        self.blocks = nn.Sequential(*[Block(d, heads) for _ in range(depth)])
-        self.norm, self.head = nn.LayerNorm(d, eps=1e-6), nn.Linear(d, 4)
-
-    def forward(self, x):
-        t = self.pe(x[:, None]).flatten(2).transpose(1, 2)
-        t = torch.cat([self.cls.expand(len(t), -1, -1), t], 1) + self.pos
-        return self.head(self.norm(self.blocks(t))[:, 0])
-
-
-def cnn():
-    stage = lambda i, o: nn.Sequential(nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU(), nn.MaxPool2d(2))
-    return nn.Sequential(nn.Unflatten(1, (1, 64)), stage(1, 32), stage(32, 64), stage(64, 128), stage(128, 128),
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 4))
-
-
 xtr, ytr = load("pretrain_train"); xva, yva = load("pretrain_val")
-model = cnn() if args.cnn else ViT(patch=args.patch)
+model = cnn(outputs=4) if args.cnn else ViT(patch=args.patch, outputs=4)
 opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01 if args.cnn else 0.1)
 step, t0 = 0, time.time()
 print("step  seconds  val AUROC: Atelectasis Cardiomegaly Edema Effusion")
