@@ -211,11 +211,8 @@ struct BenchTrain: ParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("more-bench-train-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent("batch.safetensors")
-        let t = b.text
-        func grid(_ v: [Int]) -> Tensor { Tensor(shape: [t.batch, t.length], values: v.map(Float.init)) }
         let config = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
-        try writeSafetensors([("xray", b.xray), ("ecg", b.ecg), ("text.ids", grid(t.ids)), ("text.type_ids", grid(t.typeIds)),
-                              ("text.mask", grid(t.mask))], metadata: ["config": config], to: url)
+        try writeSafetensors(b.twinTensors(), metadata: ["config": config], to: url)
         return url
     }
 

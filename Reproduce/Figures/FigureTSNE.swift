@@ -18,7 +18,7 @@ import Plot
 extension EvalContext {
     func figureTSNE(outDir: URL) throws -> URL {
         let chex = try split("chexpert5x200"), mimic = try split("mimic4label_test")
-        let columns = ablation == nil ? encoders : try probeEncoders(.xray).encoders
+        let columns = try probeEncoders(.xray).encoders   // MoRE and random init alone without ablation runs
         var panels: [any Panel] = []
         for (setName, s, labelSet) in [("CheXpert-style 5×200", chex, "chexpert5_class"), ("MIMIC-style 4-label test", mimic, "mimic4")] {
             let targets = try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")

@@ -20,6 +20,15 @@ public struct MoREBatch {
     public var text: TokenBatch    // [B, T]
     public var count: Int { xray.shape[0] }
     public init(xray: Tensor, ecg: Tensor, text: TokenBatch) { self.xray = xray; self.ecg = ecg; self.text = text }
+
+    /// The batch as named tensors in the layout the PyTorch twin reads (`batch_from_arrays`,
+    /// Benchmarks/torch_twin/more_tiny.py): `xray`, `ecg`, `text.ids`, `text.type_ids`,
+    /// `text.mask` (ids and mask as exact Float32 `[B, T]`), each name after `prefix`.
+    public func twinTensors(prefix: String = "") -> [(String, Tensor)] {
+        func grid(_ v: [Int]) -> Tensor { Tensor(shape: [text.batch, text.length], values: v.map(Float.init)) }
+        return [(prefix + "xray", xray), (prefix + "ecg", ecg), (prefix + "text.ids", grid(text.ids)),
+                (prefix + "text.type_ids", grid(text.typeIds)), (prefix + "text.mask", grid(text.mask))]
+    }
 }
 
 /// The MoRE model.

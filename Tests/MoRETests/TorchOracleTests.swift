@@ -79,11 +79,7 @@ final class TorchOracleTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("in.safetensors"), output = dir.appendingPathComponent("out.safetensors")
         var tensors = model.namedParameters().map { ("param." + $0.0, $0.1.value) }
-        tensors += [("batch.xray", batch.xray), ("batch.ecg", batch.ecg)]
-        let t = batch.text
-        for (key, values) in [("ids", t.ids), ("type_ids", t.typeIds), ("mask", t.mask)] {
-            tensors.append(("batch.text." + key, Tensor(shape: [t.batch, t.length], values: values.map(Float.init))))
-        }
+        tensors += batch.twinTensors(prefix: "batch.")
         let trainable = model.trainableParameters().map(\.0).sorted()
         let meta = ["config": String(decoding: try JSONEncoder().encode(c), as: UTF8.self),
                     "trainable": String(decoding: try JSONEncoder().encode(trainable), as: UTF8.self)]
