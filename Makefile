@@ -106,8 +106,11 @@ bench-train: data fetch-model ## one tiny training step (batch 32), 1 and 2 thre
 data: build ## generate the synthetic cohort (DATA, SEED, PATIENTS)
 	@[ -f $(DATA)/pretrain_train.h5 ] && echo "synthetic cohort: $(DATA) (exists)" || $(MORE) data synth --out $(DATA) --patients $(PATIENTS) --seed $(SEED)
 
+# The main run also leaves its first ABLATION_EPOCHS as the ablation baseline (a shorter run is a
+# prefix of a longer one: same checkpoints byte for byte), so that row is not trained twice.
 pretrain: data fetch-model ## pre-train CONFIG on DATA into RUN (skipped when the checkpoint is up to date)
-	$(MORE) pretrain --config $(CONFIG) --data $(DATA) --out $(RUN) --seed $(SEED) --resume
+	$(MORE) pretrain --config $(CONFIG) --data $(DATA) --out $(RUN) --seed $(SEED) --resume \
+	  --snapshot $(ABLATION_EPOCHS):$(ABLATION_RUNS)/baseline
 
 $(TABLES_STATIC): build
 	$(MORE) table $@ --out Tables --config $(CONFIG)

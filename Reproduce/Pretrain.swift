@@ -32,13 +32,32 @@ struct Pretrain: ParsableCommand {
     @Flag(name: .long, help: "Continue from <out>/last.safetensors if present (bitwise identical continuation).")
     var resume = false
 
+    @Option(name: .long, parsing: .singleValue,
+            help: ArgumentHelp("Also leave the finished run of a shorter budget: K:DIR writes into DIR, after epoch K, what this config with K epochs would have written (byte-identical checkpoints). Repeatable.",
+                               valueName: "K:DIR"))
+    var snapshot: [String] = []
+
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
+
+    /// `--snapshot K:DIR` values as epochs → folder.
+    func snapshots() throws -> [Int: URL] {
+        var out: [Int: URL] = [:]
+        for v in snapshot {
+            let parts = v.split(separator: ":", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let k = Int(parts[0]), k >= 1, !parts[1].isEmpty else {
+                throw ValidationError("--snapshot expects K:DIR with K ≥ 1 epochs, got '\(v)'")
+            }
+            out[k] = URL(fileURLWithPath: parts[1])
+        }
+        return out
+    }
 
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
         try compute.apply()
+        let snapshots = try snapshots()
         var c = try MoREConfig.load(config)
         if let e = epochs { c.optim.epochs = e }
         if let s = seed { c.optim.seed = s }
@@ -61,7 +80,7 @@ struct Pretrain: ParsableCommand {
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
-                                                    progress: !quiet, resume: resume, dataHash: hash))
+                                                    progress: !quiet, resume: resume, dataHash: hash, snapshots: snapshots))
         let s = try trainer.run()
         let acc = s.valAccuracy.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ")
         print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(String(format: "%.4f", s.bestValLoss)); val in-batch top-1: \(acc)")

@@ -39,8 +39,17 @@ public struct TrainOptions {
     public var progress = true
     public var resume = false
     public var dataHash = ""
-    public init(outDir: URL, maxSteps: Int? = nil, progress: Bool = true, resume: Bool = false, dataHash: String = "") {
+    /// Shorter budgets to leave behind: after epoch k, `snapshots[k]` holds the finished run that
+    /// the same config with `epochs = k` would have written (checkpoints byte-identical, logs up
+    /// to epoch k). A shorter run is a prefix of this one because nothing before epoch k depends
+    /// on the number of epochs (the learning-rate schedule restarts on its own period, batches and
+    /// random draws are keyed by epoch and step). Budgets of the run's own length or longer are
+    /// ignored.
+    public var snapshots: [Int: URL] = [:]
+    public init(outDir: URL, maxSteps: Int? = nil, progress: Bool = true, resume: Bool = false, dataHash: String = "",
+                snapshots: [Int: URL] = [:]) {
         self.outDir = outDir; self.maxSteps = maxSteps; self.progress = progress; self.resume = resume; self.dataHash = dataHash
+        self.snapshots = snapshots
     }
 }
 
@@ -118,11 +127,43 @@ public final class Trainer {
         state = try JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8))
     }
 
-    func save(_ url: URL) throws {
+    /// Writes model, optimiser and trainer state; `config`/`state` default to this run's (a
+    /// snapshot passes the shorter run's).
+    func save(_ url: URL, config c: MoREConfig? = nil, state s: TrainerState? = nil) throws {
+        let c = c ?? config, s = s ?? state
         let enc = JSONEncoder(); enc.outputFormatting = .sortedKeys
-        let info = CheckpointInfo(config: config, seed: config.optim.seed, step: state.optimizerStep, dataHash: options.dataHash,
-                                  commit: codeCommit, trainerState: String(decoding: try enc.encode(state), as: UTF8.self))
+        let info = CheckpointInfo(config: c, seed: c.optim.seed, step: s.optimizerStep, dataHash: options.dataHash,
+                                  commit: codeCommit, trainerState: String(decoding: try enc.encode(s), as: UTF8.self))
         try saveCheckpoint(model, optimizer: optimizer, info: info, to: url)
+    }
+
+    /// The end of an epoch for the shorter budgets of `options.snapshots`: a new best goes to
+    /// every budget that contains this epoch; at the last epoch of a budget, its last checkpoint,
+    /// logs and summary are written as that run would have (the final validation of a run is
+    /// the one of its last epoch: the model has not changed since).
+    func writeSnapshots(newBest: Bool, valLoss: Double, valAccuracy: [String: PairAccuracy], lastTrainLoss: Double,
+                        elapsed: Double) throws {
+        for (k, dir) in options.snapshots.sorted(by: { $0.key < $1.key }) where k < config.optim.epochs && state.epoch <= k {
+            var c = config
+            c.optim.epochs = k
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            if newBest { try save(dir.appendingPathComponent("best.safetensors"), config: c) }
+            guard state.epoch == k else { continue }
+            var s = state
+            s.finished = true
+            try save(dir.appendingPathComponent("last.safetensors"), config: c, state: s)
+            for log in [logURL, valLogURL] {
+                try atomicWrite(try Data(contentsOf: log), to: dir.appendingPathComponent(log.lastPathComponent))
+            }
+            let summary = TrainSummary(optimizerSteps: s.optimizerStep, epochs: k, wallSeconds: elapsed, lastTrainLoss: lastTrainLoss,
+                                       bestValLoss: s.bestValLoss ?? valLoss, valAccuracy: valAccuracy.mapValues { $0.top1 },
+                                       stoppedEarly: false)
+            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try atomicWrite(try enc.encode(summary), to: dir.appendingPathComponent("summary.json"))
+            if options.progress {
+                FileHandle.standardError.write(Data("snapshot: the \(k)-epoch run of '\(config.name)' -> \(dir.path)\n".utf8))
+            }
+        }
     }
 
     /// Mean loss and in-batch accuracies over the validation batches (eval mode, no augmentation).
@@ -212,12 +253,17 @@ public final class Trainer {
                     func f(_ k: String, _ top5: Bool = false) -> String { va[k].map { String(format: "%.4f", top5 ? $0.top5 : $0.top1) } ?? "" }
                     try CSVLog.append(valLogURL, [String(state.epoch), String(state.optimizerStep), String(format: "%.6f", vl),
                                                   f("t→x"), f("x→t"), f("t→e"), f("e→t"), f("t→x", true), f("t→e", true)])
-                    if vl < (state.bestValLoss ?? .infinity) {
+                    let newBest = vl < (state.bestValLoss ?? .infinity)
+                    if newBest {
                         state.bestValLoss = vl; state.badEpochs = 0
                         try save(bestURL)
                     } else {
                         state.badEpochs += 1
                         if state.badEpochs >= o.patience { state.finished = true; stoppedEarly = true }
+                    }
+                    if !stoppedEarly {
+                        try writeSnapshots(newBest: newBest, valLoss: vl, valAccuracy: va, lastTrainLoss: lastLoss,
+                                           elapsed: Date().timeIntervalSince(t0))
                     }
                 }
                 try save(lastURL)

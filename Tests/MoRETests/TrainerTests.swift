@@ -8,14 +8,15 @@ import NN
 
 final class TrainerTests: XCTestCase {
     func makeTrainer(_ c: MoREConfig, out: URL, maxSteps: Int?, resume: Bool = false, trainRows: Int = 16,
-                     augment: Bool = true) throws -> Trainer {
+                     augment: Bool = true, snapshots: [Int: URL] = [:]) throws -> Trainer {
         let tok = try MicroMoRE.tokenizer()
         let train = try PretrainData(split: MicroMoRE.split(trainRows, seed: 1, config: c), source: "micro-train", config: c,
                                      tokenizer: tok, batchSize: c.optim.batchSize, augment: augment, seed: c.optim.seed)
         let val = try PretrainData(split: MicroMoRE.split(8, seed: 2, config: c), source: "micro-val", config: c,
                                    tokenizer: tok, batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
         return Trainer(model: MoREModel(config: c, seed: c.optim.seed), train: train, val: val,
-                       options: TrainOptions(outDir: out, maxSteps: maxSteps, progress: false, resume: resume))
+                       options: TrainOptions(outDir: out, maxSteps: maxSteps, progress: false, resume: resume,
+                                             snapshots: snapshots))
     }
 
     func losses(_ dir: URL) throws -> [Double] {
@@ -57,6 +58,29 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(pa.map(\.0), pb.map(\.0))
         for (x, y) in zip(pa, pb) { XCTAssertTrue(x.1.bitwiseEqual(y.1), "\(x.0) differs after resume") }
         XCTAssertEqual(try losses(a), try losses(b))
+    }
+
+    /// The 1-epoch snapshot of a 3-epoch run is the 1-epoch run: the same checkpoint files byte
+    /// for byte, the same validation log, the same losses (the ablation baseline of `make
+    /// reproduce` relies on it). A budget as long as the run is not written.
+    func testSnapshotIsTheShorterRun() throws {
+        var c = MicroMoRE.config
+        let long = try Fixtures.tempDirectory("trainer-long"), short = try Fixtures.tempDirectory("trainer-short")
+        defer { try? FileManager.default.removeItem(at: long); try? FileManager.default.removeItem(at: short) }
+        let snap = long.appendingPathComponent("snap-1"), same = long.appendingPathComponent("snap-3")
+        c.optim.epochs = 3
+        try makeTrainer(c, out: long, maxSteps: nil, snapshots: [1: snap, 3: same]).run()
+        c.optim.epochs = 1
+        try makeTrainer(c, out: short, maxSteps: nil).run()
+        for f in ["best.safetensors", "last.safetensors", "val_log.csv"] {
+            let a = try Data(contentsOf: snap.appendingPathComponent(f)), b = try Data(contentsOf: short.appendingPathComponent(f))
+            XCTAssertEqual(a, b, "\(f) of the snapshot differs from the 1-epoch run")
+        }
+        XCTAssertEqual(try losses(snap), try losses(short))
+        XCTAssertGreaterThan(try losses(long).count, try losses(snap).count)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: same.path))
+        let summary = try JSONDecoder().decode(TrainSummary.self, from: Data(contentsOf: snap.appendingPathComponent("summary.json")))
+        XCTAssertEqual(summary.epochs, 1)
     }
 
     /// With accumulation, the gradients of the micro-batches add up (the authors do not divide
