@@ -116,12 +116,17 @@ public struct LogisticRegression: Sendable {
     /// Stop when ‖∇‖_∞ of the objective divided by C·N is below this.
     public var gradientTolerance: Double
     public var maxIterations: Int
+    /// With more features than rows, fit on the row space of the design (`RowSpaceBasis`: the
+    /// same optimum, each iteration N×N instead of N×D). Off: the plain fit, for comparison.
+    public var reduceRowSpace: Bool
 
-    public init(c: Double = 1, standardize: Bool = true, gradientTolerance: Double = 1e-8, maxIterations: Int = 2000) {
+    public init(c: Double = 1, standardize: Bool = true, gradientTolerance: Double = 1e-8, maxIterations: Int = 2000,
+                reduceRowSpace: Bool = true) {
         self.c = c
         self.standardize = standardize
         self.gradientTolerance = gradientTolerance
         self.maxIterations = maxIterations
+        self.reduceRowSpace = reduceRowSpace
     }
 
     /// Binary: x: [N, D]; labels: [N] in {0, 1}. One sigmoid output.
@@ -143,10 +148,32 @@ public struct LogisticRegression: Sendable {
         return try fit(scaler.apply(x), scaler: scaler, targets: targets, outputs: classes, link: .softmax)
     }
 
-    /// Fits on already standardised features z: [N, D] with targets t: [N, K].
+    /// Fits on already standardised features z: [N, D] with targets t: [N, K]. With more
+    /// features than rows (and `reduceRowSpace`), the fit runs on the N×N design of z's row
+    /// space (`RowSpaceBasis`; pass `basis` to reuse one across fits of the same z) and the
+    /// weights are mapped back: the same optimum.
     func fit(_ z: FeatureMatrix, scaler: Standardizer, targets t: [Double], outputs k: Int, link: LogisticModel.Link,
-             warmStart: [Double]? = nil) throws -> LogisticModel {
+             warmStart: [Double]? = nil, basis: RowSpaceBasis? = nil) throws -> LogisticModel {
         guard c > 0, c.isFinite else { throw ProbeError.invalidParameter(name: "c", value: "\(c)", reason: "must be positive") }
+        let d = z.columns
+        if let basis = basis ?? (reduceRowSpace ? RowSpaceBasis(z) : nil) {
+            let warm = warmStart.map { basis.project(Array($0[0..<(k * d)]), outputs: k) + $0[(k * d)...] }
+            let r = try fitDesign(basis.reduced, targets: t, outputs: k, link: link, warmStart: warm)
+            let n = basis.rows
+            return LogisticModel(link: link, outputs: k, weights: basis.lift(Array(r.x[0..<(k * n)]), outputs: k),
+                                 intercepts: Array(r.x[(k * n)...]), standardizer: scaler, c: [Double](repeating: c, count: k),
+                                 iterations: r.iterations, converged: r.converged)
+        }
+        let r = try fitDesign(z, targets: t, outputs: k, link: link, warmStart: warmStart)
+        return LogisticModel(link: link, outputs: k, weights: Array(r.x[0..<(k * d)]), intercepts: Array(r.x[(k * d)...]),
+                             standardizer: scaler, c: [Double](repeating: c, count: k), iterations: r.iterations,
+                             converged: r.converged)
+    }
+
+    /// L-BFGS on the design z: [N, D]: minimises (1/N) Σᵢ ℓ(z_i Wᵀ + b; t_i) + (1/(2CN)) ‖W‖²;
+    /// returns θ = [W (K×D row-major), b (K)].
+    func fitDesign(_ z: FeatureMatrix, targets t: [Double], outputs k: Int, link: LogisticModel.Link,
+                   warmStart: [Double]?) throws -> (x: [Double], iterations: Int, converged: Bool) {
         let n = z.rows, d = z.columns
         let lambda = 1 / (c * Double(n))
         var scores = [Double](repeating: 0, count: n * k)
@@ -175,9 +202,7 @@ public struct LogisticRegression: Sendable {
             }
             return loss / Double(n) + 0.5 * lambda * penalty
         }
-        return LogisticModel(link: link, outputs: k, weights: Array(result.x[0..<(k * d)]), intercepts: Array(result.x[(k * d)...]),
-                             standardizer: scaler, c: [Double](repeating: c, count: k), iterations: result.iterations,
-                             converged: result.converged)
+        return (result.x, result.iterations, result.converged)
     }
 }
 

@@ -90,12 +90,13 @@ extension LogisticRegression {
                        score: (LogisticModel) throws -> [Double]) throws -> (Standardizer, [LogisticModel], [[Double]]) {
         let scaler = standardize ? Standardizer(fitting: train) : Standardizer(identity: train.columns)
         let z = try scaler.apply(train)
+        let basis = reduceRowSpace ? RowSpaceBasis(z) : nil     // once for the whole grid
         var fits: [LogisticModel] = [], scores: [[Double]] = []
         var warm: [Double]? = nil
         for c in grid {
             var settings = self
             settings.c = c
-            let model = try settings.fit(z, scaler: scaler, targets: targets, outputs: k, link: link, warmStart: warm)
+            let model = try settings.fit(z, scaler: scaler, targets: targets, outputs: k, link: link, warmStart: warm, basis: basis)
             warm = model.weights + model.intercepts
             scores.append(try score(model))
             fits.append(model)
