@@ -56,6 +56,17 @@ public final class BertSelfAttention: Module {
         // Heads are read in place from [B, T, D] (no split/merge copies).
         return multiHeadAttention(query(x), key(x), value(x), heads: heads, mask: mask, scale: scale, dropout: drop)
     }
+
+    /// Packed tokens x: [1, N, D] of sequences with `lengths` (Σ = N) → context [1, N, D]; each
+    /// sequence attends to itself only (the padded call with its padding mask, minus the padding).
+    func callAsFunction(packed x: Variable, lengths: [Int]) -> Variable {
+        let dh = x.shape[2] / heads
+        let drop = isTraining && dropout.p > 0
+            ? AttentionDropout(p: dropout.p, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(dropout.path))
+            : nil
+        return multiHeadAttention(packed: query(x), key(x), value(x), lengths: lengths, heads: heads,
+                                  scale: 1 / Float(dh).squareRoot(), dropout: drop)
+    }
 }
 
 /// Dense + dropout + residual + LayerNorm (`attention.output` and `output`).
@@ -96,6 +107,13 @@ public final class BertLayer: Module {
 
     func callAsFunction(_ x: Variable, mask: Tensor) -> Variable {
         let a = attentionOutput(selfAttention(x, mask: mask), residual: x)
+        return output(gelu(intermediate(a)), residual: a)
+    }
+
+    /// The same layer on packed tokens x: [1, N, D] (sequences of `lengths`): every step but the
+    /// attention is per token, so only the attention needs to know where sequences begin.
+    func callAsFunction(packed x: Variable, lengths: [Int]) -> Variable {
+        let a = attentionOutput(selfAttention(packed: x, lengths: lengths), residual: x)
         return output(gelu(intermediate(a)), residual: a)
     }
 }

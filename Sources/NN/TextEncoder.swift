@@ -160,8 +160,52 @@ public final class TextEncoder: Module {
         return h
     }
 
+    /// Packed tokens only (N = Σ lengths real tokens, [1, N, D]) for the masked mean: padding
+    /// never reaches the pooled embedding, so it is not computed (with a report of 108 tokens on
+    /// average padded to 128, this skips ~16 % of the text tower's work). Off: the padded path,
+    /// which gives the same values up to the order of float sums (tested).
+    public var packTokens = true
+
+    /// Real-token count of each row when every row's mask is a non-empty prefix (tokens first,
+    /// then padding); nil otherwise.
+    public static func prefixLengths(_ t: TokenBatch) -> [Int]? {
+        var out = [Int]()
+        for b in 0..<t.batch {
+            let row = t.mask[(b * t.length)..<((b + 1) * t.length)]
+            let l = row.prefix { $0 != 0 }.count
+            guard l > 0, row.dropFirst(l).allSatisfy({ $0 == 0 }) else { return nil }
+            out.append(l)
+        }
+        return out
+    }
+
+    /// Last hidden states of the real tokens only, packed: [1, N, D], sequence b in rows
+    /// Σ_{c<b} L_c ..< Σ_{c≤b} L_c.
+    public func packedHiddenStates(_ t: TokenBatch, lengths: [Int]) -> Variable {
+        var rows = [Int]()
+        for b in 0..<t.batch { for j in 0..<lengths[b] { rows.append(b * t.length + j) } }
+        let shape = [1, rows.count], pos = positionIds(t)
+        let e = embeddings.word(rows.map { t.ids[$0] }, shape: shape) + embeddings.position(rows.map { pos[$0] }, shape: shape)
+            + embeddings.tokenType(config.typeVocab == 1 ? [Int](repeating: 0, count: rows.count) : rows.map { t.typeIds[$0] }, shape: shape)
+        var h = embeddings.dropout(embeddings.layerNorm(e))
+        for layer in layers.items { h = layer(packed: h, lengths: lengths) }
+        return h
+    }
+
     /// Pooled report embedding [B, D].
     public func callAsFunction(_ t: TokenBatch) -> Variable {
+        if pooling == .maskedMean, packTokens, let lengths = Self.prefixLengths(t) {
+            // Masked mean of packed rows: P h with P[b, j] = 1/L_b on the rows of sequence b.
+            let h = packedHiddenStates(t, lengths: lengths)
+            let n = h.shape[1], d = h.shape[2]
+            let p = Tensor(zeros: [t.batch, n])
+            var start = 0
+            for (b, l) in lengths.enumerated() {
+                for j in start..<(start + l) { p.pointer[b * n + j] = 1 / Float(l) }
+                start += l
+            }
+            return matmul(Variable(p), reshape(h, [n, d]))
+        }
         let h = hiddenStates(t)
         switch pooling {
         case .paddedMean:

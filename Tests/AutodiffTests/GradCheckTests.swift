@@ -153,6 +153,10 @@ enum GradCheckCases {
             c("MHA 2 heads + pad mask", [[2, 3, 4], [2, 5, 4], [2, 5, 6]]) { v in
                 multiHeadAttention(v[0], v[1], v[2], heads: 2, mask: Tensor(shape: [2, 1, 1, 5], values: [0, 0, 0, 0, -1e30, 0, 0, 0, 0, 0])) },
             c("MHA packed qkv", [[2, 3, 12]]) { v in multiHeadAttention(qkv: v[0], heads: 2, scale: 0.6) },
+            c("MHA packed sequences 3 + 1 + 4", [[1, 8, 4], [1, 8, 4], [1, 8, 4]]) { v in
+                multiHeadAttention(packed: v[0], v[1], v[2], lengths: [3, 1, 4], heads: 2) },
+            c("MHA packed sequences + dropout", [[1, 7, 4], [1, 7, 4], [1, 7, 4]]) { v in
+                multiHeadAttention(packed: v[0], v[1], v[2], lengths: [5, 2], heads: 2, dropout: AttentionDropout(p: 0.3, seed: 2, stream: 9)) },
         ]
     }
 

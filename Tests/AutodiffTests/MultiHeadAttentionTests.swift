@@ -71,6 +71,59 @@ final class MultiHeadAttentionTests: XCTestCase {
         XCTAssertTrue(one.0.bitwiseEqual(two.0) && one.1.bitwiseEqual(two.1))
     }
 
+    /// Packed sequences [1, N, D] against the padded call [B, T, D] with BERT's padding mask:
+    /// on the real rows, the same output and gradients (padding rows hold other values and get no
+    /// upstream gradient); with dropout, the same bytes for 1 and 2 threads.
+    func testPackedSequencesEqualThePaddedCallOnRealRows() {
+        let lengths = [5, 11, 8], tt = 11, width = heads * d, n = lengths.reduce(0, +)
+        let starts = [0, 5, 16]
+        let packed = (0..<3).map { randomVariable([1, n, width], seed: UInt64(60 + $0)) }
+        let padded = (0..<3).map { i -> Variable in
+            let noise = randomVariable([3, tt, width], seed: UInt64(70 + i), requiresGrad: false).value
+            let t = Tensor(shape: [3, tt, width]) { p in
+                for j in 0..<(3 * tt * width) { p[j] = noise.pointer[j] }
+                for (b, l) in lengths.enumerated() {
+                    for r in 0..<l { for c in 0..<width { p[(b * tt + r) * width + c] = packed[i].value.pointer[(starts[b] + r) * width + c] } }
+                }
+            }
+            return Variable(t, requiresGrad: true)
+        }
+        let mask = Tensor(shape: [3, 1, 1, tt]) { p in
+            for b in 0..<3 { for j in 0..<tt { p[b * tt + j] = j < lengths[b] ? 0 : -Float.greatestFiniteMagnitude } }
+        }
+        let g = randomVariable([1, n, width], seed: 80, requiresGrad: false).value
+        let gPadded = Tensor(shape: [3, tt, width]) { p in
+            for j in 0..<(3 * tt * width) { p[j] = 0 }
+            for (b, l) in lengths.enumerated() {
+                for r in 0..<l { for c in 0..<width { p[(b * tt + r) * width + c] = g.pointer[(starts[b] + r) * width + c] } }
+            }
+        }
+        let op = multiHeadAttention(packed: packed[0], packed[1], packed[2], lengths: lengths, heads: heads)
+        let od = multiHeadAttention(padded[0], padded[1], padded[2], heads: heads, mask: mask)
+        op.backward(g); od.backward(gPadded)
+        func realRows(_ t: Tensor) -> [Float] {
+            lengths.enumerated().flatMap { b, l in (0..<(l * width)).map { t.pointer[b * tt * width + $0] } }
+        }
+        XCTAssertLessThanOrEqual(maxAbsDiff(op.value.scalars, realRows(od.value)), 1e-6, "forward")
+        for i in 0..<3 {
+            XCTAssertLessThanOrEqual(maxAbsDiff(packed[i].grad!.scalars, realRows(padded[i].grad!)), 1e-6, "gradient \(i)")
+        }
+
+        let drop = AttentionDropout(p: 0.25, seed: 4, stream: 2)
+        func run() -> [Float] {
+            let x = (0..<3).map { randomVariable([1, n, width], seed: UInt64(90 + $0)) }
+            let o = multiHeadAttention(packed: x[0], x[1], x[2], lengths: lengths, heads: heads, dropout: drop)
+            o.backward(g)
+            return o.value.scalars + x.flatMap { $0.grad!.scalars }
+        }
+        let saved = ThreadPool.shared.threadCount
+        defer { ThreadPool.shared.setThreadCount(saved) }
+        ThreadPool.shared.setThreadCount(1)
+        let one = run()
+        ThreadPool.shared.setThreadCount(2)
+        XCTAssertEqual(one, run())
+    }
+
     func testHeadLayoutAddressesTheColumnBlockOfAHead() {
         // Batch 1, head 2 of a [B, 4, 12] tensor whose heads (d = 2) start at column 3.
         XCTAssertEqual(HeadLayout(t: 4, width: 12, offset: 3, d: 2).at(UnsafeMutablePointer(bitPattern: 64)!, 1, 2),

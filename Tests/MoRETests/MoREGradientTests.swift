@@ -24,30 +24,38 @@ final class MoREGradientTests: XCTestCase {
         let data = try PretrainData(split: MicroMoRE.split(4, seed: 9, config: c), source: "micro", config: c,
                                     tokenizer: try MicroMoRE.tokenizer(), batchSize: 4, augment: false, seed: 1)
         let batch = data.batch(rows: [0, 1, 2, 3])
-        TrainingRandomness.seed = 11
-        TrainingRandomness.step = 0
         model.train()
         let byName = Dictionary(uniqueKeysWithValues: model.namedParameters())
-        let names = ["temperature", "projector_text.3.weight", "projector_xray_text.4.bias",
-                     "ecg_model.vit_model.patch_embed.bn2.bias", "xray_model.vit_model.cls_token",
-                     "xray_model.vit_model.blocks.0.attn.proj.bias",
-                     "text_model.encoder.layer.0.attention.self.value.lora_A.weight"]
         // LoRA B starts at 0; give it values so the A-gradient is not trivially zero.
         let loraB = byName["text_model.encoder.layer.0.attention.self.value.lora_B.weight"]!
         loraB.value.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = Float(i % 7) * 0.05 - 0.15 } }
-        let inputs = names.map { byName[$0]! }
-        // The heads' ReLUs (and BatchNorm over 4 samples) put a few elements within ε of a kink,
-        // where the one-sided differences disagree: those are set aside (allowKinks), the rest
-        // must match, and at most 10 may be set aside. Measured over dropout seeds 11–22: 0–6 of
-        // the 2,481 elements were kinks; 9 seeds passed, 3 left 1–2 elements of the X-ray
-        // cls_token / blocks.0.attn.proj.bias over tolerance with agreeing one-sided differences
-        // (not caught by this criterion; presumably several head ReLUs switching inside ±ε at
-        // once — unverified). Seed 11 (below) has 1 kink. The
-        // PyTorch oracle (TorchOracleTests) checks every gradient without finite differences.
-        let r = gradCheck(inputs, eps: 1e-3, atol: 1e-3, rtol: 3e-2, allowKinks: true) { _ in model.contrastive(batch).loss }
-        XCTAssertTrue(r.passed, "\(r)")
-        XCTAssertLessThanOrEqual(r.kinks, 10, "too many elements at kinks to call the check a check: \(r)")
-        XCTAssertTrue(r.ops.isSuperset(of: [.crossEntropy, .l2Normalize, .batchNormTrain, .conv1d, .scaledDotProductAttention,
-                                            .layerNorm, .dropout, .gelu]), "\(r.ops)")
+        // Two groups, two step sizes. The X-ray tower's features of 4 random-init images are
+        // nearly equal, so the X-ray projector's BatchNorm divides by a tiny batch variance and
+        // the loss is strongly curved along these parameters: at ε = 1e-3 the central
+        // difference was 4–7 % off on 6 of 12 dropout seeds (one-sided differences agreeing, so
+        // not a kink), and the error shrank ~30× at ε = 3e-4 — truncation error, not a wrong
+        // gradient. Elsewhere gradients are small (LoRA A ~1e-3) and ε = 2e-3 keeps Float32
+        // rounding of the loss below tolerance. Measured on dropout seeds 11–30: all pass, 0–1
+        // elements at kinks. The PyTorch oracle (TorchOracleTests) checks every gradient
+        // without finite differences.
+        let xray = ["xray_model.vit_model.cls_token", "xray_model.vit_model.blocks.0.attn.proj.bias"]
+        let others = ["temperature", "projector_text.3.weight", "projector_xray_text.4.bias",
+                      "ecg_model.vit_model.patch_embed.bn2.bias",
+                      "text_model.encoder.layer.0.attention.self.value.lora_A.weight"]
+        var ops = Set<Op>()
+        for seed: UInt64 in 11...14 {
+            TrainingRandomness.seed = seed
+            TrainingRandomness.step = 0
+            for (names, eps) in [(xray, Float(3e-4)), (others, Float(2e-3))] {
+                let r = gradCheck(names.map { byName[$0]! }, eps: eps, atol: 1e-3, rtol: 3e-2, allowKinks: true) { _ in
+                    model.contrastive(batch).loss
+                }
+                XCTAssertTrue(r.passed, "dropout seed \(seed), \(names): \(r)")
+                XCTAssertLessThanOrEqual(r.kinks, 3, "too many elements at kinks to call the check a check: \(r)")
+                ops.formUnion(r.ops)
+            }
+        }
+        XCTAssertTrue(ops.isSuperset(of: [.crossEntropy, .l2Normalize, .batchNormTrain, .conv1d, .scaledDotProductAttention,
+                                            .layerNorm, .dropout, .gelu]), "\(ops)")
     }
 }

@@ -70,4 +70,47 @@ final class TextEncoderGoldenTests: XCTestCase {
         let (c, _) = embed(enc, padded)
         XCTAssertGreaterThan(maxAbsDiff(a, c), 1e-3)
     }
+
+    /// The packed path (real tokens only) against the padded one, on a padded batch of three
+    /// reports of different lengths: the same pooled embeddings, and with LoRA in training mode
+    /// (dropouts 0) the same loss gradients for every trainable parameter.
+    func testPackedTokensEqualThePaddedPath() throws {
+        let (_, tok, _) = try loadEncoder()
+        var c = TextEncoderConfig.miniLM
+        c.hiddenDropout = 0; c.attentionDropout = 0      // no random masks: both paths compute the same function
+        let enc = TextEncoder(config: c, pooling: .maskedMean, seed: 0, name: "")
+        enc.assignPaths()
+        try enc.loadPretrained(folder: try Fixtures.miniLM())
+        enc.eval()
+        let e = try tok.encodeBatch(["Small left pleural effusion.", "Heart size is normal. No focal consolidation.", "Edema."],
+                                    ["Sinus rhythm.", "Vent. rate 76 BPM. Left bundle branch block. Abnormal ECG.", "Normal ECG."],
+                                    maxLength: 40, padToMaxLength: true)
+        let t = TokenBatch(ids: e.ids.map(Int.init), typeIds: e.typeIds.map(Int.init), mask: e.attentionMask.map(Int.init),
+                           batch: 3, length: e.length)
+        XCTAssertEqual(TextEncoder.prefixLengths(t)?.count, 3)
+        func pooled(_ pack: Bool) -> [Float] { enc.packTokens = pack; return noGrad { enc(t).value.scalars } }
+        XCTAssertLessThanOrEqual(maxAbsDiff(pooled(true), pooled(false)), 1e-5, "eval-mode pooled embeddings")
+
+        enc.applyLoRA(rank: 4, alpha: 8, dropout: 0, seed: 3)
+        enc.assignPaths()
+        for (name, p) in enc.namedParameters() where name.contains("lora_B") {
+            for i in 0..<p.value.count { p.value.pointer[i] = 0.01 * Float(i % 7) - 0.03 }   // B = 0 would hide A's gradient
+        }
+        enc.train()
+        func grads(_ pack: Bool) -> [String: [Float]] {
+            enc.packTokens = pack
+            enc.zeroGrad()
+            let y = enc(t)
+            sum(y * y).backward()
+            return Dictionary(uniqueKeysWithValues: enc.namedParameters().compactMap { n, p in p.grad.map { (n, $0.scalars) } })
+        }
+        let a = grads(true), b = grads(false)
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        XCTAssertFalse(a.isEmpty)
+        // The oracle's rule: within max(1e-5, 1e-4·max|g|) (the key biases' gradient is zero up
+        // to rounding: a constant added to every logit of a row does not change the softmax).
+        for (name, ga) in a {
+            XCTAssertLessThanOrEqual(maxAbsDiff(ga, b[name]!), max(1e-5, 1e-4 * (ga.map(abs).max() ?? 0)), name)
+        }
+    }
 }

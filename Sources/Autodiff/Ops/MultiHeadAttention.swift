@@ -27,11 +27,13 @@ public struct AttentionDropKey: Sendable {
 }
 
 /// Per-head matrices inside a [B, T, W] tensor: head h of batch b is the T×d block at
-/// columns `offset + h·d`, row stride W.
+/// columns `offset + h·d`, row stride W. With `starts` (packed sequences, [1, N, W]), sequence b
+/// begins at row `starts[b]` instead of b·T.
 struct HeadLayout {
     let t: Int, width: Int, offset: Int, d: Int
+    var starts: [Int]? = nil
     @inline(__always) func at(_ p: UnsafeMutablePointer<Float>, _ b: Int, _ h: Int) -> UnsafeMutablePointer<Float> {
-        p + b * t * width + offset + h * d
+        p + (starts?[b] ?? b * t) * width + offset + h * d
     }
 }
 
@@ -57,16 +59,7 @@ public func multiHeadAttention(_ q: Variable, _ k: Variable, _ v: Variable, head
     let attn = FusedAttention(b: b, heads: heads, tq: tq, tk: tk, d: d, dv: dv, q: ql, k: kl, v: vl,
                               scale: scale ?? 1 / Float(d).squareRoot(), mask: mask, dropKey: dropKey,
                               dropout: dropout.flatMap { $0.p > 0 ? $0 : nil })
-    let qv = q.value, kv = k.value, vv = v.value
-    let (out, a) = attn.forward(q: qv, k: kv, v: vv)
-    tap?.probabilities = a
-    return record(.scaledDotProductAttention, out, inputs: [q, k, v]) { g in
-        let dq = q.requiresGrad || k.requiresGrad ? Tensor(uninitialized: qv.shape) : nil
-        let dk = q.requiresGrad || k.requiresGrad ? Tensor(uninitialized: kv.shape) : nil
-        let dvT = v.requiresGrad ? Tensor(uninitialized: vv.shape) : nil
-        attn.backward(g: g, a: a, q: qv, k: kv, v: vv, dq: dq, dk: dk, dv: dvT, tap: tap)
-        return [q.requiresGrad ? dq : nil, k.requiresGrad ? dk : nil, dvT]
-    }
+    return attn.record(q, k, v, tap: tap)
 }
 
 /// Multi-head attention on a packed projection `qkv: [B, T, 3·H·d]` (q, k, v side by side,
@@ -98,6 +91,30 @@ public func multiHeadAttention(qkv: Variable, heads: Int, mask: Tensor? = nil, s
     }
 }
 
+/// Multi-head attention over packed sequences: `q`, `k`, `v`: [1, N, H·d] hold the tokens of
+/// B sequences one after another (sequence b: `lengths[b]` rows, N = Σ lengths), and each
+/// sequence attends only to itself → [1, N, H·d]. It equals the padded attention with a key
+/// mask on the real rows (BERT's padding mask: masked logits give exp(−∞) = 0), without
+/// computing the padding. One task per (sequence, head); no mask; `dropout` as in the padded
+/// call (drawn per sequence and head from its own counter range).
+///
+///     let context = multiHeadAttention(packed: q, k, v, lengths: [99, 128, 87], heads: 12)
+public func multiHeadAttention(packed q: Variable, _ k: Variable, _ v: Variable, lengths: [Int], heads: Int,
+                               scale: Float? = nil, dropout: AttentionDropout? = nil) -> Variable {
+    let n = lengths.reduce(0, +), t = lengths.max() ?? 0
+    precondition(q.shape.count == 3 && q.shape[0] == 1 && q.shape[1] == n && k.shape == q.shape && v.shape == q.shape
+                 && heads > 0 && q.shape[2] % heads == 0 && lengths.allSatisfy { $0 > 0 },
+                 "multiHeadAttention(packed:): q \(q.shape), k \(k.shape), v \(v.shape) are not [1, \(n), H·d] with \(heads) heads for lengths summing to \(n)")
+    let w = q.shape[2], d = w / heads
+    var starts = [Int](), at = 0
+    for l in lengths { starts.append(at); at += l }
+    let layout = HeadLayout(t: t, width: w, offset: 0, d: d, starts: starts)
+    let attn = FusedAttention(b: lengths.count, heads: heads, tq: t, tk: t, d: d, dv: d, q: layout, k: layout, v: layout,
+                              scale: scale ?? 1 / Float(d).squareRoot(), mask: nil, dropKey: nil,
+                              dropout: dropout.flatMap { $0.p > 0 ? $0 : nil }, lengths: lengths, outRows: n)
+    return attn.record(q, k, v, tap: nil)
+}
+
 /// The shapes and options of one fused attention call, and its two kernels.
 struct FusedAttention {
     let b: Int, heads: Int, tq: Int, tk: Int, d: Int, dv: Int
@@ -106,12 +123,32 @@ struct FusedAttention {
     let mask: Tensor?
     let dropKey: AttentionDropKey?
     let dropout: AttentionDropout?
+    /// Packed sequences: the length of each (then tq = tk = the longest, q/k/v have `starts`).
+    var lengths: [Int]? = nil
+    /// Rows of the packed output (Σ lengths).
+    var outRows = 0
 
-    var outLayout: HeadLayout { HeadLayout(t: tq, width: heads * dv, offset: 0, d: dv) }
+    var outLayout: HeadLayout { HeadLayout(t: tq, width: heads * dv, offset: 0, d: dv, starts: q.starts) }
+    /// Runs the forward on separate q, k, v and records it with its backward.
+    func record(_ q: Variable, _ k: Variable, _ v: Variable, tap: AttentionTap?) -> Variable {
+        let qv = q.value, kv = k.value, vv = v.value
+        let (out, a) = forward(q: qv, k: kv, v: vv)
+        tap?.probabilities = a
+        return Autodiff.record(.scaledDotProductAttention, out, inputs: [q, k, v]) { g in
+            let dq = q.requiresGrad || k.requiresGrad ? Tensor(uninitialized: qv.shape) : nil
+            let dk = q.requiresGrad || k.requiresGrad ? Tensor(uninitialized: kv.shape) : nil
+            let dvT = v.requiresGrad ? Tensor(uninitialized: vv.shape) : nil
+            backward(g: g, a: a, q: qv, k: kv, v: vv, dq: dq, dk: dk, dv: dvT, tap: tap)
+            return [q.requiresGrad ? dq : nil, k.requiresGrad ? dk : nil, dvT]
+        }
+    }
+
+    /// (Tq, Tk) of sequence bi.
+    @inline(__always) func extent(_ bi: Int) -> (Int, Int) { lengths.map { ($0[bi], $0[bi]) } ?? (tq, tk) }
 
     /// (O [B, Tq, H·dv], A [B, H, Tq, Tk]).
     func forward(q qv: Tensor, k kv: Tensor, v vv: Tensor) -> (Tensor, Tensor) {
-        let out = Tensor(uninitialized: [b, tq, heads * dv])
+        let out = Tensor(uninitialized: lengths == nil ? [b, tq, heads * dv] : [1, outRows, heads * dv])
         let a = Tensor(uninitialized: [b, heads, tq, tk])
         let pq = qv.pointer, pk = kv.pointer, pv = vv.pointer, po = out.pointer, pa = a.pointer
         let ol = outLayout, n = tq * tk
@@ -119,7 +156,8 @@ struct FusedAttention {
         let pm = mask?.pointer
         ThreadPool.shared.parallelFor(b * heads) { item in
             let bi = item / heads, h = item % heads
-            let ai = pa + item * n
+            let (tq, tk) = extent(bi), n = tq * tk     // a packed sequence uses the first tq·tk entries of its slot
+            let ai = pa + item * self.tq * self.tk
             gemm(transA: false, transB: true, m: tq, n: tk, k: d, alpha: 1, a: q.at(pq, bi, h), lda: q.width,
                  b: k.at(pk, bi, h), ldb: k.width, beta: 0, c: ai, ldc: tk, parallel: false)
             withScratchBuffer(tk + (dropout == nil ? 0 : n)) { scratch in
@@ -139,7 +177,7 @@ struct FusedAttention {
                 var ad = UnsafePointer(ai)
                 if let drop = dropout {
                     let dst = scratch + tk
-                    attentionDropoutBlock(ai, n, drop, start: item * n, into: dst)
+                    attentionDropoutBlock(ai, n, drop, start: item * self.tq * self.tk, into: dst)
                     ad = UnsafePointer(dst)
                 }
                 gemm(transA: false, transB: false, m: tq, n: dv, k: tk, alpha: 1, a: ad, lda: tk,
@@ -152,19 +190,20 @@ struct FusedAttention {
     /// Fills the requested gradients (nil: not needed; dq and dk come together).
     func backward(g: Tensor, a: Tensor, q qv: Tensor, k kv: Tensor, v vv: Tensor,
                   dq: Tensor?, dk: Tensor?, dv dvT: Tensor?, tap: AttentionTap?) {
-        let n = tq * tk, ol = outLayout
+        let ol = outLayout
         let tapGrad = tap.map { _ in Tensor(uninitialized: [b, heads, tq, tk]) }
         let pg = g.pointer, pa = a.pointer, pq = qv.pointer, pk = kv.pointer, pv = vv.pointer
         let pdq = dq?.pointer, pdk = dk?.pointer, pdv = dvT?.pointer, ptap = tapGrad?.pointer
         let keep: Float = dropout.map { $0.p < 1 ? 1 / (1 - $0.p) : 0 } ?? 1
         ThreadPool.shared.parallelFor(b * heads) { item in
             let bi = item / heads, h = item % heads
-            let ai = pa + item * n, gi = ol.at(pg, bi, h)
+            let (tq, tk) = extent(bi), n = tq * tk
+            let ai = pa + item * self.tq * self.tk, gi = ol.at(pg, bi, h)
             withScratchBuffer(n + (dropout == nil ? 0 : n)) { scratch in
                 let dA = scratch
                 var ad = UnsafePointer(ai)
                 if let drop = dropout {
-                    attentionDropoutBlock(ai, n, drop, start: item * n, into: scratch + n)
+                    attentionDropoutBlock(ai, n, drop, start: item * self.tq * self.tk, into: scratch + n)
                     ad = UnsafePointer(scratch + n)
                 }
                 // ∂L/∂(dropped A) = g vᵀ.
