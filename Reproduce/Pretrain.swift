@@ -48,7 +48,11 @@ struct Pretrain: ParsableCommand {
             guard parts.count == 2, let k = Int(parts[0]), k >= 1, !parts[1].isEmpty else {
                 throw ValidationError("--snapshot expects K:DIR with K ≥ 1 epochs, got '\(v)'")
             }
-            out[k] = URL(fileURLWithPath: parts[1])
+            let dir = URL(fileURLWithPath: parts[1]).standardizedFileURL
+            guard dir.path != URL(fileURLWithPath: self.out).standardizedFileURL.path else {
+                throw ValidationError("--snapshot \(v): the snapshot folder must differ from --out (it would overwrite the run's own checkpoints)")
+            }
+            out[k] = dir
         }
         return out
     }

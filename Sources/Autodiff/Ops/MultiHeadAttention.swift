@@ -151,7 +151,7 @@ struct FusedAttention {
         let out = Tensor(uninitialized: lengths == nil ? [b, tq, heads * dv] : [1, outRows, heads * dv])
         let a = Tensor(uninitialized: [b, heads, tq, tk])
         let pq = qv.pointer, pk = kv.pointer, pv = vv.pointer, po = out.pointer, pa = a.pointer
-        let ol = outLayout, n = tq * tk
+        let ol = outLayout
         let ms = mask.map { broadcastStrides($0.shape, to: [b, heads, tq, tk]) }
         let pm = mask?.pointer
         ThreadPool.shared.parallelFor(b * heads) { item in
