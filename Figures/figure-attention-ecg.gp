@@ -13,68 +13,8 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.028
   set rmargin at screen 0.490667
-  set bmargin at screen 0.5522
+  set bmargin at screen 0.54495
   set tmargin at screen 0.96955
-  set title "synth-00002911: Attention rollout" offset 0,-0.3
-  set xrange [-0.005:9.995]
-  set yrange [-1.32:25.52]
-  set y2range [-1.32:25.52]
-  set xlabel "time (s)" offset 0,0.5
-  set xtics 1 nomirror scale 0.5
-  set mxtics 5
-  set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
-  set y2tics 0.5 format "" scale 0
-  set my2tics 1
-  set grid xtics mxtics y2tics lt 1 lc rgb "#F2A7A7" lw 0.6, lt 1 lc rgb "#FBE0E0" lw 0.4 back
-  set border lc rgb "#C87878"
-  unset key
-  cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
-  cm_r(v) = cm_clip(1 - 0.2*v)
-  cm_g(v) = cm_clip(1 - 0.9*v)
-  cm_b(v) = cm_clip(1 - 0.9*v)
-  set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
-  shade_opacity = 0.8
-  lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.028,0.493475 to screen 0.490667,0.535525 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 145 BPM. Atrial fibrillation\nwith rapid ventricular response. Ventricular premature complexes. Right bundle branch block. Left\naxis deviation. Inferior infarct - age undetermined. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 89%; ST–T windows [R+40 ms, R+240 ms): 46%. cos(z,\n\"Myocardial Infarction\") = 0.127" at screen 0.0326667,0.529 left front
-  plot "figure-attention-ecg.dat" index 1 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
-       for [k=1:12] "figure-attention-ecg.dat" index 0 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
-  # panel 2 (row 1, column 2)
-  reset
-  set lmargin at screen 0.528
-  set rmargin at screen 0.990667
-  set bmargin at screen 0.5522
-  set tmargin at screen 0.96955
-  set title "synth-00002911: Chefer et al." offset 0,-0.3
-  set xrange [-0.005:9.995]
-  set yrange [-1.32:25.52]
-  set y2range [-1.32:25.52]
-  set xlabel "time (s)" offset 0,0.5
-  set xtics 1 nomirror scale 0.5
-  set mxtics 5
-  set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
-  set y2tics 0.5 format "" scale 0
-  set my2tics 1
-  set grid xtics mxtics y2tics lt 1 lc rgb "#F2A7A7" lw 0.6, lt 1 lc rgb "#FBE0E0" lw 0.4 back
-  set border lc rgb "#C87878"
-  unset key
-  cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
-  cm_r(v) = cm_clip(1 - 0.2*v)
-  cm_g(v) = cm_clip(1 - 0.9*v)
-  cm_b(v) = cm_clip(1 - 0.9*v)
-  set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
-  shade_opacity = 0.8
-  lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.528,0.493475 to screen 0.990667,0.535525 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 145 BPM. Atrial fibrillation\nwith rapid ventricular response. Ventricular premature complexes. Right bundle branch block. Left\naxis deviation. Inferior infarct - age undetermined. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 89%; ST–T windows [R+40 ms, R+240 ms): 45%. cos(z,\n\"Myocardial Infarction\") = 0.127" at screen 0.532667,0.529 left front
-  plot "figure-attention-ecg.dat" index 3 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
-       for [k=1:12] "figure-attention-ecg.dat" index 2 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
-  # panel 3 (row 2, column 1)
-  reset
-  set lmargin at screen 0.028
-  set rmargin at screen 0.490667
-  set bmargin at screen 0.05365
-  set tmargin at screen 0.47825
   set title "synth-00002834: Attention rollout" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
@@ -95,16 +35,16 @@ do for [fmt in "png svg"] {
   set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
   shade_opacity = 0.8
   lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.028,0.002175 to screen 0.490667,0.036975 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 61 BPM. Sinus rhythm. Right\nbundle branch block. Left axis deviation. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 50%; ST–T windows [R+40 ms, R+240 ms): 20%. cos(z,\n\"Myocardial Infarction\") = 0.119" at screen 0.0326667,0.03045 left front
-  plot "figure-attention-ecg.dat" index 5 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
-       for [k=1:12] "figure-attention-ecg.dat" index 4 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
-  # panel 4 (row 2, column 2)
+  set object 1 rect from screen 0.028,0.493475 to screen 0.490667,0.528275 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 61 BPM. Sinus rhythm. Right\nbundle branch block. Left axis deviation. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 49%; ST–T windows [R+40 ms, R+240 ms): 22%. cos(z,\n\"Myocardial Infarction\") = 0.134" at screen 0.0326667,0.52175 left front
+  plot "figure-attention-ecg.dat" index 1 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
+       for [k=1:12] "figure-attention-ecg.dat" index 0 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
+  # panel 2 (row 1, column 2)
   reset
   set lmargin at screen 0.528
   set rmargin at screen 0.990667
-  set bmargin at screen 0.05365
-  set tmargin at screen 0.47825
+  set bmargin at screen 0.54495
+  set tmargin at screen 0.96955
   set title "synth-00002834: Chefer et al." offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
@@ -125,8 +65,68 @@ do for [fmt in "png svg"] {
   set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
   shade_opacity = 0.8
   lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.528,0.002175 to screen 0.990667,0.036975 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 61 BPM. Sinus rhythm. Right\nbundle branch block. Left axis deviation. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 46%; ST–T windows [R+40 ms, R+240 ms): 20%. cos(z,\n\"Myocardial Infarction\") = 0.119" at screen 0.532667,0.03045 left front
+  set object 1 rect from screen 0.528,0.493475 to screen 0.990667,0.528275 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 61 BPM. Sinus rhythm. Right\nbundle branch block. Left axis deviation. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 77%; ST–T windows [R+40 ms, R+240 ms): 34%. cos(z,\n\"Myocardial Infarction\") = 0.134" at screen 0.532667,0.52175 left front
+  plot "figure-attention-ecg.dat" index 3 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
+       for [k=1:12] "figure-attention-ecg.dat" index 2 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
+  # panel 3 (row 2, column 1)
+  reset
+  set lmargin at screen 0.028
+  set rmargin at screen 0.490667
+  set bmargin at screen 0.0609
+  set tmargin at screen 0.47825
+  set title "synth-00002822: Attention rollout" offset 0,-0.3
+  set xrange [-0.005:9.995]
+  set yrange [-1.32:25.52]
+  set y2range [-1.32:25.52]
+  set xlabel "time (s)" offset 0,0.5
+  set xtics 1 nomirror scale 0.5
+  set mxtics 5
+  set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
+  set y2tics 0.5 format "" scale 0
+  set my2tics 1
+  set grid xtics mxtics y2tics lt 1 lc rgb "#F2A7A7" lw 0.6, lt 1 lc rgb "#FBE0E0" lw 0.4 back
+  set border lc rgb "#C87878"
+  unset key
+  cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
+  cm_r(v) = cm_clip(1 - 0.2*v)
+  cm_g(v) = cm_clip(1 - 0.9*v)
+  cm_b(v) = cm_clip(1 - 0.9*v)
+  set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
+  shade_opacity = 0.8
+  lead_offset(row) = (11 - row) * 2.2
+  set object 1 rect from screen 0.028,0.002175 to screen 0.490667,0.044225 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 101 BPM. Sinus tachycardia.\nRight bundle branch block. Left axis deviation. Inferior infarct - age undetermined. Abnormal\nECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 78%; ST–T windows [R+40 ms, R+240 ms): 36%. cos(z,\n\"Myocardial Infarction\") = 0.124" at screen 0.0326667,0.0377 left front
+  plot "figure-attention-ecg.dat" index 5 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
+       for [k=1:12] "figure-attention-ecg.dat" index 4 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
+  # panel 4 (row 2, column 2)
+  reset
+  set lmargin at screen 0.528
+  set rmargin at screen 0.990667
+  set bmargin at screen 0.0609
+  set tmargin at screen 0.47825
+  set title "synth-00002822: Chefer et al." offset 0,-0.3
+  set xrange [-0.005:9.995]
+  set yrange [-1.32:25.52]
+  set y2range [-1.32:25.52]
+  set xlabel "time (s)" offset 0,0.5
+  set xtics 1 nomirror scale 0.5
+  set mxtics 5
+  set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
+  set y2tics 0.5 format "" scale 0
+  set my2tics 1
+  set grid xtics mxtics y2tics lt 1 lc rgb "#F2A7A7" lw 0.6, lt 1 lc rgb "#FBE0E0" lw 0.4 back
+  set border lc rgb "#C87878"
+  unset key
+  cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
+  cm_r(v) = cm_clip(1 - 0.2*v)
+  cm_g(v) = cm_clip(1 - 0.9*v)
+  cm_b(v) = cm_clip(1 - 0.9*v)
+  set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
+  shade_opacity = 0.8
+  lead_offset(row) = (11 - row) * 2.2
+  set object 1 rect from screen 0.528,0.002175 to screen 0.990667,0.044225 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 101 BPM. Sinus tachycardia.\nRight bundle branch block. Left axis deviation. Inferior infarct - age undetermined. Abnormal\nECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 58%; ST–T windows [R+40 ms, R+240 ms): 18%. cos(z,\n\"Myocardial Infarction\") = 0.124" at screen 0.532667,0.0377 left front
   plot "figure-attention-ecg.dat" index 7 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
        for [k=1:12] "figure-attention-ecg.dat" index 6 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   unset multiplot

@@ -21,8 +21,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 1, cos 0.029" at screen 0.166667,0.927833 center front
-  set label "Atelectasis, Cardiomegaly" at screen 0.166667,0.512556 center front
+  set label "rank 1, cos 0.060" at screen 0.166667,0.927833 center front
+  set label "no 4-label finding" at screen 0.166667,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -39,8 +39,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 6, cos 0.029" at screen 0.5,0.927833 center front
-  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.5,0.512556 center front
+  set label "rank 6, cos 0.058" at screen 0.5,0.927833 center front
+  set label "no 4-label finding" at screen 0.5,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -57,8 +57,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 11, cos 0.029" at screen 0.833333,0.927833 center front
-  set label "no 4-label finding" at screen 0.833333,0.512556 center front
+  set label "rank 11, cos 0.058" at screen 0.833333,0.927833 center front
+  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.833333,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -75,8 +75,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 16, cos 0.029" at screen 0.166667,0.447167 center front
-  set label "no 4-label finding" at screen 0.166667,0.0318889 center front
+  set label "rank 16, cos 0.058" at screen 0.166667,0.447167 center front
+  set label "Edema" at screen 0.166667,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -93,7 +93,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 21, cos 0.028" at screen 0.5,0.447167 center front
+  set label "rank 21, cos 0.058" at screen 0.5,0.447167 center front
   set label "no 4-label finding" at screen 0.5,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -111,8 +111,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 26, cos 0.025" at screen 0.833333,0.447167 center front
-  set label "no 4-label finding" at screen 0.833333,0.0318889 center front
+  set label "rank 26, cos 0.058" at screen 0.833333,0.447167 center front
+  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.833333,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
