@@ -34,6 +34,17 @@ final class ExplanationStudyTests: XCTestCase {
         }
         // The same MI patients and explanations serve both ECG regions.
         assertClose(details[2].cheferMaps[0], details[3].cheferMaps[0])
+        // Negative controls: no patient without cardiomegaly here; effusion's negatives are the
+        // odd rows, MI's the even rows, each scored in its own region.
+        XCTAssertNil(report.findings[0].negativeChefer)
+        XCTAssertEqual(report.findings[1].negativeChefer?.count, 3)
+        XCTAssertEqual(report.findings[2].negativeRollout?.count, 3)
+        XCTAssertEqual(report.findings[3].negativeRollout?.count, 3)
+        for f in report.findings.dropFirst() {
+            for s in [f.negativeRollout!, f.negativeChefer!] {
+                XCTAssertTrue((0...1).contains(s.pointing) && (0...1).contains(s.energy) && s.area > 0, "\(f.finding): \(s)")
+            }
+        }
     }
 
     /// Without a finding's label set (converted MIMIC pairs carry no PTB-XL labels) the finding

@@ -12,6 +12,10 @@
 // rollout and by Chefer et al., mapped to pixels / samples, then pointing game and energy in
 // region (ExplanationScores.swift) against two seeded random baselines: i.i.d. uniform per
 // pixel (sample), and i.i.d. uniform per *token* mapped exactly like the model's relevance.
+// A negative control: the same prompt's maps on as many patients *without* the finding, scored
+// in their own region (every patient has a heart box, costophrenic angles and beats). Maps that
+// find the finding should score higher on the positives, relative to the region's area; maps
+// that follow anatomy alone score alike on both.
 // ECG scores are on the time axis: token relevance is the same in every lead (see
 // ECGRelevanceMap.swift), so restricting to the territory's leads would multiply the energy of
 // the maps and of the baselines by the same lead fraction and leave the comparison unchanged.
@@ -51,6 +55,10 @@ public struct FindingScores: Codable, Sendable {
     public var randomPixel: PointingEnergy
     /// I.i.d. uniform token relevances mapped like the model's (same resolution and smoothing).
     public var randomToken: PointingEnergy
+    /// The same prompt's rollout / Chefer maps on patients without the finding (label 0), in
+    /// their own region; nil when the split has no such patient.
+    public var negativeRollout: PointingEnergy? = nil
+    public var negativeChefer: PointingEnergy? = nil
 }
 
 /// One finding's explanations, kept for figures.
@@ -172,6 +180,24 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
             cache[key] = (rows, explained)
         }
         var d = try scoreFinding(f, split: split, rows: rows, explained: explained, options: o, scored: unscored == nil)
+        if unscored == nil {
+            let label = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
+            let negatives = Array(label.indices.filter { label[$0] == 0 }.prefix(o.maxPatients))
+            if !negatives.isEmpty {
+                let negKey = key + "|without \(f.column)"
+                let negExplained: TowerExplanation
+                if let c = cache[negKey] { negExplained = c.1 } else {
+                    let all = (f.tower == .xray ? split.xray : split.ecg)!     // present: the positives were explained
+                    let p = try promptEmbedding(model, tokenizer: tokenizer, prompt: f.prompt)
+                    negExplained = explainTower(model, tower: f.tower, inputs: gatherRows(all, negatives), target: .promptCosine(p),
+                                                normalisation: o.normalisation, startLayer: o.startLayer, chunk: o.chunk)
+                    cache[negKey] = (negatives, negExplained)
+                }
+                let neg = try scoreFinding(f, split: split, rows: negatives, explained: negExplained, options: o)
+                d.scores.negativeRollout = neg.scores.rollout
+                d.scores.negativeChefer = neg.scores.chefer
+            }
+        }
         d.unscoredReason = unscored
         d.selection = selection
         details.append(d)
