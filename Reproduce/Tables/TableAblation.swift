@@ -74,14 +74,20 @@ extension EvalContext {
         try checkAblationData()
         var rows: [[String]] = [], runRows: [[String]] = []
         var scored: [(String, [Scored])] = []
-        for v in AblationVariant.all {
+        let total = AblationVariant.all.count + 1
+        func say(_ k: Int, _ label: String) {
+            if plan.progress { FileHandle.standardError.write(Data("table-ablation: evaluating row \(k)/\(total), \(label)\n".utf8)) }
+        }
+        for (k, v) in AblationVariant.all.enumerated() {
             let (m, info, url) = try plan.model(v)
+            say(k + 1, v.label)
             let s = try headlineMetrics(m, xray: info.config.useXray, ecg: info.config.useECG)
             let steps = AblationPlan.budget(epochs: info.config.optim.epochs, steps: info.step)
             rows.append([v.label, String(info.step)] + s.map(\.text))
             runRows.append([v.label, v.change, "\(info.config.name) (hash \(info.config.hash))", steps, url.path])
             scored.append((v.label, s))
         }
+        say(total, "random init (floor)")
         let floor = try headlineMetrics(randomModel, xray: true, ecg: true)
         rows.append(["random init (floor)", "0"] + floor.map(\.text))
         rows.append(["paper (MoRE)", "–"] + EvalContext.headlineColumns.map { _ in paperValue })
