@@ -55,10 +55,10 @@ final class EvalContext {
 
     func provenance(_ splits: [String], extra: [(String, String)] = []) throws -> Provenance {
         let hashes = try splits.map { "\($0): " + (try fileHash(dataDir.appendingPathComponent($0 + ".h5"))) }
-        return Provenance(dataset: splits.map { dataDir.appendingPathComponent($0 + ".h5").path }.joined(separator: ", "),
+        return Provenance(dataset: splits.map { displayPath(dataDir.appendingPathComponent($0 + ".h5")) }.joined(separator: ", "),
                           datasetHash: hashes.joined(separator: "; "), config: checkpointInfo.config.name,
                           configHash: checkpointInfo.config.hash, seed: seed,
-                          checkpoint: "\(checkpointURL.path) (step \(checkpointInfo.step), trained on data \(checkpointInfo.dataHash), commit \(checkpointInfo.commit))",
+                          checkpoint: "\(displayPath(checkpointURL)) (step \(checkpointInfo.step), trained on data \(checkpointInfo.dataHash), commit \(checkpointInfo.commit))",
                           extra: [("source", try sourceDescription(splits)),
                                   ("bootstrap", "\(bootstrap.resamples) resamples, 95 % percentile intervals")] + extra)
     }

@@ -84,7 +84,7 @@ extension EvalContext {
             let s = try headlineMetrics(m, xray: info.config.useXray, ecg: info.config.useECG)
             let steps = AblationPlan.budget(epochs: info.config.optim.epochs, steps: info.step)
             rows.append([v.label, String(info.step)] + s.map(\.text))
-            runRows.append([v.label, v.change, "\(info.config.name) (hash \(info.config.hash))", steps, url.path])
+            runRows.append([v.label, v.change, "\(info.config.name) (hash \(info.config.hash))", steps, displayPath(url)])
             scored.append((v.label, s))
         }
         say(total, "random init (floor)")
@@ -102,7 +102,7 @@ extension EvalContext {
             provenance: try provenance(["pretrain_train", "pretrain_test", "chexpert5x200", "ptbxl_test", "mimic4label_train", "mimic4label_val",
                                         "mimic4label_test", "ptbxl_train", "ptbxl_val", "ptbxl_test"],
                                        extra: [("ablation budget", "\(budget), every row including the baseline (main run: \(plan.mainEpochs) epochs)"),
-                                               ("ablation runs", plan.runsDir.path)]),
+                                               ("ablation runs", displayPath(plan.runsDir))]),
             parts: [TablePart(title: "Headline metrics by variant (\(budget))", columns: ["variant", "steps"] + EvalContext.headlineColumns, rows: rows,
                               notes: [reduced]),
                     TablePart(title: "Runs", columns: ["variant", "change", "config", "budget", "checkpoint"], rows: runRows, csvSuffix: "runs")],

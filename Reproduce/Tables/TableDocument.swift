@@ -19,6 +19,15 @@ struct TablePart {
     var notes: [String] = []
 }
 
+/// A path as provenance shows it: relative to the working directory when inside it (`make`
+/// runs from the repository root, so a reader's clone resolves it), absolute otherwise.
+func displayPath(_ url: URL) -> String {
+    let path = url.standardizedFileURL.path, real = url.resolvingSymlinksInPath().path
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
+    if real.hasPrefix(cwd + "/") { return String(real.dropFirst(cwd.count + 1)) }
+    return path
+}
+
 /// Where a table's numbers came from.
 struct Provenance {
     var dataset: String

@@ -112,13 +112,20 @@ final class ConvertedEndToEndTests: XCTestCase {
                            "table-mimic-4label": ["mimic4label_train", "mimic4label_val", "mimic4label_test"],
                            "table-edema-severity": ["edema_train", "edema_val", "edema_test"],
                            "table-ptbxl-probe": ["ptbxl_train", "ptbxl_val", "ptbxl_test"], "table-retrieval": ["pretrain_test"]]
+        // Provenance shows paths relative to the working directory (the repository root under
+        // `make`; here `dir`), so a reader's clone resolves them.
+        func shown(_ u: URL) -> String {
+            let root = dir.resolvingSymlinksInPath().path, path = u.resolvingSymlinksInPath().path
+            XCTAssertTrue(path.hasPrefix(root + "/"), "\(path) is not under \(root)")
+            return String(path.dropFirst(root.count + 1))
+        }
         for (name, used) in tableSplits.sorted(by: { $0.key < $1.key }) {
             try more(["table", name, "--out", tables.path, "--data", data.path, "--checkpoint", checkpoint.path, "--bootstrap", "50"])
             let md = tables.appendingPathComponent(name + ".md")
             XCTAssertTrue(FileManager.default.fileExists(atPath: md.path), "\(name): no Markdown")
             let doc = (try? text(md)) ?? ""
-            for s in used { XCTAssertTrue(doc.contains(data.appendingPathComponent(s + ".h5").path), "\(name): provenance lacks \(s).h5") }
-            XCTAssertTrue(doc.contains(checkpoint.path), "\(name): provenance lacks the checkpoint")
+            for s in used { XCTAssertTrue(doc.contains("dataset: " + shown(data.appendingPathComponent(s + ".h5"))) || doc.contains(", " + shown(data.appendingPathComponent(s + ".h5"))), "\(name): provenance lacks \(s).h5") }
+            XCTAssertTrue(doc.contains("checkpoint: " + shown(checkpoint)), "\(name): provenance lacks the checkpoint")
             let csvs = try FileManager.default.contentsOfDirectory(atPath: tables.path).filter { $0.hasPrefix(name) && $0.hasSuffix(".csv") }
             XCTAssertFalse(csvs.isEmpty, "\(name): no CSV")
         }
@@ -134,7 +141,7 @@ final class ConvertedEndToEndTests: XCTestCase {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("\(name).\(ext)").path), "\(name).\(ext) missing")
             }
             let provenance = (try? text(figures.appendingPathComponent("\(name).provenance.md"))) ?? ""
-            for s in used { XCTAssertTrue(provenance.contains(data.appendingPathComponent(s + ".h5").path), "\(name): provenance lacks \(s).h5") }
+            for s in used { XCTAssertTrue(provenance.contains(shown(data.appendingPathComponent(s + ".h5"))), "\(name): provenance lacks \(s).h5") }
             let script = (try? text(figures.appendingPathComponent("\(name).gp"))) ?? ""
             XCTAssertFalse(script.contains("synthetic cohort"), "\(name): the title calls converted data synthetic")
             if name == "figure2" {
