@@ -155,19 +155,14 @@ public struct LogisticRegression: Sendable {
     func fit(_ z: FeatureMatrix, scaler: Standardizer, targets t: [Double], outputs k: Int, link: LogisticModel.Link,
              warmStart: [Double]? = nil, basis: RowSpaceBasis? = nil) throws -> LogisticModel {
         guard c > 0, c.isFinite else { throw ProbeError.invalidParameter(name: "c", value: "\(c)", reason: "must be positive") }
-        let d = z.columns
-        if let basis = basis ?? (reduceRowSpace ? RowSpaceBasis(z) : nil) {
-            let warm = warmStart.map { basis.project(Array($0[0..<(k * d)]), outputs: k) + $0[(k * d)...] }
-            let r = try fitDesign(basis.reduced, targets: t, outputs: k, link: link, warmStart: warm)
-            let n = basis.rows
-            return LogisticModel(link: link, outputs: k, weights: basis.lift(Array(r.x[0..<(k * n)]), outputs: k),
-                                 intercepts: Array(r.x[(k * n)...]), standardizer: scaler, c: [Double](repeating: c, count: k),
-                                 iterations: r.iterations, converged: r.converged)
-        }
-        let r = try fitDesign(z, targets: t, outputs: k, link: link, warmStart: warmStart)
-        return LogisticModel(link: link, outputs: k, weights: Array(r.x[0..<(k * d)]), intercepts: Array(r.x[(k * d)...]),
-                             standardizer: scaler, c: [Double](repeating: c, count: k), iterations: r.iterations,
-                             converged: r.converged)
+        let d = z.columns, basis = basis ?? (reduceRowSpace ? RowSpaceBasis(z) : nil)
+        let warm = warmStart.map { w in basis.map { $0.project(Array(w[0..<(k * d)]), outputs: k) + w[(k * d)...] } ?? w }
+        let r = try fitDesign(basis?.reduced ?? z, targets: t, outputs: k, link: link, warmStart: warm)
+        let m = k * (basis?.rows ?? d)     // weights in r.x, then the intercepts
+        let weights = Array(r.x[0..<m])
+        return LogisticModel(link: link, outputs: k, weights: basis?.lift(weights, outputs: k) ?? weights,
+                             intercepts: Array(r.x[m...]), standardizer: scaler, c: [Double](repeating: c, count: k),
+                             iterations: r.iterations, converged: r.converged)
     }
 
     /// L-BFGS on the design z: [N, D]: minimises (1/N) Σᵢ ℓ(z_i Wᵀ + b; t_i) + (1/(2CN)) ‖W‖²;

@@ -68,6 +68,14 @@ struct RowSpaceBasis {
         reduced = FeatureMatrix(unchecked: r, rows: n, columns: n)
     }
 
+    /// y ← H_j y for the trailing D − j entries of one D-vector y.
+    @inline(__always)
+    private func reflect(_ j: Int, _ h: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
+        guard tau[j] != 0 else { return }
+        let x = h + j * columns + j, len = columns - j
+        simdAxpy(-tau[j] * simdDot(x, y + j, len), x, y + j, len)
+    }
+
     /// Q v for each of the K rows of v: [K, N] → [K, D] (weights back in feature space).
     func lift(_ v: [Double], outputs k: Int) -> [Double] {
         let n = rows, d = columns
@@ -76,11 +84,7 @@ struct RowSpaceBasis {
         reflectors.withUnsafeBufferPointer { hp in
             out.withUnsafeMutableBufferPointer { op in
                 for c in 0..<k {
-                    let y = op.baseAddress! + c * d
-                    for j in stride(from: n - 1, through: 0, by: -1) where tau[j] != 0 {   // Q = H₀ H₁ ⋯ H_{N−1}
-                        let x = hp.baseAddress! + j * d + j
-                        simdAxpy(-tau[j] * simdDot(x, y + j, d - j), x, y + j, d - j)
-                    }
+                    for j in stride(from: n - 1, through: 0, by: -1) { reflect(j, hp.baseAddress!, op.baseAddress! + c * d) }   // Q = H₀ ⋯ H_{N−1}
                 }
             }
         }
@@ -95,10 +99,7 @@ struct RowSpaceBasis {
             y.withUnsafeMutableBufferPointer { yp in
                 for c in 0..<k {
                     let row = yp.baseAddress! + c * d
-                    for j in 0..<n where tau[j] != 0 {                                   // Qᵀ = H_{N−1} ⋯ H₀
-                        let x = hp.baseAddress! + j * d + j
-                        simdAxpy(-tau[j] * simdDot(x, row + j, d - j), x, row + j, d - j)
-                    }
+                    for j in 0..<n { reflect(j, hp.baseAddress!, row) }                                             // Qᵀ = H_{N−1} ⋯ H₀
                     for j in 0..<n { out[c * n + j] = row[j] }
                 }
             }

@@ -44,28 +44,29 @@ public final class BertSelfAttention: Module {
         [("query", query.module), ("key", key), ("value", value.module), ("dropout", dropout)]
     }
 
-    /// x: [B, T, D], additive mask [B, 1, 1, T] (0 keep, −∞-like drop) → context [B, T, D]
-    func callAsFunction(_ x: Variable, mask: Tensor) -> Variable {
-        let dh = x.shape[2] / heads
-        let scale = 1 / Float(dh).squareRoot()
-        // Attention-probability dropout (active in Hugging Face models in train mode), fused
-        // into the attention with the mask the Dropout module would draw.
-        let drop = isTraining && dropout.p > 0
+    /// 1/√d_head for inputs of width `width`.
+    func scale(width: Int) -> Float { 1 / Float(width / heads).squareRoot() }
+
+    /// Attention-probability dropout (active in Hugging Face models in train mode), fused into
+    /// the attention with the mask the Dropout module would draw; nil in eval mode or at p = 0.
+    var attentionDropout: AttentionDropout? {
+        isTraining && dropout.p > 0
             ? AttentionDropout(p: dropout.p, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(dropout.path))
             : nil
+    }
+
+    /// x: [B, T, D], additive mask [B, 1, 1, T] (0 keep, −∞-like drop) → context [B, T, D]
+    func callAsFunction(_ x: Variable, mask: Tensor) -> Variable {
         // Heads are read in place from [B, T, D] (no split/merge copies).
-        return multiHeadAttention(query(x), key(x), value(x), heads: heads, mask: mask, scale: scale, dropout: drop)
+        multiHeadAttention(query(x), key(x), value(x), heads: heads, mask: mask, scale: scale(width: x.shape[2]),
+                           dropout: attentionDropout)
     }
 
     /// Packed tokens x: [1, N, D] of sequences with `lengths` (Σ = N) → context [1, N, D]; each
     /// sequence attends to itself only (the padded call with its padding mask, minus the padding).
     func callAsFunction(packed x: Variable, lengths: [Int]) -> Variable {
-        let dh = x.shape[2] / heads
-        let drop = isTraining && dropout.p > 0
-            ? AttentionDropout(p: dropout.p, seed: TrainingRandomness.seed, stream: TrainingRandomness.stream(dropout.path))
-            : nil
-        return multiHeadAttention(packed: query(x), key(x), value(x), lengths: lengths, heads: heads,
-                                  scale: 1 / Float(dh).squareRoot(), dropout: drop)
+        multiHeadAttention(packed: query(x), key(x), value(x), lengths: lengths, heads: heads,
+                           scale: scale(width: x.shape[2]), dropout: attentionDropout)
     }
 }
 

@@ -145,13 +145,21 @@ public final class TextEncoder: Module {
     }
 
     /// Last hidden states [B, T, D].
-    public func hiddenStates(_ t: TokenBatch) -> Variable {
+    /// dropout(LN(word + position + type)) of the tokens at flat positions `rows` of `t` (all
+    /// of them, [B, T, D], when nil; packed, [1, rows.count, D], otherwise).
+    func embed(_ t: TokenBatch, rows: [Int]? = nil) -> Variable {
         precondition(t.length <= config.maxPositions - (config.family == .roberta ? config.padTokenId + 1 : 0),
                      "TextEncoder: sequence length \(t.length) exceeds the position table (\(config.maxPositions))")
-        let shape = [t.batch, t.length]
-        let e = embeddings.word(t.ids, shape: shape) + embeddings.position(positionIds(t), shape: shape)
-            + embeddings.tokenType(config.typeVocab == 1 ? [Int](repeating: 0, count: t.ids.count) : t.typeIds, shape: shape)
-        var h = embeddings.dropout(embeddings.layerNorm(e))
+        let pos = positionIds(t), types = config.typeVocab == 1 ? [Int](repeating: 0, count: t.ids.count) : t.typeIds
+        let pick = { (v: [Int]) in rows.map { $0.map { v[$0] } } ?? v }
+        let shape = rows.map { [1, $0.count] } ?? [t.batch, t.length]
+        let e = embeddings.word(pick(t.ids), shape: shape) + embeddings.position(pick(pos), shape: shape)
+            + embeddings.tokenType(pick(types), shape: shape)
+        return embeddings.dropout(embeddings.layerNorm(e))
+    }
+
+    public func hiddenStates(_ t: TokenBatch) -> Variable {
+        var h = embed(t)
         // Additive mask [B, 1, 1, T]: 0 for tokens, the most negative float for padding (as HF).
         let mask = Tensor(shape: [t.batch, 1, 1, t.length]) { p in
             for i in 0..<t.mask.count { p[i] = t.mask[i] != 0 ? 0 : -Float.greatestFiniteMagnitude }
@@ -184,10 +192,7 @@ public final class TextEncoder: Module {
     public func packedHiddenStates(_ t: TokenBatch, lengths: [Int]) -> Variable {
         var rows = [Int]()
         for b in 0..<t.batch { for j in 0..<lengths[b] { rows.append(b * t.length + j) } }
-        let shape = [1, rows.count], pos = positionIds(t)
-        let e = embeddings.word(rows.map { t.ids[$0] }, shape: shape) + embeddings.position(rows.map { pos[$0] }, shape: shape)
-            + embeddings.tokenType(config.typeVocab == 1 ? [Int](repeating: 0, count: rows.count) : rows.map { t.typeIds[$0] }, shape: shape)
-        var h = embeddings.dropout(embeddings.layerNorm(e))
+        var h = embed(t, rows: rows)
         for layer in layers.items { h = layer(packed: h, lengths: lengths) }
         return h
     }

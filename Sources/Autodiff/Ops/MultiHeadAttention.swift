@@ -157,7 +157,7 @@ struct FusedAttention {
         ThreadPool.shared.parallelFor(b * heads) { item in
             let bi = item / heads, h = item % heads
             let (tq, tk) = extent(bi), n = tq * tk     // a packed sequence uses the first tq·tk entries of its slot
-            let ai = pa + item * self.tq * self.tk
+            let slot = item * self.tq * self.tk, ai = pa + slot
             gemm(transA: false, transB: true, m: tq, n: tk, k: d, alpha: 1, a: q.at(pq, bi, h), lda: q.width,
                  b: k.at(pk, bi, h), ldb: k.width, beta: 0, c: ai, ldc: tk, parallel: false)
             withScratchBuffer(tk + (dropout == nil ? 0 : n)) { scratch in
@@ -177,7 +177,7 @@ struct FusedAttention {
                 var ad = UnsafePointer(ai)
                 if let drop = dropout {
                     let dst = scratch + tk
-                    attentionDropoutBlock(ai, n, drop, start: item * self.tq * self.tk, into: dst)
+                    attentionDropoutBlock(ai, n, drop, start: slot, into: dst)
                     ad = UnsafePointer(dst)
                 }
                 gemm(transA: false, transB: false, m: tq, n: dv, k: tk, alpha: 1, a: ad, lda: tk,
@@ -198,12 +198,12 @@ struct FusedAttention {
         ThreadPool.shared.parallelFor(b * heads) { item in
             let bi = item / heads, h = item % heads
             let (tq, tk) = extent(bi), n = tq * tk
-            let ai = pa + item * self.tq * self.tk, gi = ol.at(pg, bi, h)
+            let slot = item * self.tq * self.tk, ai = pa + slot, gi = ol.at(pg, bi, h)
             withScratchBuffer(n + (dropout == nil ? 0 : n)) { scratch in
                 let dA = scratch
                 var ad = UnsafePointer(ai)
                 if let drop = dropout {
-                    attentionDropoutBlock(ai, n, drop, start: item * self.tq * self.tk, into: scratch + n)
+                    attentionDropoutBlock(ai, n, drop, start: slot, into: scratch + n)
                     ad = UnsafePointer(scratch + n)
                 }
                 // ∂L/∂(dropped A) = g vᵀ.

@@ -167,33 +167,28 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
         if unscored == nil, case .boxes(let sets) = f.region, let missing = sets.first(where: { split.labels[$0] == nil }) {
             unscored = "no \(missing) boxes in \(split.name): where \(f.name) lies is unknown"
         }
-        let key = "\(f.tower.rawValue)|\(f.prompt)"
-        let explained: TowerExplanation
-        if let c = cache[key] { explained = c.1 } else {
+        // The tower's explanations of `f.prompt` on `rows`, computed once per key (both MI
+        // regions share the same patients and maps).
+        func explained(_ rows: [Int], key: String) throws -> TowerExplanation {
+            if let c = cache[key] { return c.1 }
             guard let all = f.tower == .xray ? split.xray : split.ecg else {
                 throw EvalError.missingModality(file: split.name, modality: f.tower.rawValue, protocolName: protocolName)
             }
-            let inputs = gatherRows(all, rows)
             let p = try promptEmbedding(model, tokenizer: tokenizer, prompt: f.prompt)
-            explained = explainTower(model, tower: f.tower, inputs: inputs, target: .promptCosine(p),
-                                     normalisation: o.normalisation, startLayer: o.startLayer, chunk: o.chunk)
-            cache[key] = (rows, explained)
+            let e = explainTower(model, tower: f.tower, inputs: gatherRows(all, rows), target: .promptCosine(p),
+                                 normalisation: o.normalisation, startLayer: o.startLayer, chunk: o.chunk)
+            cache[key] = (rows, e)
+            return e
         }
-        var d = try scoreFinding(f, split: split, rows: rows, explained: explained, options: o, scored: unscored == nil)
+        let key = "\(f.tower.rawValue)|\(f.prompt)"
+        var d = try scoreFinding(f, split: split, rows: rows, explained: try explained(rows, key: key), options: o,
+                                 scored: unscored == nil)
         if unscored == nil {
             let label = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
             let negatives = Array(label.indices.filter { label[$0] == 0 }.prefix(o.maxPatients))
             if !negatives.isEmpty {
-                let negKey = key + "|without \(f.column)"
-                let negExplained: TowerExplanation
-                if let c = cache[negKey] { negExplained = c.1 } else {
-                    let all = (f.tower == .xray ? split.xray : split.ecg)!     // present: the positives were explained
-                    let p = try promptEmbedding(model, tokenizer: tokenizer, prompt: f.prompt)
-                    negExplained = explainTower(model, tower: f.tower, inputs: gatherRows(all, negatives), target: .promptCosine(p),
-                                                normalisation: o.normalisation, startLayer: o.startLayer, chunk: o.chunk)
-                    cache[negKey] = (negatives, negExplained)
-                }
-                let neg = try scoreFinding(f, split: split, rows: negatives, explained: negExplained, options: o)
+                let neg = try scoreFinding(f, split: split, rows: negatives,
+                                           explained: try explained(negatives, key: key + "|without \(f.column)"), options: o)
                 d.scores.negativeRollout = neg.scores.rollout
                 d.scores.negativeChefer = neg.scores.chefer
             }
