@@ -10,9 +10,15 @@
 // (activations, gradients, attention maps of 25 MB). Fresh large allocations come from mmap,
 // so each one costs page faults and the kernel's page clearing — more than the arithmetic of
 // many ops. Freed buffers of at least `BufferCache.minimumBytes` are therefore kept in
-// exact-size free lists (up to `BufferCache.capacityBytes` in total) and handed to the next
-// allocation of the same size. Reuse never changes a result: a zero-filled buffer is cleared
-// again, and an uninitialised one is fully written by its kernel.
+// free lists (up to `BufferCache.capacityBytes` in total) and handed to the next allocation of
+// the same *size class*: a request is rounded up to the next of 8 classes per power of two
+// (`BufferCache.sizeClass`, at most 12.5 % more memory). Exact sizes would do for a batch of
+// fixed shape, but the packed text tower's activations have the batch's token count as a
+// dimension, which changes every step: with exact-size lists nearly every large buffer was a
+// miss, the step took 12–17 % longer than with a repeated batch and the cache filled with
+// sizes never asked for again (+1.1 GB RSS). Reuse never changes a result: a zero-filled
+// buffer is cleared again, and an uninitialised one is fully written by its kernel; the bytes
+// past `count` are never read.
 
 import Foundation
 
@@ -35,25 +41,26 @@ public final class TensorStorage: @unchecked Sendable {
         precondition(count >= 0, "TensorStorage: negative element count \(count)")
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = BufferCache.shared.take(bytes)
-            ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: TensorStorage.alignment)
+        let allocated = BufferCache.sizeClass(bytes)
+        let raw = BufferCache.shared.take(allocated)
+            ?? UnsafeMutableRawPointer.allocate(byteCount: allocated, alignment: TensorStorage.alignment)
         if zeroed { raw.initializeMemory(as: UInt8.self, repeating: 0, count: bytes) }
         self.base = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        TensorStorage.liveBytes.add(bytes)
+        TensorStorage.liveBytes.add(allocated)
     }
 
     deinit {
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        TensorStorage.liveBytes.add(-bytes)
+        let allocated = BufferCache.sizeClass(max(count, 1) * MemoryLayout<Float>.stride)
+        TensorStorage.liveBytes.add(-allocated)
         let raw = UnsafeMutableRawPointer(base)
-        if !BufferCache.shared.put(raw, bytes) { raw.deallocate() }
+        if !BufferCache.shared.put(raw, allocated) { raw.deallocate() }
     }
 
     /// Bytes currently held by all live storages (for memory reports in benchmarks).
     public static let liveBytes = ByteCounter()
 }
 
-/// Exact-size free lists of released tensor buffers (thread-safe; see the file header).
+/// Free lists of released tensor buffers by size class (thread-safe; see the file header).
 public final class BufferCache: @unchecked Sendable {
     /// The process-wide cache.
     public static let shared = BufferCache()
@@ -61,12 +68,26 @@ public final class BufferCache: @unchecked Sendable {
     public static let minimumBytes = 64 << 10
     /// Most bytes kept in the free lists at once; releases beyond it are freed.
     public static let capacityBytes = 1536 << 20
+    /// Size classes per power of two above `minimumBytes`.
+    public static let classesPerOctave = 8
+
+    /// The bytes actually allocated for a request of `bytes`: `bytes` itself below
+    /// `minimumBytes` (malloc's own classes), otherwise `bytes` rounded up to a multiple of
+    /// 2^⌊log₂ bytes⌋ / `classesPerOctave` — 8 classes per octave, at most 12.5 % over.
+    ///
+    ///     sizeClass(100_000) = 106_496   // 2^16 / 8 = 8192; 13 × 8192
+    public static func sizeClass(_ bytes: Int) -> Int {
+        guard bytes >= minimumBytes else { return bytes }
+        let octave = Int.bitWidth - 1 - bytes.leadingZeroBitCount   // ⌊log₂ bytes⌋
+        let step = 1 << (octave - classesPerOctave.trailingZeroBitCount)
+        return (bytes + step - 1) / step * step
+    }
 
     private var free: [Int: [UnsafeMutableRawPointer]] = [:]
     private var cachedBytes = 0
     private let lock = NSLock()
 
-    /// A cached buffer of exactly `bytes` bytes, or nil.
+    /// A cached buffer of exactly `bytes` bytes (a size class), or nil.
     func take(_ bytes: Int) -> UnsafeMutableRawPointer? {
         guard bytes >= BufferCache.minimumBytes else { return nil }
         lock.lock(); defer { lock.unlock() }

@@ -1,4 +1,4 @@
-// TensorStorageTests — the buffer cache (reuse, zero-filling), the fast erf behind GELU, and
+// TensorStorageTests — the buffer cache (size classes, reuse, zero-filling), the fast erf behind GELU, and
 // the column sums of `sumToShape` (bitwise equal to the rows-in-order loop).
 
 import XCTest
@@ -19,6 +19,34 @@ final class TensorStorageTests: XCTestCase {
         XCTAssertTrue((0..<n).allSatisfy { z.pointer[$0] == 0 }, "zeros: a recycled buffer is cleared")
         let small = Tensor(zeros: [8])
         XCTAssertEqual(small.scalars, [Float](repeating: 0, count: 8))
+    }
+
+    func testSizeClassesRoundUpByAtMostAnEighth() {
+        XCTAssertEqual(BufferCache.sizeClass(1000), 1000, "below the cache's minimum: exact")
+        XCTAssertEqual(BufferCache.sizeClass(65_536), 65_536, "a power of two is its own class")
+        XCTAssertEqual(BufferCache.sizeClass(100_000), 106_496)   // 13 × 2^16/8
+        var previous = 0
+        for bytes in stride(from: BufferCache.minimumBytes, to: 40 << 20, by: 9_973) {
+            let c = BufferCache.sizeClass(bytes)
+            XCTAssertGreaterThanOrEqual(c, bytes)
+            XCTAssertLessThanOrEqual(Double(c), Double(bytes) * 1.125, "\(bytes)")
+            XCTAssertGreaterThanOrEqual(c, previous, "classes grow with the request")
+            XCTAssertEqual(BufferCache.sizeClass(c), c, "a class is its own class")
+            previous = c
+        }
+    }
+
+    func testBufferOfANearbySizeIsReusedAndClearedOverItsOwnLength() {
+        // 100,000 and 102,000 floats (400,000 and 408,000 bytes) share the class of 425,984 bytes: the second
+        // tensor gets the first one's buffer, zero-filled over its own 102,000 elements.
+        var first: UnsafeMutablePointer<Float>?
+        do {
+            let t = Tensor(shape: [100_000], repeating: 3)
+            first = t.pointer
+        }
+        let z = Tensor(zeros: [102_000])
+        XCTAssertEqual(z.pointer, first, "a released buffer of the same size class is handed out again")
+        XCTAssertTrue((0..<102_000).allSatisfy { z.pointer[$0] == 0 })
     }
 
     func testUninitializedTensorIsFullyWrittenByKernels() {
