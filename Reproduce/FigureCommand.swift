@@ -63,8 +63,8 @@ struct FigureCommand: ParsableCommand {
         let url: URL
         switch name {
         case "figure2": url = try ctx.figureTSNE(outDir: outDir)
-        case "figure3": url = try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", figureNumber: 3, outDir: outDir)
-        case "figure4": url = try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", figureNumber: 4, outDir: outDir)
+        case "figure3": url = try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", findings: ["Cardiomegaly"], figureNumber: 3, outDir: outDir)
+        case "figure4": url = try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", findings: ["Edema", "Pleural Effusion"], figureNumber: 4, outDir: outDir)
         case "figure5": url = try ctx.figureXrayToECG(outDir: outDir)
         case "figure-training": url = try ctx.figureTraining(outDir: outDir)
         case "figure-attention-xray", "figure-attention-ecg":

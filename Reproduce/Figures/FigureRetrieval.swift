@@ -3,6 +3,9 @@
 // Figs. 3–4: the X-rays a text query retrieves ("Cardiomegaly is severe"; "There is presence
 // of Edema and Effusion"), each with its true labels. As the authors' script: take the top
 // 5·n hits and keep every 5th, so the grid spans the ranking rather than near-duplicates.
+// The title also counts how many of those 5·n hits carry every finding the query names, next
+// to that fraction over the whole test set (what retrieval at chance gives): the six pictures
+// are examples, the count is the figure's measurement.
 // Fig. 5: X-ray → ECG retrieval with the reports of the query and of each retrieved ECG.
 
 import Foundation
@@ -19,12 +22,36 @@ extension EvalContext {
         return pos.isEmpty ? "no 4-label finding" : pos.joined(separator: ", ")
     }
 
-    func figureTextToXray(name: String, query: String, figureNumber: Int, outDir: URL) throws -> URL {
+    /// How many of `rows` are positive (label 1; uncertain −1 is not) for every one of
+    /// `findings` in the split's 4-label table, and that fraction over all rows of the split.
+    func findingHits(_ s: EvalSplit, rows: [Int], findings: [String]) throws -> (hits: Int, baseRate: Double) {
+        guard let t = s.split.labels["mimic4"], let names = s.split.labelNames["mimic4"] else {
+            throw EvalError.missingLabels(file: s.file, labelSet: "mimic4", protocolName: "text → X-ray figure",
+                                          available: s.split.labels.keys.sorted())
+        }
+        let columns = try findings.map { f -> Int in
+            guard let j = names.firstIndex(of: f) else {
+                throw EvalError.unknownClass(file: s.file, labelSet: "mimic4", className: f, available: names)
+            }
+            return j
+        }
+        let c = names.count
+        func positive(_ r: Int) -> Bool { columns.allSatisfy { t.pointer[r * c + $0] == 1 } }
+        let all = (0..<s.split.count).filter(positive).count
+        return (rows.filter(positive).count, Double(all) / Double(max(1, s.split.count)))
+    }
+
+    /// - Parameter findings: the 4-label classes the query names (counted among the hits).
+    func figureTextToXray(name: String, query: String, findings: [String], figureNumber: Int, outDir: URL) throws -> URL {
         let s = try split("mimic4label_test")
         let z = try model.embed(s.split, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
         let show = 6
         let hits = try model.topK(textQuery: query, candidates: z, k: show * 5, tokenizer: tokenizer)
         let picked = stride(from: 0, to: hits.count, by: 5).map { hits[$0] }
+        let (found, base) = try findingHits(s, rows: hits.map(\.index), findings: findings)
+        let percent = { (x: Double) in String(format: "%.0f %%", 100 * x) }
+        let tally = "top \(hits.count): \(found) with \(findings.joined(separator: " and ")) (\(percent(Double(found) / Double(max(1, hits.count)))));"
+            + " in the whole test set: \(percent(base)), what retrieval at chance gives"
         let h = model.config.xrayImageSize
         let panels: [any Panel] = picked.enumerated().map { rank, hit in
             let px = Array(UnsafeBufferPointer(start: s.split.xray!.pointer + hit.index * h * h, count: h * h))
@@ -32,7 +59,7 @@ extension EvalContext {
                               caption: labelCaption(s, row: hit.index))
         }
         let fig = Figure(name: name, panels: panels, columns: 3,
-                         title: "Fig. \(figureNumber) — X-rays retrieved for \"\(query)\" (\(datasetLabel(s.split)); true labels below)",
+                         title: "Fig. \(figureNumber) — X-rays retrieved for \"\(query)\" (\(datasetLabel(s.split)); true labels below)\n\(tally)",
                          width: 1100, height: 900)
         return try fig.render(in: outDir).png
     }

@@ -20,11 +20,15 @@ struct TablePart {
 }
 
 /// A path as provenance shows it: relative to the working directory when inside it (`make`
-/// runs from the repository root, so a reader's clone resolves it), absolute otherwise.
+/// runs from the repository root, so a reader's clone resolves it), absolute otherwise. Inside
+/// is checked on the path as given first (a symlinked `out/runs/…` stays `out/runs/…`), then
+/// with symlinks resolved on both sides.
 func displayPath(_ url: URL) -> String {
     let path = url.standardizedFileURL.path, real = url.resolvingSymlinksInPath().path
-    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
-    if real.hasPrefix(cwd + "/") { return String(real.dropFirst(cwd.count + 1)) }
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    for (p, c) in [(path, cwd.standardizedFileURL.path), (real, cwd.resolvingSymlinksInPath().path)] where p.hasPrefix(c + "/") {
+        return String(p.dropFirst(c.count + 1))
+    }
     return path
 }
 
