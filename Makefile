@@ -27,7 +27,9 @@ endif
 
 SWIFT_FLAGS := -c release $(ARCH_FLAGS)
 MORE := .build/release/more
-export MORE_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+# The commit in every provenance block; "-dirty" when the sources differ from it (regenerated
+# outputs in Tables/ and Figures/ do not count, so re-running a target over them stays clean).
+export MORE_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- . ':!Tables' ':!Figures' 2>/dev/null || echo -dirty)
 export MORE_ROOT := $(CURDIR)
 
 # The embedded default: synthetic cohort and the tiny config.
