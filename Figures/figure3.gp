@@ -8,7 +8,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,900 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Fig. 3 — X-rays retrieved for \"Cardiomegaly is severe\" (synthetic cohort; true labels below)" font ",13"
+  set multiplot title "Fig. 3 — X-rays retrieved for \"Cardiomegaly is severe\" (synthetic cohort; true labels below)\ntop 30: 5 with Cardiomegaly (17 %); in the whole test set: 17 %, what retrieval at chance gives" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set lmargin at screen 0.00666667
