@@ -36,6 +36,9 @@ struct DataSynth: ParsableCommand {
     @Option(name: .long, help: "X-ray side length: 64 (tiny config) or 224 (paper config).")
     var xraySize: Int = 64
 
+    @Option(name: .long, help: "Scale of the X-ray phantoms' acquisition variation (geometry, exposure, lung darkness, haze) in [0, 1]; 1 = the default cohort. A learnability experiment (PAPER.md §5.1).")
+    var xrayVariation: Float = 1
+
     @Option(name: .long, help: "Which splits keep the raw 500 Hz ECG (/ecg_raw): none, pretrain-test, all.")
     var rawEcg: String = RawECGPolicy.pretrainTest.rawValue
 
@@ -46,6 +49,7 @@ struct DataSynth: ParsableCommand {
 
     func validate() throws {
         guard xraySize == 64 || xraySize == 224 else { throw ValidationError("--xray-size must be 64 or 224, got \(xraySize)") }
+        guard (0...1).contains(xrayVariation) else { throw ValidationError("--xray-variation must be in [0, 1], got \(xrayVariation)") }
         guard patients >= 10 else { throw ValidationError("--patients must be at least 10, got \(patients)") }
         guard RawECGPolicy(rawValue: rawEcg) != nil else {
             throw ValidationError("--raw-ecg must be one of \(RawECGPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \(rawEcg)")
@@ -58,6 +62,7 @@ struct DataSynth: ParsableCommand {
         var config = SyntheticCohortConfig().scaled(pretrain: patients)
         config.seed = seed
         config.xraySize = xraySize
+        config.xrayVariation = xrayVariation
         config.rawECG = RawECGPolicy(rawValue: rawEcg) ?? .pretrainTest
         let folder = URL(fileURLWithPath: out)
         do {
@@ -68,7 +73,8 @@ struct DataSynth: ParsableCommand {
         let options = HDF5WriteOptions(deflateLevel: deflate)
         let start = Date()
         var generation = 0.0, bytes = 0, rows = 0
-        print("synthetic cohort: seed \(seed), X-ray \(xraySize)x\(xraySize), \(patients) pre-training patients -> \(folder.path)")
+        let variation = xrayVariation == 1 ? "" : ", X-ray acquisition variation \(xrayVariation)"
+        print("synthetic cohort: seed \(seed), X-ray \(xraySize)x\(xraySize)\(variation), \(patients) pre-training patients -> \(folder.path)")
         for spec in SyntheticCohort.plan(config) {
             let t0 = Date()
             let split = SyntheticCohort.generate(spec, config: config)

@@ -5,6 +5,9 @@
 // pixels a device adds (with − without, same patient) must be bright, thin and where the device
 // belongs.
 //
+// Less acquisition variation (`variation` < 1) makes two patients' images closer; 1 is the
+// default bit for bit.
+//
 // Paired tests render the same patient (same RNG stream → same anatomy, acquisition and noise)
 // with and without a finding; the population test measures a cohort.
 
@@ -33,6 +36,32 @@ final class SyntheticXrayTests: XCTestCase {
             }
         }
         return sum / Float(max(1, n))
+    }
+
+    func testVariationOneIsTheDefaultAndLessVariationMakesImagesAlike() {
+        func image(_ stream: Int, _ v: Float?) -> [Float] {
+            var out = [Float](repeating: -1, count: Self.size * Self.size)
+            var rng = RNG(seed: 3, stream: RNG.stream("xray-test", stream))
+            _ = out.withUnsafeMutableBufferPointer { p in
+                v.map { XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, variation: $0, rng: &rng) }
+                    ?? XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, rng: &rng)
+            }
+            return out
+        }
+        XCTAssertEqual(image(0, 1).map(\.bitPattern), image(0, nil).map(\.bitPattern), "variation 1 is the default, bit for bit")
+        // Mean squared difference between two patients' images: acquisition (geometry, exposure)
+        // dominates it at the default and shrinks with the variation.
+        func spread(_ v: Float) -> Float {
+            var total: Float = 0
+            for k in 0..<20 {
+                let a = image(2 * k, v), b = image(2 * k + 1, v)
+                total += zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Float(a.count)
+            }
+            return total / 20
+        }
+        let full = spread(1), third = spread(1.0 / 3), none = spread(0)
+        XCTAssertLessThan(third, 0.7 * full, "1/3 of the variation: \(third) vs \(full)")
+        XCTAssertLessThan(none, third, "no acquisition variation: \(none) vs \(third)")
     }
 
     func testImageIsInUnitRangeAndRegionsAreOrdered() {

@@ -13,6 +13,11 @@
 // (basal band), consolidation (patchy lobar blobs), nodule, pneumothorax, pleural thickening.
 // Acquisition then adds rotation/shift/scale, contrast, brightness, gamma, a heel-effect
 // gradient and Gaussian noise. Finding regions are returned as boxes in image coordinates.
+// `variation` (default 1) scales that acquisition variation and the habitus of the lungs'
+// darkness and haze: every such draw is pulled towards the centre of its range by the factor
+// (haze, which only hides the lungs, towards 0), so 0 takes every image with the same geometry
+// and exposure. The draws themselves are unchanged, so a patient keeps its anatomy and findings;
+// at 1 the images are bit for bit those of the default.
 //
 // Deliberately not here: a physical attenuation model, lateral views.
 
@@ -71,8 +76,16 @@ public enum XrayPhantom {
         return t * t * (3 - 2 * t)
     }
 
-    /// Samples the anatomy for a patient with the given findings.
-    static func anatomy(_ f: XrayFindings, male: Bool, _ rng: inout RNG) -> XrayAnatomy {
+    /// u, a draw from [lo, hi], pulled towards the range's centre: c + v·(u − c), c = (lo + hi)/2
+    /// (u itself when v = 1, so the default stays bit for bit).
+    @inline(__always) static func shrink(_ u: Float, _ lo: Float, _ hi: Float, _ v: Float) -> Float {
+        if v == 1 { return u }
+        let c = (lo + hi) / 2
+        return c + v * (u - c)
+    }
+
+    /// Samples the anatomy for a patient with the given findings (`variation` as in the header).
+    static func anatomy(_ f: XrayFindings, male: Bool, variation v: Float = 1, _ rng: inout RNG) -> XrayAnatomy {
         var a = XrayAnatomy()
         a.tw = rng.uniform(0.35, 0.44) + (male ? 0.01 : 0)
         a.apex = rng.uniform(0.10, 0.14)
@@ -93,8 +106,8 @@ public enum XrayPhantom {
         a.knob = f.tortuousAorta ? rng.uniform(0.045, 0.06) : rng.uniform(0.022, 0.032)
         a.ribStart = rng.uniform(0.15, 0.19)
         a.ribStep = rng.uniform(0.062, 0.072)
-        a.darkness = rng.uniform(0.72, 1.15)
-        a.haze = rng.uniform(0, 0.25)
+        a.darkness = shrink(rng.uniform(0.72, 1.15), 0.72, 1.15, v)
+        a.haze = v == 1 ? rng.uniform(0, 0.25) : v * rng.uniform(0, 0.25)
         return a
     }
 
@@ -102,10 +115,11 @@ public enum XrayPhantom {
     ///
     /// - Parameters:
     ///   - out: [size · size] destination, written completely, values in [0, 1].
+    ///   - variation: scale of the acquisition variation (file header); 1 = the default cohort.
     ///   - rng: the patient's X-ray stream (anatomy, texture, acquisition and noise all come from it).
     public static func render(_ f: XrayFindings, male: Bool, size: Int, into out: UnsafeMutablePointer<Float>,
-                              rng: inout RNG) -> XrayRegions {
-        let a = anatomy(f, male: male, &rng)
+                              variation v: Float = 1, rng: inout RNG) -> XrayRegions {
+        let a = anatomy(f, male: male, variation: v, &rng)
         // Finding shapes come from a forked stream, so that the same patient rendered with and
         // without a finding has the same anatomy, acquisition and noise.
         var findingRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6669_6E64_696E_6773))
@@ -113,12 +127,12 @@ public enum XrayPhantom {
         var deviceRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6465_7669_6365_7321))
         let vessels = Texture(&rng)
         // Acquisition geometry: image = c + shift + scale · R(θ) (body − c).
-        let theta = max(-0.14, min(0.14, 0.06 * rng.normal()))
-        let scale = rng.uniform(0.86, 1.12)
-        let shift = SIMD2<Float>(rng.uniform(-0.07, 0.07), rng.uniform(-0.06, 0.06))
+        let theta = max(-0.14, min(0.14, (v == 1 ? 0.06 : 0.06 * v) * rng.normal()))
+        let scale = shrink(rng.uniform(0.86, 1.12), 0.86, 1.12, v)
+        let shift = SIMD2<Float>(shrink(rng.uniform(-0.07, 0.07), -0.07, 0.07, v), shrink(rng.uniform(-0.06, 0.06), -0.06, 0.06, v))
         let cosT = Foundation.cos(theta), sinT = Foundation.sin(theta)
-        let contrast = rng.uniform(0.7, 1.25), brightness = rng.uniform(-0.08, 0.1)
-        let gamma = rng.uniform(0.7, 1.4), heel = rng.uniform(-0.08, 0.08)
+        let contrast = shrink(rng.uniform(0.7, 1.25), 0.7, 1.25, v), brightness = shrink(rng.uniform(-0.08, 0.1), -0.08, 0.1, v)
+        let gamma = shrink(rng.uniform(0.7, 1.4), 0.7, 1.4, v), heel = shrink(rng.uniform(-0.08, 0.08), -0.08, 0.08, v)
         let noise = rng.uniform(0.015, 0.05)
         let inv = 1 / Float(size)
         let devices = XrayDevices(f, anatomy: a, pixel: inv / scale, rng: &deviceRNG)
