@@ -16,7 +16,10 @@ chance 1/32) and the held-out AUROC of a logistic-regression probe on the encode
 the four MIMIC labels (trained on 1,000 pretrain_train rows). PAPER.md section 5.1 has the
 numbers. Needs torch, transformers, h5py, scikit-learn; the project itself never does.
 
-    python3 Tools/contrastive_xray_check.py DATA_DIR --encoder cnn [--epochs 3] [--lr 1e-3] [--tau 0.07]
+`--text radiology` anchors the X-rays on the radiology report alone instead of the joined pair
+(not MoRE; a diagnostic of how much the cardiology half and the phrasing dilute the anchor).
+
+    python3 Tools/contrastive_xray_check.py DATA_DIR --encoder cnn [--epochs 3] [--lr 1e-3] [--tau 0.07] [--text radiology]
 """
 import argparse, time
 import h5py, numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -30,6 +33,8 @@ ap.add_argument("data"); ap.add_argument("--encoder", choices=["vit", "vitconv",
 ap.add_argument("--epochs", type=int, default=3); ap.add_argument("--lr", type=float, default=1e-3)
 ap.add_argument("--tau", type=float, default=0.07)
 ap.add_argument("--model", default=".cache/models/all-MiniLM-L6-v2", help="folder of the sentence encoder")
+ap.add_argument("--text", choices=["joined", "radiology"], default="joined",
+                help="the anchor: the joined report pair (MoRE) or the radiology report alone (diagnostic)")
 args = ap.parse_args()
 torch.manual_seed(0); torch.set_num_threads(1)
 
@@ -42,7 +47,8 @@ def text_features(reports):
     with torch.no_grad():
         for i in range(0, len(reports), 64):
             a, b = zip(*reports[i:i + 64])
-            t = tok(list(a), list(b), padding=True, truncation=True, max_length=128, return_tensors="pt")
+            pair = (list(a), list(b)) if args.text == "joined" else (list(a),)
+            t = tok(*pair, padding=True, truncation=True, max_length=128, return_tensors="pt")
             h, m = enc(**t).last_hidden_state, t["attention_mask"][..., None].float()
             out.append((h * m).sum(1) / m.sum(1))
     return torch.cat(out)
