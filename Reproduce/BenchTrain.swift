@@ -7,7 +7,8 @@
 // parameter gradients are exactly those of `loss.backward()` on the whole graph (the towers'
 // parameters are disjoint, and ∂L/∂z is the same sum). Each thread count gets one warm-up step,
 // then `--steps` timed steps; medians are reported. The batch is the first batch of
-// `<data>/pretrain_train.h5` (a `more data synth` folder) or, without `--data`, random
+// `<data>/pretrain_train.h5` (a `more data synth` folder; `--batches N` cycles through its
+// first N, whose token counts differ as in training — Swift only) or, without `--data`, random
 // images and ECGs of the config's shapes with a fixed set of real-looking report pairs
 // (tokenized by the config's text model; a config without one — `paper`, random-init
 // RoBERTa-base — gets random token ids of a report's length, padded as the config pads).
@@ -59,6 +60,9 @@ struct BenchTrain: ParsableCommand {
     @Option(name: .long, help: "Timed steps per thread count (after one warm-up step); the median is reported.")
     var steps = 5
 
+    @Option(name: .long, help: "Cycle through the first N batches of --data instead of repeating the first (token counts, and so buffer sizes, change from step to step as in training; needs --no-torch).")
+    var batches = 1
+
     @Option(name: .long, help: "The PyTorch twin (default: Benchmarks/torch_twin/more_tiny.py in the repository).")
     var torchScript: String?
 
@@ -71,6 +75,16 @@ struct BenchTrain: ParsableCommand {
     /// Phase names in the order they run.
     static let phases = ["text_fwd", "xray_fwd", "ecg_fwd", "loss", "text_bwd", "xray_bwd", "ecg_bwd", "optimizer"]
 
+    func validate() throws {
+        guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be 'wall' or 'cpu', got '\(clock)'") }
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        guard batches >= 1 else { throw ValidationError("--batches must be at least 1, got \(batches)") }
+        if batches > 1 {
+            guard data != nil else { throw ValidationError("--batches \(batches) needs --data (random inputs are one batch)") }
+            guard noTorch else { throw ValidationError("--batches \(batches) needs --no-torch (the PyTorch twin times one exported batch)") }
+        }
+    }
+
     func run() throws {
         let counts = try threads.split(separator: ",").map { s -> Int in
             guard let t = Int(s.trimmingCharacters(in: .whitespaces)), t >= 1 else {
@@ -78,15 +92,14 @@ struct BenchTrain: ParsableCommand {
             }
             return t
         }
-        guard clock == "wall" || clock == "cpu" else { throw ValidationError("--clock must be 'wall' or 'cpu', got '\(clock)'") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
         var c = try MoREConfig.load(config)
         if let batchSize {
             guard batchSize >= 2 else { throw ValidationError("--batch must be at least 2 (InfoNCE needs negatives), got \(batchSize)") }
             c.optim.batchSize = batchSize
         }
         let model = try buildModel(c)
-        let batch = try makeBatch(c)
+        let cycle = try makeBatches(c)
+        let batch = cycle[0]
         let torchBatch = try noTorch ? nil : exportForTwin(batch, config: c)
         defer { if let torchBatch { try? FileManager.default.removeItem(at: torchBatch.deletingLastPathComponent()) } }
         let optimizer = AdamW(parameters: model.trainableParameters(), lr: Float(c.optim.learningRate),
@@ -95,7 +108,8 @@ struct BenchTrain: ParsableCommand {
         let pool = ThreadPool.shared, saved = pool.threadCount
         defer { pool.setThreadCount(saved) }
         let script = torchScript ?? defaultScript()
-        print("# train_step threads swift_ms torch_ms ratio swift_peak_rss_mb torch_peak_rss_mb   (config \(c.name), batch \(batch.count), text length \(batch.text.length), median of \(steps) steps after a warm-up, \(clock) clock)")
+        let source = cycle.count > 1 ? "cycling \(cycle.count) batches" : "text length \(batch.text.length)"
+        print("# train_step threads swift_ms torch_ms ratio swift_peak_rss_mb torch_peak_rss_mb   (config \(c.name), batch \(batch.count), \(source), median of \(steps) steps after a warm-up, \(clock) clock)")
         var breakdown: [(Int, [String: Double])] = []
         var step = 0
         for t in counts {
@@ -103,7 +117,7 @@ struct BenchTrain: ParsableCommand {
             var totals: [Double] = []
             var perPhase: [String: [Double]] = [:]
             for i in 0...steps {
-                let (total, phases) = timedStep(model: model, optimizer: optimizer, batch: batch, step: step, clip: c.optim.gradClip)
+                let (total, phases) = timedStep(model: model, optimizer: optimizer, batch: cycle[i % cycle.count], step: step, clip: c.optim.gradClip)
                 step += 1
                 if i == 0 { continue }   // warm-up
                 totals.append(total)
@@ -152,14 +166,15 @@ struct BenchTrain: ParsableCommand {
         return (mark - start, phases)
     }
 
-    /// The first batch of `<data>/pretrain_train.h5`, or random inputs with fixed report pairs
-    /// (random token ids when the config has no pretrained text model).
-    func makeBatch(_ c: MoREConfig) throws -> MoREBatch {
+    /// The first `--batches` batches of `<data>/pretrain_train.h5` (epoch 0, augmented as in
+    /// training), or one batch of random inputs with fixed report pairs (random token ids when
+    /// the config has no pretrained text model).
+    func makeBatches(_ c: MoREConfig) throws -> [MoREBatch] {
         let n = c.optim.batchSize
         if data == nil && c.textModel.isEmpty {
             var rng = RNG(seed: c.optim.seed, stream: RNG.stream("bench-train"))
             let (xray, ecg) = randomInputs(c, rng: &rng)
-            return MoREBatch(xray: xray, ecg: ecg, text: randomTokens(c, rng: &rng))
+            return [MoREBatch(xray: xray, ecg: ecg, text: randomTokens(c, rng: &rng))]
         }
         let tokenizer = try textTokenizer(c)
         if let data {
@@ -167,13 +182,17 @@ struct BenchTrain: ParsableCommand {
             let split = try readHDF5(url)
             let d = try PretrainData(split: split, source: url.path, config: c, tokenizer: tokenizer, batchSize: n,
                                      augment: true, seed: c.optim.seed)
-            return d.batch(epoch: 0, index: 0)
+            let available = d.batchesPerEpoch
+            guard batches <= available else {
+                throw ValidationError("--batches \(batches): \(url.path) has only \(available) batches of \(n)")
+            }
+            return (0..<batches).map { d.batch(epoch: 0, index: $0) }
         }
         var rng = RNG(seed: c.optim.seed, stream: RNG.stream("bench-train"))
         let (xray, ecg) = randomInputs(c, rng: &rng)
         let rows = (0..<n).map { BenchTrain.reports[$0 % BenchTrain.reports.count] }
         let enc = try tokenizeReports(xrayReports: rows.map(\.0), ecgReports: rows.map(\.1), tokenizer: tokenizer, config: c)
-        return MoREBatch(xray: xray, ecg: ecg, text: tokenBatch(enc, rows: Array(0..<n), padToMax: c.textPooling == .paddedMean))
+        return [MoREBatch(xray: xray, ecg: ecg, text: tokenBatch(enc, rows: Array(0..<n), padToMax: c.textPooling == .paddedMean))]
     }
 
     /// Images uniform in [0, 1] `[B, H, W]` and ECGs ~ N(0, 0.3²) `[B, 12, L]` of the config's shapes.
