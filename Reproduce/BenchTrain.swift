@@ -8,7 +8,7 @@
 // parameters are disjoint, and ∂L/∂z is the same sum). Each thread count gets one warm-up step,
 // then `--steps` timed steps; medians are reported. The batch is the first batch of
 // `<data>/pretrain_train.h5` (a `more data synth` folder; `--batches N` cycles through its
-// first N, whose token counts differ as in training — Swift only) or, without `--data`, random
+// first N, whose token counts differ as in training; the twin gets the same N) or, without `--data`, random
 // images and ECGs of the config's shapes with a fixed set of real-looking report pairs
 // (tokenized by the config's text model; a config without one — `paper`, random-init
 // RoBERTa-base — gets random token ids of a report's length, padded as the config pads).
@@ -60,7 +60,7 @@ struct BenchTrain: ParsableCommand {
     @Option(name: .long, help: "Timed steps per thread count (after one warm-up step); the median is reported.")
     var steps = 5
 
-    @Option(name: .long, help: "Cycle through the first N batches of --data instead of repeating the first (token counts, and so buffer sizes, change from step to step as in training; needs --no-torch).")
+    @Option(name: .long, help: "Cycle through the first N batches of --data instead of repeating the first (token counts change from step to step, as in training); the PyTorch twin cycles through the same batches.")
     var batches = 1
 
     @Option(name: .long, help: "The PyTorch twin (default: Benchmarks/torch_twin/more_tiny.py in the repository).")
@@ -81,7 +81,6 @@ struct BenchTrain: ParsableCommand {
         guard batches >= 1 else { throw ValidationError("--batches must be at least 1, got \(batches)") }
         if batches > 1 {
             guard data != nil else { throw ValidationError("--batches \(batches) needs --data (random inputs are one batch)") }
-            guard noTorch else { throw ValidationError("--batches \(batches) needs --no-torch (the PyTorch twin times one exported batch)") }
         }
     }
 
@@ -100,8 +99,8 @@ struct BenchTrain: ParsableCommand {
         let model = try buildModel(c)
         let cycle = try makeBatches(c)
         let batch = cycle[0]
-        let torchBatch = try noTorch ? nil : exportForTwin(batch, config: c)
-        defer { if let torchBatch { try? FileManager.default.removeItem(at: torchBatch.deletingLastPathComponent()) } }
+        let torchBatches = try noTorch ? nil : exportForTwin(cycle, config: c)
+        defer { if let folder = torchBatches?.first?.deletingLastPathComponent() { try? FileManager.default.removeItem(at: folder) } }
         let optimizer = AdamW(parameters: model.trainableParameters(), lr: Float(c.optim.learningRate),
                               weightDecay: c.optim.weightDecay)
         TrainingRandomness.seed = c.optim.seed
@@ -125,7 +124,7 @@ struct BenchTrain: ParsableCommand {
             }
             let swiftMs = median(totals) * 1000
             let rss = peakRSSMegabytes()
-            let torch = torchBatch.flatMap { torchStep(script: script, batch: $0, threads: t, steps: steps) }
+            let torch = torchBatches.flatMap { torchStep(script: script, batches: $0, threads: t, steps: steps) }
             let torchText = torch.map { String(format: "%.1f", $0.ms) } ?? "n/a"
             let ratio = torch.map { String(format: "%.2f", swiftMs / $0.ms) } ?? "n/a"
             let torchRSS = torch.map { String(format: "%.0f", $0.rssMB) } ?? "n/a"
@@ -224,15 +223,17 @@ struct BenchTrain: ParsableCommand {
 
     /// Writes the batch and the config (text model folder made absolute) for the twin to a
     /// temporary folder; returns the file.
-    func exportForTwin(_ b: MoREBatch, config c: MoREConfig) throws -> URL {
+    func exportForTwin(_ batches: [MoREBatch], config c: MoREConfig) throws -> [URL] {
         var c = c
         if !c.textModel.isEmpty, let folder = try? resolveTextModelFolder(c.textModel) { c.textModel = folder.path }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("more-bench-train-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent("batch.safetensors")
         let config = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
-        try writeSafetensors(b.twinTensors(), metadata: ["config": config], to: url)
-        return url
+        return try batches.enumerated().map { i, b in
+            let url = dir.appendingPathComponent("batch-\(i).safetensors")
+            try writeSafetensors(b.twinTensors(), metadata: ["config": config], to: url)
+            return url
+        }
     }
 
     /// Report pairs in the style of MIMIC-CXR / MIMIC-IV-ECG (for runs without a data folder).
@@ -269,7 +270,7 @@ struct BenchTrain: ParsableCommand {
 
     /// Runs the PyTorch twin with `threads` threads: (median step ms, peak RSS MB), or nil
     /// (with the reason on stderr) when python3, torch or the script is missing.
-    func torchStep(script: String, batch: URL, threads: Int, steps: Int) -> (ms: Double, rssMB: Double)? {
+    func torchStep(script: String, batches: [URL], threads: Int, steps: Int) -> (ms: Double, rssMB: Double)? {
         guard FileManager.default.fileExists(atPath: script) else {
             FileHandle.standardError.write(Data("bench train: \(script) not found; torch columns are n/a\n".utf8))
             return nil
@@ -277,7 +278,7 @@ struct BenchTrain: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--threads", String(threads), "--steps", String(steps), "--clock", clock,
-                             "--batch", batch.path]
+                             "--batch"] + batches.map(\.path)
         let stdout = Pipe()
         process.standardOutput = stdout
         do { try process.run() } catch {

@@ -19,14 +19,15 @@ clip the global gradient norm, AdamW (β 0.9/0.999, ε 1e-8, decoupled decay), z
 
 Command line (the performance peer of `more bench train`):
 
-    python3 Benchmarks/torch_twin/more_tiny.py --threads 1 --steps 5 [--clock cpu] [--batch FILE] [--config FILE.json]
+    python3 Benchmarks/torch_twin/more_tiny.py --threads 1 --steps 5 [--clock cpu] [--batch FILE ...] [--config FILE.json]
 
 prints `torch_step <threads> <median_ms> <peak_rss_mb>` as its last line: the median wall
 (or process CPU) time of `--steps` training steps after one warm-up step, and the process's
 peak RSS.
 `--batch` is a safetensors file with `xray`, `ecg`, `text.ids`, `text.type_ids`,
-`text.mask` (and the config JSON in its metadata) written by `more bench train`; without it
-a random batch of the config's shapes is used. Weights are random (seeded) except the text
+`text.mask` (and the config JSON in its metadata) written by `more bench train`; with several
+files (`more bench train --batches N`), step i uses file i mod N; without it a random batch of
+the config's shapes is used. Weights are random (seeded) except the text
 tower, loaded from `<textModel>/model.safetensors` when the config names a folder that exists.
 
 The towers are in vit.py and text_encoder.py; the heads, the loss, loading and the step here.
@@ -200,7 +201,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--steps", type=int, default=5, help="timed steps after one warm-up step")
     ap.add_argument("--config", default="tiny", help="'tiny' or a JSON file in MoREConfig's encoding")
-    ap.add_argument("--batch", help="safetensors file of the batch (config JSON in the metadata) from `more bench train`")
+    ap.add_argument("--batch", nargs="+", help="safetensors file(s) of the batch (config JSON in the metadata) from "
+                    "`more bench train`; with several, step i uses file i mod N (the warm-up the first)")
     ap.add_argument("--text-length", type=int, default=64, help="token length of the random batch (without --batch)")
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                     help="wall time, or process CPU time of all threads (as `more bench train --clock cpu`)")
@@ -212,9 +214,10 @@ def main():
     if args.config != "tiny":
         with open(args.config) as f:
             c = json.load(f)
-    arrays = None
-    if args.batch:
-        arrays, meta = safetensors_io.read(args.batch)
+    arrays = []
+    for path in args.batch or []:
+        a, meta = safetensors_io.read(path)
+        arrays.append(a)
         if "config" in meta:
             c = json.loads(meta["config"])
     torch.manual_seed(int(c["optim"]["seed"]))
@@ -224,8 +227,8 @@ def main():
         folder = os.path.join(os.environ.get("MORE_ROOT", os.getcwd()), folder)
     if folder and os.path.exists(os.path.join(folder, "model.safetensors")):
         load_text_weights(model, folder)
-    batch = batch_from_arrays(arrays) if arrays is not None else \
-        random_batch(c, c["optim"]["batchSize"], args.text_length, int(c["optim"]["seed"]))
+    batches = [batch_from_arrays(a) for a in arrays] or \
+        [random_batch(c, c["optim"]["batchSize"], args.text_length, int(c["optim"]["seed"]))]
     model.train()
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=c["optim"]["learningRate"], betas=(0.9, 0.999), eps=1e-8,
@@ -234,6 +237,7 @@ def main():
     times = []
     for i in range(args.steps + 1):
         t0 = clock()
+        batch = batches[i % len(batches)]
         loss = train_step(model, optimizer, batch, c["optim"].get("gradClip"))
         dt = clock() - t0
         if not torch.isfinite(loss):
