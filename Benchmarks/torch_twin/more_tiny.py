@@ -196,6 +196,20 @@ def train_step(model, optimizer, batch, clip):
     return loss.detach()
 
 
+def peak_rss_mb():
+    """This process's peak resident set in MB: VmHWM of /proc/self/status on Linux. Not ru_maxrss:
+    Linux keeps that across execve, so a script started by `more bench train` would report the
+    Swift process's RSS at the fork whenever that is the larger."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main():
     ap = argparse.ArgumentParser(description="PyTorch twin of the MoRE training step (the peer of `more bench train`).")
     ap.add_argument("--threads", type=int, default=1)
@@ -244,7 +258,7 @@ def main():
             sys.exit(f"more_tiny.py: the loss is not finite at step {i}")
         if i > 0:
             times.append(dt)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = peak_rss_mb()
     print(f"# loss {float(loss):.4f}, batch {batch['ids'].shape[0]}, text length {batch['ids'].shape[1]}, "
           f"steps {[round(t * 1000, 1) for t in times]}")
     print(f"torch_step {args.threads} {statistics.median(times) * 1000:.1f} {rss:.0f}")

@@ -66,8 +66,10 @@ public final class BufferCache: @unchecked Sendable {
     public static let shared = BufferCache()
     /// Buffers smaller than this go straight back to malloc (which recycles them cheaply).
     public static let minimumBytes = 64 << 10
-    /// Most bytes kept in the free lists at once; releases beyond it are freed.
-    public static let capacityBytes = 1536 << 20
+    /// Most bytes kept in the free lists at once; releases beyond it are freed. 512 MB: cycling
+    /// 12 training batches, 1.5 GB gave a peak RSS of 2.8–2.9 GB and 512 MB 2.1–2.3 GB, with
+    /// fewer page faults and the same CPU time (a repeated batch never fills even 512 MB).
+    public static let capacityBytes = 512 << 20
     /// Size classes per power of two above `minimumBytes`.
     public static let classesPerOctave = 8
 
