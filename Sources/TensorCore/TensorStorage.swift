@@ -15,8 +15,9 @@
 // (`BufferCache.sizeClass`, at most 12.5 % more memory). Exact sizes would do for a batch of
 // fixed shape, but the packed text tower's activations have the batch's token count as a
 // dimension, which changes every step: with exact-size lists nearly every large buffer was a
-// miss, the step took 12–17 % longer than with a repeated batch and the cache filled with
-// sizes never asked for again (+1.1 GB RSS). Reuse never changes a result: a zero-filled
+// miss and the cache filled with sizes never asked for again (+1.1 GB RSS; a training step's
+// extra time over a repeated batch turned out to be that batch's smaller token count, not the
+// cache — PAPER.md, performance). Reuse never changes a result: a zero-filled
 // buffer is cleared again, and an uninitialised one is fully written by its kernel; the bytes
 // past `count` are never read.
 
