@@ -76,9 +76,10 @@ public enum XrayPhantom {
         return t * t * (3 - 2 * t)
     }
 
-    /// u, a draw from [lo, hi], pulled towards the range's centre: c + v·(u − c), c = (lo + hi)/2
-    /// (u itself when v = 1, so the default stays bit for bit).
-    @inline(__always) static func shrink(_ u: Float, _ lo: Float, _ hi: Float, _ v: Float) -> Float {
+    /// A draw u from [lo, hi] pulled towards the range's centre by the variation v:
+    /// c + v·(u − c), c = (lo + hi)/2 (u itself when v = 1, so the default stays bit for bit).
+    @inline(__always) static func uniform(_ lo: Float, _ hi: Float, variation v: Float, _ rng: inout RNG) -> Float {
+        let u = rng.uniform(lo, hi)
         if v == 1 { return u }
         let c = (lo + hi) / 2
         return c + v * (u - c)
@@ -106,8 +107,8 @@ public enum XrayPhantom {
         a.knob = f.tortuousAorta ? rng.uniform(0.045, 0.06) : rng.uniform(0.022, 0.032)
         a.ribStart = rng.uniform(0.15, 0.19)
         a.ribStep = rng.uniform(0.062, 0.072)
-        a.darkness = shrink(rng.uniform(0.72, 1.15), 0.72, 1.15, v)
-        a.haze = v == 1 ? rng.uniform(0, 0.25) : v * rng.uniform(0, 0.25)
+        a.darkness = uniform(0.72, 1.15, variation: v, &rng)
+        a.haze = v * rng.uniform(0, 0.25)   // 1 · x = x exactly: the default stays bit for bit
         return a
     }
 
@@ -127,12 +128,12 @@ public enum XrayPhantom {
         var deviceRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6465_7669_6365_7321))
         let vessels = Texture(&rng)
         // Acquisition geometry: image = c + shift + scale · R(θ) (body − c).
-        let theta = max(-0.14, min(0.14, (v == 1 ? 0.06 : 0.06 * v) * rng.normal()))
-        let scale = shrink(rng.uniform(0.86, 1.12), 0.86, 1.12, v)
-        let shift = SIMD2<Float>(shrink(rng.uniform(-0.07, 0.07), -0.07, 0.07, v), shrink(rng.uniform(-0.06, 0.06), -0.06, 0.06, v))
+        let theta = max(-0.14, min(0.14, 0.06 * v * rng.normal()))
+        let scale = uniform(0.86, 1.12, variation: v, &rng)
+        let shift = SIMD2<Float>(uniform(-0.07, 0.07, variation: v, &rng), uniform(-0.06, 0.06, variation: v, &rng))
         let cosT = Foundation.cos(theta), sinT = Foundation.sin(theta)
-        let contrast = shrink(rng.uniform(0.7, 1.25), 0.7, 1.25, v), brightness = shrink(rng.uniform(-0.08, 0.1), -0.08, 0.1, v)
-        let gamma = shrink(rng.uniform(0.7, 1.4), 0.7, 1.4, v), heel = shrink(rng.uniform(-0.08, 0.08), -0.08, 0.08, v)
+        let contrast = uniform(0.7, 1.25, variation: v, &rng), brightness = uniform(-0.08, 0.1, variation: v, &rng)
+        let gamma = uniform(0.7, 1.4, variation: v, &rng), heel = uniform(-0.08, 0.08, variation: v, &rng)
         let noise = rng.uniform(0.015, 0.05)
         let inv = 1 / Float(size)
         let devices = XrayDevices(f, anatomy: a, pixel: inv / scale, rng: &deviceRNG)
