@@ -25,18 +25,8 @@ extension EvalContext {
     /// How many of `rows` are positive (label 1; uncertain −1 is not) for every one of
     /// `findings` in the split's 4-label table, and that fraction over all rows of the split.
     func findingHits(_ s: EvalSplit, rows: [Int], findings: [String]) throws -> (hits: Int, baseRate: Double) {
-        guard let t = s.split.labels["mimic4"], let names = s.split.labelNames["mimic4"] else {
-            throw EvalError.missingLabels(file: s.file, labelSet: "mimic4", protocolName: "text → X-ray figure",
-                                          available: s.split.labels.keys.sorted())
-        }
-        let columns = try findings.map { f -> Int in
-            guard let j = names.firstIndex(of: f) else {
-                throw EvalError.unknownClass(file: s.file, labelSet: "mimic4", className: f, available: names)
-            }
-            return j
-        }
-        let c = names.count
-        func positive(_ r: Int) -> Bool { columns.allSatisfy { t.pointer[r * c + $0] == 1 } }
+        let columns = try findings.map { try labelColumn(s.split, "mimic4", $0, protocolName: "text → X-ray figure") }
+        func positive(_ r: Int) -> Bool { columns.allSatisfy { $0[r] == 1 } }
         let all = (0..<s.split.count).filter(positive).count
         return (rows.filter(positive).count, Double(all) / Double(max(1, s.split.count)))
     }

@@ -10,6 +10,9 @@
 // among the selected classes are kept as all-negative rows (`otherClassRows: .negatives`, e.g.
 // the Consolidation images of a 4-class CheXpert evaluation) or dropped (`.drop`).
 //
+// `labelColumn` reads one class of a set as a value per row, as it is stored (the explanation
+// study's positives and negatives, the hit counts of the retrieval figures).
+//
 // Deliberately not here: label smoothing or U-ones/U-zeros mappings, label names of the cohort
 // (`CohortLabels` in Datasets).
 
@@ -125,4 +128,22 @@ public func selectRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
     let src = x.pointer, dst = out.pointer
     for (k, r) in rows.enumerated() { (dst + k * d).update(from: src + r * d, count: d) }
     return out
+}
+
+/// One class of a label set of `split`, a value per row (1 positive, 0 negative, −1 uncertain
+/// where the set has them), or a typed error naming what is missing.
+public func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, protocolName: String) throws -> [Float] {
+    guard let t = split.labels[set] else {
+        throw EvalError.missingLabels(file: split.name, labelSet: set, protocolName: protocolName,
+                                      available: split.labels.keys.sorted())
+    }
+    let names = split.labelNames[set] ?? []
+    guard let c = names.firstIndex(of: column) else {
+        throw EvalError.unknownClass(file: split.name, labelSet: set, className: column, available: names)
+    }
+    guard t.rank == 2, t.shape[0] == split.count, t.shape[1] == names.count else {
+        throw EvalError.labelShape(file: split.name, labelSet: set, expected: "[\(split.count), \(names.count)]", found: t.shape)
+    }
+    let v = t.scalars
+    return (0..<split.count).map { v[$0 * names.count + c] }
 }

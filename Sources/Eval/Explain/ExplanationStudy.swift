@@ -112,23 +112,6 @@ struct StudyFinding {
     ]
 }
 
-/// A label set of `split` as rows × columns, or a typed error naming what is missing.
-func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, protocolName: String) throws -> [Float] {
-    guard let t = split.labels[set] else {
-        throw EvalError.missingLabels(file: split.name, labelSet: set, protocolName: protocolName,
-                                      available: split.labels.keys.sorted())
-    }
-    let names = split.labelNames[set] ?? []
-    guard let c = names.firstIndex(of: column) else {
-        throw EvalError.unknownClass(file: split.name, labelSet: set, className: column, available: names)
-    }
-    guard t.rank == 2, t.shape[0] == split.count, t.shape[1] == names.count else {
-        throw EvalError.labelShape(file: split.name, labelSet: set, expected: "[\(split.count), \(names.count)]", found: t.shape)
-    }
-    let v = t.scalars
-    return (0..<split.count).map { v[$0 * names.count + c] }
-}
-
 /// Explains and scores every finding of `StudyFinding.all` on `split` (a synthetic-cohort
 /// split with X-rays, ECGs and the regions_* / mimic4 / ptbxl_super label sets). ECGs go
 /// through `prepareECGForModel` first, as in training; beats are found in the prepared signal.
