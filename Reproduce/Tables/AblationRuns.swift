@@ -36,8 +36,23 @@ struct AblationVariant: Sendable {
     static let noXray = AblationVariant(key: "no-xray", label: "without X-ray (ECG–text only)",
                                         change: "useXray = false: no X-ray tower in the loss (tri-modal vs bi-modal, §1.1)") { $0.useXray = false }
 
-    /// The rows of table-ablation, baseline first.
-    static let all: [AblationVariant] = [
+    /// The authors' training augmentations (MoRE-reference §3.3) switched: on when the main
+    /// config has them off (`tiny`, PAPER.md §4.5), off when it has them on (`paper`).
+    static func augmentations(base: MoREConfig) -> AblationVariant {
+        base.augment
+            ? AblationVariant(key: "augment-off", label: "augmentations off",
+                              change: "augment = false: no X-ray or ECG training augmentation (§3.3)") { $0.augment = false }
+            : AblationVariant(key: "augment-on", label: "authors' augmentations on",
+                              change: "augment = true: the authors' X-ray (random resized crop, colour jitter, blur, flip) and ECG (time-warp, segment permutation) training augmentations, §3.3; off in tiny") {
+                                  $0.augment = true
+                              }
+    }
+
+    /// The rows of table-ablation for a main config, baseline first.
+    static func all(base: MoREConfig) -> [AblationVariant] { fixed + [augmentations(base: base)] }
+
+    /// The rows that do not depend on the main config.
+    static let fixed: [AblationVariant] = [
         baseline,
         AblationVariant(key: "dropkey-off", label: "DropKey off",
                         change: "DropKey ratio 0 in both ViTs (the \"linear attention dropping\" claim, §1.1, §2.3)") { $0.dropKey = .constant(0) },

@@ -74,11 +74,12 @@ extension EvalContext {
         try checkAblationData()
         var rows: [[String]] = [], runRows: [[String]] = []
         var scored: [(String, [Scored])] = []
-        let total = AblationVariant.all.count + 1
+        let variants = AblationVariant.all(base: plan.mainInfo.config)
+        let total = variants.count + 1
         func say(_ k: Int, _ label: String) {
             if plan.progress { FileHandle.standardError.write(Data("table-ablation: evaluating row \(k)/\(total), \(label)\n".utf8)) }
         }
-        for (k, v) in AblationVariant.all.enumerated() {
+        for (k, v) in variants.enumerated() {
             let (m, info, url) = try plan.model(v)
             say(k + 1, v.label)
             let s = try headlineMetrics(m, xray: info.config.useXray, ecg: info.config.useECG)
@@ -97,7 +98,7 @@ extension EvalContext {
             : "Every row, the baseline included, is pre-trained for \(budget) (the main run: \(plan.mainEpochs) epochs)."
         return TableDocument(
             name: "table-ablation", title: "Ablations: each design choice switched off on the same budget",
-            claim: "MoRE's choices each help (MoRE-reference §1.1–1.2, §4 T-E): DropKey in the ViTs, LoRA rather than a frozen or fully fine-tuned text model, the third modality (tri-modal vs X-ray–text or ECG–text only), masked text pooling (ours) vs the authors' padded mean, and a fixed τ (the authors' effective setting) vs a learned one.",
+            claim: "MoRE's choices each help (MoRE-reference §1.1–1.2, §4 T-E): DropKey in the ViTs, LoRA rather than a frozen or fully fine-tuned text model, the third modality (tri-modal vs X-ray–text or ECG–text only), masked text pooling (ours) vs the authors' padded mean, a fixed τ (the authors' effective setting) vs a learned one, and the authors' training augmentations (off in `tiny`) switched.",
             protocolText: "One pre-training run per row from the evaluated checkpoint's config with one change (see \"Runs\"), the same seed and data, \(budget). Each is evaluated like the other tables: zero-shot CheXpert-style 4 classes and PTB-XL multi-label superclasses (authors' scoring: max over prompts, per-class z-score; macro AUROC), held-out retrieval on the pre-training test split (rows with a usable 4-label vector, cosine of projected embeddings, R@K), and the 100 % linear probe (features before the projection head, L2 logistic regression with C chosen on validation) on MIMIC-style 4 labels and PTB-XL superclasses. 95 % CIs by bootstrap over evaluation rows / queries. n/a = the run has no trained tower for that modality. \(reduced)",
             provenance: try provenance(["pretrain_train", "pretrain_test", "chexpert5x200", "ptbxl_test", "mimic4label_train", "mimic4label_val",
                                         "mimic4label_test", "ptbxl_train", "ptbxl_val", "ptbxl_test"],

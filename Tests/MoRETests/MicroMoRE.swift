@@ -19,6 +19,7 @@ enum MicroMoRE {
         c.optim.checkpointEvery = 2
         c.optim.warmupSteps = 2
         c.optim.learningRate = 1e-3
+        c.augment = true   // `tiny` trains without them; the trainer tests keep the augmented path covered
         return c
     }
 
