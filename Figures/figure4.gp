@@ -8,7 +8,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,900 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 5 with Edema and Pleural Effusion (17 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
+  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 4 with Edema and Pleural Effusion (13 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set lmargin at screen 0.00666667
@@ -21,7 +21,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 1, cos 0.025" at screen 0.166667,0.927833 center front
+  set label "rank 1, cos 0.019" at screen 0.166667,0.927833 center front
   set label "no 4-label finding" at screen 0.166667,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -39,8 +39,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 6, cos 0.023" at screen 0.5,0.927833 center front
-  set label "Cardiomegaly, Edema" at screen 0.5,0.512556 center front
+  set label "rank 6, cos 0.018" at screen 0.5,0.927833 center front
+  set label "no 4-label finding" at screen 0.5,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -57,8 +57,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 11, cos 0.022" at screen 0.833333,0.927833 center front
-  set label "Atelectasis, Edema, Pleural Effusion" at screen 0.833333,0.512556 center front
+  set label "rank 11, cos 0.017" at screen 0.833333,0.927833 center front
+  set label "Cardiomegaly, Pleural Effusion" at screen 0.833333,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -75,7 +75,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 16, cos 0.022" at screen 0.166667,0.447167 center front
+  set label "rank 16, cos 0.016" at screen 0.166667,0.447167 center front
   set label "no 4-label finding" at screen 0.166667,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -93,8 +93,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 21, cos 0.021" at screen 0.5,0.447167 center front
-  set label "Cardiomegaly, Edema" at screen 0.5,0.0318889 center front
+  set label "rank 21, cos 0.015" at screen 0.5,0.447167 center front
+  set label "no 4-label finding" at screen 0.5,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -111,8 +111,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 26, cos 0.021" at screen 0.833333,0.447167 center front
-  set label "no 4-label finding" at screen 0.833333,0.0318889 center front
+  set label "rank 26, cos 0.013" at screen 0.833333,0.447167 center front
+  set label "Edema" at screen 0.833333,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
