@@ -165,8 +165,8 @@ struct BenchTrain: ParsableCommand {
         return (mark - start, phases)
     }
 
-    /// The first `--batches` batches of `<data>/pretrain_train.h5` (epoch 0, augmented as in
-    /// training), or one batch of random inputs with fixed report pairs (random token ids when
+    /// The first `--batches` batches of `<data>/pretrain_train.h5` (epoch 0, made as in training:
+    /// augmented only when the config's `augment` is on, which `tiny`'s is not), or one batch of random inputs with fixed report pairs (random token ids when
     /// the config has no pretrained text model).
     func makeBatches(_ c: MoREConfig) throws -> [MoREBatch] {
         let n = c.optim.batchSize
