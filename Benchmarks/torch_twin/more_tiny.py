@@ -4,7 +4,8 @@ A plain, readable PyTorch implementation of exactly the network in Sources/MoRE 
 Sources/NN, kept as the reference implementation and performance peer (like llm.c's
 train_gpt2.py):
 
-  z_x = g_x(ViT_x(x))   X-ray ViT: (x − 0.499)/0.293, gray → 3 channels, Conv2d patch embed,
+  z_x = g_x(ViT_x(x))   X-ray ViT: x standardised per image (tiny; `dataset`: (x − 0.499)/0.293),
+                        gray → 3 channels, Conv2d patch embed,
                         CLS + pos_embed, pre-norm blocks (DropKey attention, GELU MLP), LN, CLS
   z_e = g_e(ViT_e(e))   ECG ViT: Conv1d(12→C,k5,s5) → ReLU → BN → Conv1d(C→D,k5) → ReLU → BN
   z_t = g_t(BERT(r))    all-MiniLM-L6-v2 (BERT, post-norm) with LoRA r16 α8 on query/value,
@@ -59,6 +60,7 @@ TINY = {
     "name": "tiny",
     "xray": {"dim": 128, "depth": 4, "heads": 4, "mlpRatio": 4, "qkvBias": False},
     "xrayImageSize": 64, "xrayPatch": 8, "xrayChannels": 3, "xrayMean": 0.499, "xrayStd": 0.293,
+    "xrayNormalization": "perImage",
     "ecg": {"dim": 128, "depth": 4, "heads": 4, "mlpRatio": 4, "qkvBias": False},
     "ecgLeads": 12, "ecgLength": 1000, "ecgStemChannels": 64,
     "dropKey": {"kind": "constant", "from": 0.3, "to": 0.3},
@@ -108,7 +110,13 @@ class MoRE(nn.Module):
             self.text_model.requires_grad_(tuning == "full")
 
     def embed_xray(self, images):                                    # [B, H, W] in [0, 1]
-        x = (images - self.c["xrayMean"]) / self.c["xrayStd"]
+        if self.c.get("xrayNormalization", "dataset") == "perImage":   # XrayNormalization.swift
+            flat = images.reshape(images.shape[0], -1)
+            mu = flat.mean(dim=1).view(-1, 1, 1)
+            sd = flat.std(dim=1, unbiased=False).clamp_min(1e-6).view(-1, 1, 1)
+            x = (images - mu) / sd
+        else:
+            x = (images - self.c["xrayMean"]) / self.c["xrayStd"]
         return self.projector_xray_text(self.xray_model.vit_model(x))
 
     def embed_ecg(self, ecg):                                        # [B, 12, L]

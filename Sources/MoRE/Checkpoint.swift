@@ -73,7 +73,7 @@ public func readCheckpoint(_ url: URL) throws -> LoadedCheckpoint {
         guard let v = file.metadata[k] else { throw CheckpointError.missingMetadata(file: url.path, field: k) }
         return v
     }
-    let config = try MoREConfig.fromJSON(Data(try meta("config").utf8), file: url.path + " (metadata 'config')")
+    let config = try MoREConfig.fromCheckpointJSON(try meta("config"), file: url.path + " (metadata 'config')")
     let info = CheckpointInfo(config: config, seed: UInt64(try meta("seed")) ?? 0, step: Int(try meta("step")) ?? 0,
                               dataHash: file.metadata["data_hash"] ?? "", commit: file.metadata["commit"] ?? "",
                               trainerState: file.metadata["trainer"] ?? "{}")
@@ -112,4 +112,21 @@ public func fileHash(_ url: URL) throws -> String {
         for i in (words * 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01b3 }
     }
     return String(h, radix: 16)
+}
+
+extension MoREConfig {
+    /// Config keys added after checkpoints were first written, each with the value that
+    /// reproduces how a checkpoint without it was trained (before the key existed, X-rays were
+    /// always normalised with the dataset mean and deviation).
+    public static let keysAddedLater: [String: Any] = ["xrayNormalization": XrayNormalization.dataset.rawValue]
+
+    /// The config stored in a checkpoint's metadata, with `keysAddedLater` filled in where the
+    /// checkpoint predates them (otherwise `fromJSON` would give them today's `tiny` values).
+    public static func fromCheckpointJSON(_ text: String, file: String) throws -> MoREConfig {
+        guard var stored = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw ConfigError.unreadable(file: file, reason: "not a JSON object")
+        }
+        for (k, v) in keysAddedLater where stored[k] == nil { stored[k] = v }
+        return try fromJSON(try JSONSerialization.data(withJSONObject: stored), file: file)
+    }
 }

@@ -95,12 +95,12 @@ public final class MoREModel: Module {
 
     // MARK: features and embeddings
 
-    /// X-ray CLS features h_x: images [B, H, W] in [0, 1] → [B, D].
+    /// X-ray CLS features h_x: images [B, H, W] in [0, 1], normalised as the config says
+    /// (`XrayNormalization`) → [B, D].
     public func xrayFeatures(_ images: Tensor) -> Variable {
         precondition(images.rank == 3 && images.shape[1] == config.xrayImageSize && images.shape[2] == config.xrayImageSize,
                      "MoRE '\(config.name)': X-rays must be [B, \(config.xrayImageSize), \(config.xrayImageSize)], got \(images.shape)")
-        let m = config.xrayMean, s = config.xrayStd
-        return xrayModel(map(images) { ($0 - m) / s })
+        return xrayModel(normalizeXrays(images, config.xrayNormalization, mean: config.xrayMean, std: config.xrayStd))
     }
 
     /// ECG CLS features h_e: [B, 12, L] → [B, D].
