@@ -5,6 +5,7 @@
 import Foundation
 import XCTest
 import TestSupport
+import TensorCore
 @testable import Datasets
 
 final class ECGPreprocessTests: XCTestCase {
@@ -90,6 +91,31 @@ final class ECGPreprocessTests: XCTestCase {
         let out = try preprocessECG(x, leads: 12, samplingRate: 500)
         XCTAssertEqual(out.count, 12_000)
         XCTAssertFalse(out.contains { $0.isNaN })
+    }
+
+    /// The sliding window equals the definition — sort every zero-padded window, take the
+    /// middle — on random signals with many ties, smooth signals and a NaN (sorted last).
+    func testMedianFilterEqualsSortingEveryWindow() {
+        func brute(_ x: [Float], _ w: Int) -> [Float] {
+            let h = w / 2
+            return x.indices.map { t in
+                let win = (t - h...t + h).map { $0 >= 0 && $0 < x.count ? x[$0] : 0 }
+                    .sorted { $0.isNaN ? false : ($1.isNaN ? true : $0 < $1) }
+                return win[h]
+            }
+        }
+        var rng = RNG(seed: 11, stream: 3)
+        for (n, w) in [(1, 1), (5, 7), (40, 3), (200, 21), (300, 61)] {
+            let ties = (0..<n).map { _ in Float(Int(rng.uniform() * 5)) - 2 }
+            let smooth = (0..<n).map { Float(sin(Double($0) * 0.05)) + 0.01 * rng.uniform() }
+            for x in [ties, smooth] {
+                XCTAssertEqual(medianFilter(x, width: w), brute(x, w), "n \(n), width \(w)")
+            }
+        }
+        var withNaN = (0..<50).map { Float($0 % 7) }
+        withNaN[20] = .nan
+        let a = medianFilter(withNaN, width: 5), b = brute(withNaN, 5)
+        XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern))
     }
 
     func testLeadOrderOption() throws {

@@ -2,8 +2,9 @@
 // (which is `scipy.ndimage.rank_filter(x, w // 2, w, mode='constant', cval=0)`).
 //
 // Output t is the median of x[t − w/2 … t + w/2] with positions outside the signal counted as 0.0.
-// The window is kept sorted: each step removes the outgoing value and inserts the incoming one by
-// binary search, so a length-n signal costs O(n·w) moves and O(n log w) comparisons.
+// The window is kept sorted: each step overwrites the outgoing value (found by binary search)
+// with the incoming one and slides it to its place, so a step moves only as many values as the
+// incoming one's rank differs from the outgoing one's — few on a smooth signal such as an ECG.
 // NaN is not expected here (ECG preprocessing replaces NaN by 0 first); NaNs sort last.
 //
 // Deliberately not here: even window sizes (scipy rejects them too) and 2-D medians
@@ -17,21 +18,30 @@ public func medianFilter(_ x: [Float], width: Int) -> [Float] {
     let n = x.count
     if n == 0 { return [] }
     let h = width / 2
-    @inline(__always) func at(_ i: Int) -> Float { (i >= 0 && i < n) ? x[i] : 0 }
-    // Sorted window for output 0: positions −h … h.
-    var win = [Float]()
-    win.reserveCapacity(width)
-    for i in -h...h { win.append(at(i)) }
-    win.sort(by: less)
     var out = [Float](repeating: 0, count: n)
-    out[0] = win[h]
-    for t in 1..<n {
-        let outgoing = at(t - 1 - h), incoming = at(t + h)
-        if !(outgoing == incoming) || outgoing.isNaN {
-            win.remove(at: lowerBound(win, outgoing))
-            win.insert(incoming, at: lowerBound(win, incoming))
+    var win = UnsafeMutableBufferPointer<Float>.allocate(capacity: width)
+    defer { win.deallocate() }
+    x.withUnsafeBufferPointer { xs in
+        out.withUnsafeMutableBufferPointer { os in
+            @inline(__always) func at(_ i: Int) -> Float { (i >= 0 && i < n) ? xs[i] : 0 }
+            // Sorted window for output 0: positions −h … h.
+            for i in 0..<width { win[i] = at(i - h) }
+            win.sort(by: less)
+            os[0] = win[h]
+            for t in 1..<n {
+                let outgoing = at(t - 1 - h), incoming = at(t + h)
+                if !(outgoing == incoming) || outgoing.isNaN {
+                    var i = lowerBound(win, outgoing)
+                    if less(incoming, outgoing) {
+                        while i > 0 && less(incoming, win[i - 1]) { win[i] = win[i - 1]; i -= 1 }
+                    } else {
+                        while i < width - 1 && less(win[i + 1], incoming) { win[i] = win[i + 1]; i += 1 }
+                    }
+                    win[i] = incoming
+                }
+                os[t] = win[h]
+            }
         }
-        out[t] = win[h]
     }
     return out
 }
@@ -56,7 +66,7 @@ private func less(_ a: Float, _ b: Float) -> Bool {
 
 /// First index whose element is not less than `v` (for v present, its first occurrence).
 @inline(__always)
-private func lowerBound(_ a: [Float], _ v: Float) -> Int {
+private func lowerBound(_ a: UnsafeMutableBufferPointer<Float>, _ v: Float) -> Int {
     var lo = 0, hi = a.count
     while lo < hi {
         let mid = (lo + hi) / 2
