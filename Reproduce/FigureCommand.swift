@@ -35,6 +35,7 @@ struct FigureCommand: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
+        let t0 = Date()
         try compute.apply()
         guard FigureCommand.names.contains(name) else {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
@@ -79,7 +80,7 @@ struct FigureCommand: ParsableCommand {
             url = outDir.appendingPathComponent(name + ".png")
         default: url = try ctx.figureROC(outDir: outDir)
         }
-        try ctx.writeFigureProvenance(name, outDir: outDir)
+        try ctx.writeFigureProvenance(name, outDir: outDir, wallSeconds: Date().timeIntervalSince(t0))
         print("wrote \(url.path)")
     }
 }
