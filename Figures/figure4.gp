@@ -8,21 +8,21 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,900 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 4 with Edema and Pleural Effusion (13 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
+  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 8 with Edema and Pleural Effusion (27 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set lmargin at screen 0.00666667
   set rmargin at screen 0.326667
-  set bmargin at screen 0.525444
-  set tmargin at screen 0.916556
+  set bmargin at screen 0.5335
+  set tmargin at screen 0.924611
   set xrange [-0.5:63.5]
   set yrange [63.5:-0.5]
   unset xtics
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 1, cos 0.019" at screen 0.166667,0.927833 center front
-  set label "no 4-label finding" at screen 0.166667,0.512556 center front
+  set label "rank 1, cos 0.072" at screen 0.166667,0.935889 center front
+  set label "Atelectasis, Cardiomegaly, Edema, Pleural\nEffusion" at screen 0.166667,0.520611 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -39,8 +39,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 6, cos 0.018" at screen 0.5,0.927833 center front
-  set label "no 4-label finding" at screen 0.5,0.512556 center front
+  set label "rank 6, cos 0.035" at screen 0.5,0.927833 center front
+  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.5,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -57,8 +57,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 11, cos 0.017" at screen 0.833333,0.927833 center front
-  set label "Cardiomegaly, Pleural Effusion" at screen 0.833333,0.512556 center front
+  set label "rank 11, cos 0.028" at screen 0.833333,0.927833 center front
+  set label "no 4-label finding" at screen 0.833333,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -75,7 +75,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 16, cos 0.016" at screen 0.166667,0.447167 center front
+  set label "rank 16, cos 0.026" at screen 0.166667,0.447167 center front
   set label "no 4-label finding" at screen 0.166667,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -93,7 +93,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 21, cos 0.015" at screen 0.5,0.447167 center front
+  set label "rank 21, cos 0.021" at screen 0.5,0.447167 center front
   set label "no 4-label finding" at screen 0.5,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -103,16 +103,16 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.673333
   set rmargin at screen 0.993333
-  set bmargin at screen 0.0447778
-  set tmargin at screen 0.435889
+  set bmargin at screen 0.0528333
+  set tmargin at screen 0.443944
   set xrange [-0.5:63.5]
   set yrange [63.5:-0.5]
   unset xtics
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 26, cos 0.013" at screen 0.833333,0.447167 center front
-  set label "Edema" at screen 0.833333,0.0318889 center front
+  set label "rank 26, cos 0.020" at screen 0.833333,0.455222 center front
+  set label "Atelectasis, Cardiomegaly, Edema, Pleural\nEffusion" at screen 0.833333,0.0399444 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
