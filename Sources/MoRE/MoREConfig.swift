@@ -137,7 +137,8 @@ extension MoREConfig {
     /// signal: held-out text→ECG top-1 0.219 → 0.281; table-ablation has them switched on),
     /// and X-rays standardised per image instead of by the dataset's mean and deviation (the
     /// synthetic X-rays skip the authors' CLAHE, and the phantom's brightness and contrast
-    /// otherwise dominate the X-ray features: MIMIC-style probe 0.576 → 0.710).
+    /// otherwise dominate the X-ray features: a probe on them gains 0.1–0.2 AUROC per label at
+    /// two seeds).
     public static let tiny = MoREConfig(
         name: "tiny",
         xray: ViTConfig(dim: 128, depth: 4, heads: 4), xrayImageSize: 64, xrayPatch: 8, xrayChannels: 3,
