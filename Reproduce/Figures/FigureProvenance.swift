@@ -55,6 +55,7 @@ extension EvalContext {
             md += "> - dataset: none (drawn from the checkpoint's training logs)\n"
             md += "> - checkpoint: \(displayPath(checkpointURL)) (step \(checkpointInfo.step), trained on data \(checkpointInfo.dataHash))\n"
             md += "> - config: \(checkpointInfo.config.name) (hash \(checkpointInfo.config.hash))\n> - commit: \(codeCommit)\n"
+            md += "> - machine: \(machineDescription())\n"
         } else {
             for (k, v) in try provenance(splits).lines { md += "> - \(k): \(v)\n" }
         }
