@@ -59,7 +59,7 @@ extension EvalContext {
         } else {
             for (k, v) in try provenance(splits).lines { md += "> - \(k): \(v)\n" }
         }
-        md += TableDocument.wallTimePrefix + "\(String(format: "%.1f", wallSeconds)) s\n"
+        md += TableDocument.wallTimeLine(wallSeconds)
         try atomicWrite(Data(md.utf8), to: outDir.appendingPathComponent("\(name).provenance.md"))
     }
 }
