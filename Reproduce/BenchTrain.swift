@@ -166,8 +166,9 @@ struct BenchTrain: ParsableCommand {
     }
 
     /// The first `--batches` batches of `<data>/pretrain_train.h5` (epoch 0, made as in training:
-    /// augmented only when the config's `augment` is on, which `tiny`'s is not), or one batch of random inputs with fixed report pairs (random token ids when
-    /// the config has no pretrained text model).
+    /// augmented only when the config's `augment` is on, which `tiny`'s is not), or one batch of
+    /// random inputs with fixed report pairs (random token ids when the config has no pretrained
+    /// text model).
     func makeBatches(_ c: MoREConfig) throws -> [MoREBatch] {
         let n = c.optim.batchSize
         if data == nil && c.textModel.isEmpty {
