@@ -9,7 +9,7 @@ import Foundation
 import MoRE
 
 struct AblationOptions: ParsableArguments {
-    @Option(name: .long, help: "Folder of the ablation runs (default: <checkpoint folder>-ablation-e<N> beside it).")
+    @Option(name: .long, help: "Folder of the ablation runs (default: <main run folder>-ablation-e<N> beside it).")
     var ablationRuns: String?
 
     @Option(name: .long, help: "Pre-training epochs of every ablation run, the baseline included.")
@@ -19,9 +19,13 @@ struct AblationOptions: ParsableArguments {
     /// `<runs>/<run>-ablation-e<N>` beside the checkpoint's run folder.
     func plan(checkpoint: URL, data: URL, info: CheckpointInfo) throws -> AblationPlan {
         guard ablationEpochs >= 1 else { throw ValidationError("--ablation-epochs must be at least 1, got \(ablationEpochs)") }
-        let run = checkpoint.deletingLastPathComponent()
-        let runs = ablationRuns.map { URL(fileURLWithPath: $0) }
+        return try AblationPlan(runsDir: runsDir(mainRun: checkpoint.deletingLastPathComponent()), epochs: ablationEpochs,
+                                dataDir: data, mainCheckpoint: checkpoint, mainInfo: info)
+    }
+
+    /// `--ablation-runs`, or `<run>-ablation-e<N>` beside the main run's folder.
+    func runsDir(mainRun run: URL) -> URL {
+        ablationRuns.map { URL(fileURLWithPath: $0).standardizedFileURL }
             ?? run.deletingLastPathComponent().appendingPathComponent(run.lastPathComponent + "-ablation-e\(ablationEpochs)")
-        return try AblationPlan(runsDir: runs, epochs: ablationEpochs, dataDir: data, mainCheckpoint: checkpoint, mainInfo: info)
     }
 }

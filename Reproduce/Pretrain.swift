@@ -29,6 +29,9 @@ struct Pretrain: ParsableCommand {
     @Option(name: .long, help: "Override the config's seed.")
     var seed: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp("Train one row of table-ablation instead of the config itself: the config with that row's change (dropkey-off, text-frozen, text-full, no-ecg, no-xray, padded-mean, learnable-tau, augment-on/augment-off, baseline), for --epochs (the ablation budget). `more table` finds such a run finished in --ablation-runs/KEY.", valueName: "KEY"))
+    var variant: String?
+
     @Flag(name: .long, help: "Continue from <out>/last.safetensors if present (bitwise identical continuation).")
     var resume = false
 
@@ -63,8 +66,17 @@ struct Pretrain: ParsableCommand {
         try compute.apply()
         let snapshots = try snapshots()
         var c = try MoREConfig.load(config)
-        if let e = epochs { c.optim.epochs = e }
         if let s = seed { c.optim.seed = s }
+        if let key = variant {
+            guard let v = AblationVariant.named(key, base: c) else {
+                throw ValidationError("unknown --variant '\(key)': use one of \(AblationVariant.all(base: c).map(\.key).joined(separator: ", "))")
+            }
+            c = v.config(base: c, epochs: epochs ?? c.optim.epochs)
+        } else if let e = epochs { c.optim.epochs = e }
+        // One process per run folder: a second one (another `make` job, `more table` training an
+        // ablation row) waits here, then finds the run finished.
+        let lock = try RunLock(run: URL(fileURLWithPath: out))
+        defer { lock.release() }
         let dir = URL(fileURLWithPath: data)
         let trainURL = dir.appendingPathComponent("pretrain_train.h5"), valURL = dir.appendingPathComponent("pretrain_val.h5")
         let started = Date()

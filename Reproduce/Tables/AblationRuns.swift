@@ -7,7 +7,8 @@
 // (the config includes the budget and the seed) and data hash (of pretrain_train.h5) match, or
 // it is (re)trained, resuming an interrupted run of the same key. The baseline variant of a
 // budget equal to the main run's is the main run itself and is not trained again. Two
-// processes asking for the same run wait for each other (an flock on `<runs>/<variant>.lock`).
+// processes asking for the same run wait for each other (an flock on `<runs>/<variant>.lock`;
+// `more pretrain` takes the same lock, `more runs` trains the runs side by side ahead of the tables).
 //
 // Deliberately not here: the table (TableAblation.swift), the training loop (MoRE/Trainer).
 
@@ -50,6 +51,36 @@ struct AblationVariant: Sendable {
 
     /// The rows of table-ablation for a main config, baseline first.
     static func all(base: MoREConfig) -> [AblationVariant] { fixed + [augmentations(base: base)] }
+
+    /// The config of this row: the main config `base`, trained for `epochs`, with the row's
+    /// change; every row but the baseline is named `<base>-<key>`. `more table` (through
+    /// AblationPlan) and `more pretrain --variant` both build a row's config here, so a run
+    /// trained by either is found finished by the other (same config hash).
+    func config(base: MoREConfig, epochs: Int) -> MoREConfig {
+        var c = base
+        c.optim.epochs = epochs
+        apply(&c)
+        if key != AblationVariant.baseline.key { c.name = "\(base.name)-\(key)" }
+        return c
+    }
+
+    /// The row's training step time relative to the baseline's, as measured for `tiny` (the
+    /// 1-epoch runs of the committed reproduction, 30 Nov 2026, `elapsed_s` of train_log.csv:
+    /// the full text backward costs more, a frozen text model or a missing tower less, padded
+    /// pooling attends over 128 tokens). Only orders the jobs of `more runs`, longest first.
+    var relativeStepTime: Double {
+        switch key {
+        case "text-full": return 1.31
+        case "padded-mean": return 1.15
+        case "no-xray": return 0.89
+        case "no-ecg": return 0.73
+        case "text-frozen": return 0.61
+        default: return 1
+        }
+    }
+
+    /// The row called `key` for the main config `base`, or nil.
+    static func named(_ key: String, base: MoREConfig) -> AblationVariant? { all(base: base).first { $0.key == key } }
 
     /// The rows that do not depend on the main config.
     static let fixed: [AblationVariant] = [
@@ -95,13 +126,7 @@ final class AblationPlan {
     var mainEpochs: Int { mainInfo.config.optim.epochs }
 
     /// The config of a variant: the main config, the ablation budget, the variant's change.
-    func config(_ v: AblationVariant) -> MoREConfig {
-        var c = mainInfo.config
-        c.optim.epochs = epochs
-        v.apply(&c)
-        if v.key != AblationVariant.baseline.key { c.name = "\(mainInfo.config.name)-\(v.key)" }
-        return c
-    }
+    func config(_ v: AblationVariant) -> MoREConfig { v.config(base: mainInfo.config, epochs: epochs) }
 
     /// "1 epoch (81 steps)"-style budget of a finished checkpoint.
     static func budget(epochs: Int, steps: Int) -> String { "\(epochs) epoch\(epochs == 1 ? "" : "s") (\(steps) steps)" }
@@ -128,7 +153,7 @@ final class AblationPlan {
         }
         let dir = runsDir.appendingPathComponent(v.key)
         try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
-        let lock = try RunLock(runsDir.appendingPathComponent(v.key + ".lock"))
+        let lock = try RunLock(run: dir)
         defer { lock.release() }
         if try finishedRun(out: dir, config: c, dataHash: hash) == nil {
             try train(c, into: dir, dataHash: hash)
@@ -181,9 +206,21 @@ enum AblationError: Error, CustomStringConvertible {
 /// An exclusive advisory lock on a file, held until `release()` (or process exit).
 struct RunLock {
     let fd: Int32
+    /// The lock of the pre-training run in folder `run`: the file `<run>.lock` beside it, taken
+    /// by `more pretrain` and by the ablation plan, so that two processes never train one run.
+    init(run: URL) throws {
+        let dir = run.standardizedFileURL
+        try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try self.init(dir.deletingLastPathComponent().appendingPathComponent(dir.lastPathComponent + ".lock"))
+    }
+
     init(_ url: URL) throws {
         fd = open(url.path, O_CREAT | O_RDWR, 0o644)
         guard fd >= 0 else { throw AblationError.lockFailed(file: url.path, reason: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+        if errno == EWOULDBLOCK {
+            FileHandle.standardError.write(Data("\(url.path): another process holds this run; waiting for it to finish\n".utf8))
+        }
         guard flock(fd, LOCK_EX) == 0 else {
             let reason = String(cString: strerror(errno))
             close(fd)
