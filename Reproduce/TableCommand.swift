@@ -40,6 +40,9 @@ struct TableCommand: ParsableCommand {
     @Option(name: .long, help: "Bootstrap resamples for the 95 % intervals.")
     var bootstrap: Int = 1000
 
+    @Option(name: .long, help: "How the zero-shot tables encode a prompt: alone (the authors') or report (as a training text: the prefixed sentence pair with the prompt as its modality's report; a diagnostic, PAPER.md §5.1).")
+    var promptForm: ZeroShotPromptForm = .alone
+
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
@@ -60,6 +63,7 @@ struct TableCommand: ParsableCommand {
             let ctx = try EvalContext(data: dataURL, checkpoint: ckURL, seed: seed, bootstrap: bootstrap)
             if let config { try checkTrainedConfig(try MoREConfig.load(config), info: ctx.checkpointInfo, checkpoint: checkpoint) }
             ctx.ablation = try ablation.plan(checkpoint: ckURL, data: dataURL, info: ctx.checkpointInfo)
+            ctx.promptForm = promptForm
             url = try ctx.make(name, outDir: outDir)
         }
         print("wrote \(url.path)")
@@ -76,3 +80,5 @@ func checkTrainedConfig(_ expected: MoREConfig, info: CheckpointInfo, checkpoint
     throw EvalError.configMismatch(checkpoint: checkpoint, expected: "\(expected.name), hash \(e.hash)",
                                    found: "\(info.config.name), hash \(info.config.hash)")
 }
+
+extension ZeroShotPromptForm: ExpressibleByArgument {}

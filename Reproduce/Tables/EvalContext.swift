@@ -19,6 +19,8 @@ final class EvalContext {
     let bootstrap: Bootstrap
     /// The ablation runs (table-ablation, the bi-modal probe rows); nil = not configured.
     var ablation: AblationPlan?
+    /// How the zero-shot tables encode their prompts (`--prompt-form`; the authors': alone).
+    var promptForm: ZeroShotPromptForm = .alone
     private var cache: [String: EvalSplit] = [:]
 
     init(data: URL, checkpoint: URL, seed: UInt64, bootstrap resamples: Int) throws {

@@ -12,7 +12,9 @@ import MoRE
 import Eval
 
 extension EvalContext {
-    func zeroShotRows(_ task: ZeroShotTask, split s: EvalSplit) throws -> (rows: [[String]], macro: [String: Double]) {
+    func zeroShotRows(_ task0: ZeroShotTask, split s: EvalSplit) throws -> (rows: [[String]], macro: [String: Double]) {
+        var task = task0
+        task.promptForm = promptForm
         var rows: [[String]] = [], macro: [String: Double] = [:]
         for (name, m) in encoders {
             for r in try m.zeroShot(task, split: s.split, file: s.file, tokenizer: tokenizer) {
@@ -26,6 +28,14 @@ extension EvalContext {
         }
         rows.append(["paper (MoRE)", "authors"] + task.classNames.map { _ in paperValue } + [paperValue, paperValue, paperValue])
         return (rows, macro)
+    }
+
+    /// How the protocol text describes `promptForm`.
+    var promptFormText: String {
+        switch promptForm {
+        case .alone: return "prompt alone, no prefix, as the authors"
+        case .report: return "each prompt encoded as a training report, `--prompt-form report`: the sentence pair with the authors' prefixes, the prompt as its modality's report, the other report empty — ours, not the authors'"
+        }
     }
 
     func tableZeroShotCXR() throws -> TableDocument {
@@ -45,7 +55,7 @@ extension EvalContext {
         return TableDocument(
             name: "table-zeroshot-cxr", title: "Zero-shot X-ray classification (CheXpert-style 5×200)",
             claim: "C4 — after pre-training, X-rays can be classified zero-shot by their similarity to text prompts (MoRE-reference §6.1).",
-            protocolText: "X-ray embeddings (ViT → projector_xray_text) and prompt embeddings (prompt alone, no prefix; text tower → projector_text). Authors' scoring: cosine, max over the class's 5 prompts (sampled from the GLoRIA vocabulary with seed \(seed)), z-score per class over the evaluation images, per-class AUROC and AUPRC, macro mean; CLIP-style: softmax over classes of the cosine to the mean prompt embedding / τ. 95 % CIs by bootstrap over images.",
+            protocolText: "X-ray embeddings (ViT → projector_xray_text) and prompt embeddings (\(promptFormText); text tower → projector_text). Authors' scoring: cosine, max over the class's 5 prompts (sampled from the GLoRIA vocabulary with seed \(seed)), z-score per class over the evaluation images, per-class AUROC and AUPRC, macro mean; CLIP-style: softmax over classes of the cosine to the mean prompt embedding / τ. 95 % CIs by bootstrap over images.",
             provenance: try provenance(["chexpert5x200"]), parts: parts, discussion: discussion)
     }
 
@@ -62,7 +72,7 @@ extension EvalContext {
         return TableDocument(
             name: "table-zeroshot-ecg", title: "Zero-shot ECG classification (PTB-XL-style superclasses)",
             claim: "C4/C6 — ECGs can be classified zero-shot into the PTB-XL superclasses from the prompts \"Normal ECG\", \"Myocardial Infarction\", \"ST T Change\", \"Hypertrophy\", \"Conduction Disturbance\" (MoRE-reference §6.2).",
-            protocolText: "ECG embeddings (ECG ViT → projector_ecg_text) against one prompt per class (max_length 128); scoring as the X-ray table. The authors map multi-label superclasses to one label by priority; the usual multi-label protocol is the second part.",
+            protocolText: "ECG embeddings (ECG ViT → projector_ecg_text) against one prompt per class (max_length 128; \(promptFormText)); scoring as the X-ray table. The authors map multi-label superclasses to one label by priority; the usual multi-label protocol is the second part.",
             provenance: try provenance(["ptbxl_test"]), parts: parts)
     }
 }

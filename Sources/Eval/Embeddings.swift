@@ -136,13 +136,14 @@ extension MoREModel {
         }
     }
 
-    /// Embeddings of free strings encoded alone (prompts, queries), no prefix, truncated to
-    /// `maxLength` (default: the config's `textMaxLength`; never more). texts: [N] → [N, 128].
-    public func embedStrings(_ texts: [String], tokenizer: TextTokenizer, maxLength: Int? = nil,
+    /// Embeddings of free strings (prompts, queries), no prefix added, each encoded alone or,
+    /// with `second`, as the sentence pair (texts[i], second[i]); truncated to `maxLength`
+    /// (default: the config's `textMaxLength`; never more). texts: [N] → [N, 128].
+    public func embedStrings(_ texts: [String], pairedWith second: [String]? = nil, tokenizer: TextTokenizer, maxLength: Int? = nil,
                              options o: EmbeddingOptions = EmbeddingOptions()) throws -> Tensor {
         let length = min(maxLength ?? config.textMaxLength, config.textMaxLength)
         guard length >= 2 else { throw EvalError.invalidParameter(name: "maxLength", value: "\(length)", reason: "must be at least 2") }
-        let enc = try tokenizer.encodeBatch(texts, maxLength: length, padToMaxLength: config.textPooling == .paddedMean)
+        let enc = try tokenizer.encodeBatch(texts, second, maxLength: length, padToMaxLength: config.textPooling == .paddedMean)
         return try embedEncodedText(enc, options: o)
     }
 

@@ -34,6 +34,26 @@ public enum ZeroShotScoring: String, Sendable, CaseIterable {
     case clip
 }
 
+/// How a prompt is put to the text tower.
+public enum ZeroShotPromptForm: String, Sendable, CaseIterable {
+    /// The prompt alone, one segment without prefix (the authors').
+    case alone
+    /// In the form of every training text: the sentence pair with the authors' prefixes, the
+    /// prompt as the report of its modality and the other report empty — X-ray prompts as
+    /// ("The report from Xray is: <prompt>", "The report from ECG is: "), ECG prompts as
+    /// ("The report from Xray is: ", "The report from ECG is: <prompt>"). Ours, a diagnostic.
+    case report
+
+    /// The (first, second) segments of `prompt` for a task scoring `modality`.
+    public func segments(_ prompt: String, modality: EmbeddingModality) -> (String, String?) {
+        switch (self, modality) {
+        case (.alone, _), (.report, .text): return (prompt, nil)
+        case (.report, .xray): return (reportPrefixXray + prompt, reportPrefixECG)
+        case (.report, .ecg): return (reportPrefixXray, reportPrefixECG + prompt)
+        }
+    }
+}
+
 /// A zero-shot task: classes, their prompts, the label set and the modality scored.
 public struct ZeroShotTask: Sendable {
     public var name: String
@@ -47,6 +67,8 @@ public struct ZeroShotTask: Sendable {
     public var promptMaxLength: Int
     /// Rows of a single-label set whose class is not among `classNames`.
     public var otherClassRows: OtherClassRows
+    /// How each prompt is encoded (default: alone, as the authors).
+    public var promptForm: ZeroShotPromptForm = .alone
 
     public init(name: String, modality: EmbeddingModality, labelSet: String, classNames: [String], prompts: [[String]],
                 promptMaxLength: Int, otherClassRows: OtherClassRows = .negatives) {
@@ -167,7 +189,8 @@ public func zeroShotEvaluate(task: String, rows: Tensor, prompts: [Tensor], targ
 
 extension MoREModel {
     /// Runs a zero-shot task on a split (`file` names it in errors) with every scoring asked for.
-    /// The rows' embeddings are the projected ones of `task.modality`; prompts are encoded alone.
+    /// The rows' embeddings are the projected ones of `task.modality`; prompts are encoded in
+    /// `task.promptForm` (alone by default).
     ///
     ///     let r = try model.zeroShot(try .cheXpert(classes: 4), split: s, file: path, tokenizer: tok)
     public func zeroShot(_ task: ZeroShotTask, split: DatasetSplit, file: String, tokenizer: TextTokenizer,
@@ -182,8 +205,11 @@ extension MoREModel {
         sub.ecg = split.ecg.map { selectRows($0, targets.rows) }
         let options = EmbeddingOptions(stage: .projected, batchSize: batchSize, progress: progress)
         let rows = try embed(sub, modality: task.modality, file: file, options: options, protocolName: task.name)
-        let prompts = try task.prompts.map {
-            try embedStrings($0, tokenizer: tokenizer, maxLength: task.promptMaxLength, options: EmbeddingOptions(batchSize: batchSize))
+        let prompts = try task.prompts.map { ps in
+            let seg = ps.map { task.promptForm.segments($0, modality: task.modality) }
+            let second = seg.compactMap(\.1)
+            return try embedStrings(seg.map(\.0), pairedWith: second.isEmpty ? nil : second, tokenizer: tokenizer,
+                                    maxLength: task.promptMaxLength, options: EmbeddingOptions(batchSize: batchSize))
         }
         let tau = Double(temperature.value.scalars[0])
         return try scorings.map {

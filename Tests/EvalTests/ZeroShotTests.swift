@@ -115,6 +115,32 @@ final class ZeroShotTests: XCTestCase {
         XCTAssertEqual(try m.zeroShot(try .cheXpert(classes: 5), split: s, file: "cx.h5", tokenizer: tok)[0].scores, results[0].scores)
     }
 
+    /// `--prompt-form report`: the prompt as its modality's report in the prefixed training pair,
+    /// the other report empty; its embedding is that of the pair, not of the prompt alone.
+    func testReportPromptFormEncodesTheTrainingPair() throws {
+        XCTAssertEqual(ZeroShotPromptForm.alone.segments("mild edema", modality: .xray).0, "mild edema")
+        XCTAssertNil(ZeroShotPromptForm.alone.segments("mild edema", modality: .xray).1)
+        let x = ZeroShotPromptForm.report.segments("mild edema", modality: .xray)
+        XCTAssertEqual(x.0, "The report from Xray is: mild edema")
+        XCTAssertEqual(x.1, "The report from ECG is: ")
+        let e = ZeroShotPromptForm.report.segments("Normal ECG", modality: .ecg)
+        XCTAssertEqual(e.0, "The report from Xray is: ")
+        XCTAssertEqual(e.1, "The report from ECG is: Normal ECG")
+
+        let m = MicroModel.model(), tok = try MicroModel.tokenizer()
+        var s = MicroModel.split(10, seed: 6)
+        s.labels["chexpert5_class"] = Tensor(shape: [10], values: [0, 1, 2, 3, 4, 0, 1, 2, 3, 4])
+        s.labelNames["chexpert5_class"] = CohortLabels.chexpert5Names
+        var task = try ZeroShotTask.cheXpert(classes: 5)
+        let alone = try m.zeroShot(task, split: s, file: "cx.h5", tokenizer: tok, scorings: [.clip])[0].scores
+        task.promptForm = .report
+        let report = try m.zeroShot(task, split: s, file: "cx.h5", tokenizer: tok, scorings: [.clip])[0].scores
+        XCTAssertNotEqual(alone, report, "the prompts must be encoded differently")
+        let pair = try m.embedStrings([x.0], pairedWith: [x.1!], tokenizer: tok)
+        let single = try m.embedStrings(["mild edema"], tokenizer: tok)
+        XCTAssertNotEqual(pair.scalars, single.scalars)
+    }
+
     func testMissingLabelSetNamesFileAndSet() throws {
         let m = MicroModel.model(), tok = try MicroModel.tokenizer(), s = MicroModel.split(6, seed: 7)
         XCTAssertThrowsError(try m.zeroShot(try .ptbxl(singleLabel: true), split: s, file: "/data/ptbxl_test.h5", tokenizer: tok)) { e in

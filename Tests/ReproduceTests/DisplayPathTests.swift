@@ -13,7 +13,7 @@ final class DisplayPathTests: XCTestCase {
         try fm.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try fm.createSymbolicLink(at: repo.appendingPathComponent("out/runs"), withDestinationURL: elsewhere)
         let saved = fm.currentDirectoryPath
-        defer { fm.changeCurrentDirectoryPath(saved); try? fm.removeItem(at: root) }
+        defer { _ = fm.changeCurrentDirectoryPath(saved); try? fm.removeItem(at: root) }
         XCTAssertTrue(fm.changeCurrentDirectoryPath(repo.path))
 
         XCTAssertEqual(displayPath(repo.appendingPathComponent("out/data.h5")), "out/data.h5")

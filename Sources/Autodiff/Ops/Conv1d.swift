@@ -16,7 +16,7 @@ import TensorCore
 ///
 ///     let h = conv1d(ecg, weight: w1, bias: b1, stride: 5)   // [B, 12, 1000] → [B, 256, 200]
 public func conv1d(_ x: Variable, weight: Variable, bias: Variable? = nil, stride: Int = 1, padding: Int = 0) -> Variable {
-    let outShape = Shape.orStop {
+    _ = Shape.orStop {   // stops with a message naming the shapes when they do not fit
         try Shape.checkConv1d(input: x.shape, weight: weight.shape, bias: bias?.shape, stride: stride, padding: padding)
     }
     let (cin, len) = (x.shape[1], x.shape[2])

@@ -33,7 +33,7 @@ extension HDF5File {
             let t = try utf8StringType(name)
             let d = try createDataset(name, type: t.id, shape: [strings.count], rowBytes: 16, options: options, numeric: false)
             if strings.isEmpty { return }
-            try withCStrings(strings) { p in
+            _ = try withCStrings(strings) { p in
                 try check(H5Dwrite(d.id, t.id, more_H5S_ALL(), more_H5S_ALL(), more_H5P_DEFAULT(), p), name, "writing strings")
             }
         }
@@ -47,7 +47,7 @@ extension HDF5File {
         if H5Tis_variable_str(fileType) > 0 {
             let mem = H5Handle.type(try check(H5Tget_native_type(fileType, H5T_DIR_ASCEND), field, "reading string type"))
             var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-            try ptrs.withUnsafeMutableBufferPointer { buf in
+            _ = try ptrs.withUnsafeMutableBufferPointer { buf in
                 try check(read(mem.id, UnsafeMutableRawPointer(buf.baseAddress!)), field, "reading strings")
             }
             let out = ptrs.map { $0.map { String(cString: $0) } ?? "" }
@@ -57,7 +57,7 @@ extension HDF5File {
         let size = H5Tget_size(fileType)
         let mem = H5Handle.type(try check(H5Tcopy(fileType), field, "reading string type"))
         var bytes = [UInt8](repeating: 0, count: count * size)
-        try bytes.withUnsafeMutableBytes { buf in
+        _ = try bytes.withUnsafeMutableBytes { buf in
             try check(read(mem.id, buf.baseAddress!), field, "reading strings")
         }
         return (0..<count).map { i in
@@ -104,7 +104,7 @@ extension HDF5File {
                                                                    more_H5P_DEFAULT(), more_H5P_DEFAULT()),
                                                  field, "creating attribute"))
             if values.isEmpty { return }
-            try withCStrings(values) { p in try check(H5Awrite(a.id, t.id, p), field, "writing attribute") }
+            _ = try withCStrings(values) { p in try check(H5Awrite(a.id, t.id, p), field, "writing attribute") }
         }
     }
 
