@@ -7,7 +7,8 @@
 // file and its hash, row ids). D = 128 (after the projection head), or the encoder width with
 // --features (before it). Both files are written to a temporary name and renamed, so a failed
 // run never leaves a half-written output. `text` embeds each row's report pair with the
-// authors' prefixes, as in pre-training.
+// authors' prefixes, as in pre-training. `--prompts TASK` embeds a zero-shot task's prompts
+// instead, exactly as the zero-shot tables score them (MoREModel.promptEmbeddings).
 
 import ArgumentParser
 import Foundation
@@ -24,10 +25,19 @@ struct Embed: ParsableCommand {
     var checkpoint: String
 
     @Option(name: .long, help: "Dataset file (.h5).")
-    var data: String
+    var data: String?
 
     @Option(name: .long, help: "xray, ecg or text (the report pair).")
-    var modality: String
+    var modality: String?
+
+    @Option(name: .long, help: ArgumentHelp("Embed a zero-shot task's prompts instead of a dataset, as the zero-shot tables encode them: chexpert4, chexpert5 or ptbxl (rows class by class; the manifest lists the prompts and their classes).", valueName: "TASK"))
+    var prompts: String?
+
+    @Option(name: .long, help: "With --prompts: seed of the prompt sampling (the tables use their --seed, default 42).")
+    var promptSeed: UInt64 = Prompts.publishedSeed
+
+    @Option(name: .long, help: "With --prompts: alone (the authors') or report (see `more table --help`).")
+    var promptForm: ZeroShotPromptForm = .alone
 
     @Option(name: .long, help: "Output file for the raw float32 values; the manifest goes to <out>.json.")
     var out: String
@@ -45,6 +55,8 @@ struct Embed: ParsableCommand {
 
     func run() throws {
         try compute.apply()
+        if let prompts { return try embedPrompts(prompts) }
+        guard let data, let modality else { throw ValidationError("give --data FILE and --modality, or --prompts TASK") }
         guard let m = EmbeddingModality(rawValue: modality) else {
             throw ValidationError("--modality must be one of \(EmbeddingModality.allCases.map(\.rawValue).joined(separator: ", ")), got '\(modality)'")
         }
@@ -58,8 +70,6 @@ struct Embed: ParsableCommand {
         let z = try model.embed(split, modality: m, file: dataURL.path, tokenizer: tokenizer,
                                 options: EmbeddingOptions(stage: stage, batchSize: batchSize, progress: { done, _ in bar.update(done, unit: "rows") }))
         let (n, d) = (z.shape[0], z.shape[1])
-        var bytes = Data(capacity: n * d * 4)
-        for v in z.scalars { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         let manifest: [String: Any] = [
             "format": "raw float32, row-major, no header",
             "dtype": "float32", "byte_order": "little", "shape": [n, d],
@@ -70,9 +80,49 @@ struct Embed: ParsableCommand {
             "checkpoint_seed": String(ck.info.seed), "checkpoint_step": ck.info.step, "checkpoint_data_hash": ck.info.dataHash,
             "data": dataURL.path, "data_hash": try fileHash(dataURL), "split": split.name, "ids": split.ids,
         ]
-        let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
-        try writeAtomically(to: outURL) { try bytes.write(to: $0) }
-        try writeAtomically(to: URL(fileURLWithPath: out + ".json")) { try json.write(to: $0) }
+        try write(z, manifest: manifest, to: outURL)
         print("wrote \(out) (\(n) × \(d) float32, \(m.rawValue), \(stage.rawValue)) and \(out).json")
+    }
+
+    /// `--prompts TASK`: the projected embeddings of a zero-shot task's prompts, class by class.
+    func embedPrompts(_ name: String) throws {
+        guard data == nil, modality == nil, !features else {
+            throw ValidationError("--prompts embeds prompts only: leave out --data, --modality and --features")
+        }
+        let task: ZeroShotTask
+        switch name {
+        case "chexpert4": task = try .cheXpert(classes: 4, seed: promptSeed)
+        case "chexpert5": task = try .cheXpert(classes: 5, seed: promptSeed)
+        case "ptbxl": task = try .ptbxl(singleLabel: false)
+        default: throw ValidationError("--prompts must be chexpert4, chexpert5 or ptbxl, got '\(name)'")
+        }
+        var t = task
+        t.promptForm = promptForm
+        let ckptURL = URL(fileURLWithPath: checkpoint), outURL = URL(fileURLWithPath: out)
+        let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
+        let perClass = try model.promptEmbeddings(t, tokenizer: try textTokenizer(model.config), batchSize: batchSize)
+        let z = concatenate(perClass, axis: 0)
+        let manifest: [String: Any] = [
+            "format": "raw float32, row-major, no header",
+            "dtype": "float32", "byte_order": "little", "shape": [z.shape[0], z.shape[1]],
+            "modality": "text", "stage": "projected (after the projection head)", "values_file": outURL.lastPathComponent,
+            "task": t.name, "prompt_form": t.promptForm.rawValue, "prompt_seed": String(promptSeed), "prompt_max_length": t.promptMaxLength,
+            "classes": t.classNames, "prompts": t.prompts.flatMap { $0 },
+            "class_of_row": t.prompts.enumerated().flatMap { c, ps in ps.map { _ in c } },
+            "checkpoint": ckptURL.path, "checkpoint_hash": try fileHash(ckptURL),
+            "config": ck.info.config.name, "config_hash": ck.info.config.hash,
+            "checkpoint_seed": String(ck.info.seed), "checkpoint_step": ck.info.step, "checkpoint_data_hash": ck.info.dataHash,
+        ]
+        try write(z, manifest: manifest, to: outURL)
+        print("wrote \(out) (\(z.shape[0]) prompts × \(z.shape[1]) float32, \(t.name)) and \(out).json")
+    }
+
+    /// `z` as little-endian float32 into `url`, the manifest into `url.json`, each written atomically.
+    func write(_ z: Tensor, manifest: [String: Any], to url: URL) throws {
+        var bytes = Data(capacity: z.count * 4)
+        for v in z.scalars { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+        let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+        try writeAtomically(to: url) { try bytes.write(to: $0) }
+        try writeAtomically(to: URL(fileURLWithPath: url.path + ".json")) { try json.write(to: $0) }
     }
 }

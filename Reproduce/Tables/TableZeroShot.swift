@@ -30,6 +30,12 @@ extension EvalContext {
         return (rows, macro)
     }
 
+    /// Every prompt of a task, one row per prompt, so the table says exactly what was scored.
+    func promptsPart(_ task: ZeroShotTask, title: String) -> TablePart {
+        TablePart(title: title, columns: ["class", "prompt"],
+                  rows: zip(task.classNames, task.prompts).flatMap { c, ps in ps.map { [c, $0] } }, csvSuffix: "prompts")
+    }
+
     /// How the protocol text describes `promptForm`.
     var promptFormText: String {
         switch promptForm {
@@ -52,6 +58,8 @@ extension EvalContext {
                 discussion.append("Macro AUROC (4 classes, authors' scoring): MoRE \(fmt(a)) vs random init \(fmt(b)).")
             }
         }
+        parts.append(promptsPart(try ZeroShotTask.cheXpert(classes: 5, seed: seed),
+                                 title: "The prompts (sampled with seed \(seed), per class, so the 4-class task has the same ones; with the spaces that GLoRIA's empty slots leave; `more embed --prompts chexpert4|chexpert5` writes their embeddings)"))
         return TableDocument(
             name: "table-zeroshot-cxr", title: "Zero-shot X-ray classification (CheXpert-style 5×200)",
             claim: "C4 — after pre-training, X-rays can be classified zero-shot by their similarity to text prompts (MoRE-reference §6.1).",
@@ -69,6 +77,7 @@ extension EvalContext {
                                    columns: ["encoder", "scoring"] + task.classNames.map { "AUROC \($0)" } + ["macro AUROC [95 % CI]", "macro AUPRC", "accuracy"],
                                    rows: rows, csvSuffix: single ? "single" : "multi"))
         }
+        parts.append(promptsPart(try ZeroShotTask.ptbxl(singleLabel: false), title: "The prompts (the authors', one per class)"))
         return TableDocument(
             name: "table-zeroshot-ecg", title: "Zero-shot ECG classification (PTB-XL-style superclasses)",
             claim: "C4/C6 — ECGs can be classified zero-shot into the PTB-XL superclasses from the prompts \"Normal ECG\", \"Myocardial Infarction\", \"ST T Change\", \"Hypertrophy\", \"Conduction Disturbance\" (MoRE-reference §6.2).",

@@ -188,6 +188,17 @@ public func zeroShotEvaluate(task: String, rows: Tensor, prompts: [Tensor], targ
 }
 
 extension MoREModel {
+    /// The projected embeddings of a task's prompts, one [P_c, 128] tensor per class, encoded in
+    /// `task.promptForm` with `task.promptMaxLength` (what `zeroShot` scores against).
+    public func promptEmbeddings(_ task: ZeroShotTask, tokenizer: TextTokenizer, batchSize: Int = 64) throws -> [Tensor] {
+        try task.prompts.map { ps in
+            let seg = ps.map { task.promptForm.segments($0, modality: task.modality) }
+            let second = seg.compactMap(\.1)
+            return try embedStrings(seg.map(\.0), pairedWith: second.isEmpty ? nil : second, tokenizer: tokenizer,
+                                    maxLength: task.promptMaxLength, options: EmbeddingOptions(batchSize: batchSize))
+        }
+    }
+
     /// Runs a zero-shot task on a split (`file` names it in errors) with every scoring asked for.
     /// The rows' embeddings are the projected ones of `task.modality`; prompts are encoded in
     /// `task.promptForm` (alone by default).
@@ -205,12 +216,7 @@ extension MoREModel {
         sub.ecg = split.ecg.map { selectRows($0, targets.rows) }
         let options = EmbeddingOptions(stage: .projected, batchSize: batchSize, progress: progress)
         let rows = try embed(sub, modality: task.modality, file: file, options: options, protocolName: task.name)
-        let prompts = try task.prompts.map { ps in
-            let seg = ps.map { task.promptForm.segments($0, modality: task.modality) }
-            let second = seg.compactMap(\.1)
-            return try embedStrings(seg.map(\.0), pairedWith: second.isEmpty ? nil : second, tokenizer: tokenizer,
-                                    maxLength: task.promptMaxLength, options: EmbeddingOptions(batchSize: batchSize))
-        }
+        let prompts = try promptEmbeddings(task, tokenizer: tokenizer, batchSize: batchSize)
         let tau = Double(temperature.value.scalars[0])
         return try scorings.map {
             try zeroShotEvaluate(task: task.name, rows: rows, prompts: prompts, targets: targets, scoring: $0, temperature: tau)

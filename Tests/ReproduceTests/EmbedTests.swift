@@ -1,0 +1,42 @@
+import XCTest
+import Foundation
+import TensorCore
+import MoRE
+import Eval
+import TestSupport
+@testable import more
+
+/// `more embed --prompts` (Reproduce/Embed.swift): the zero-shot prompts' embeddings, exactly the
+/// ones the zero-shot tables score, with a manifest that names every prompt and its class.
+final class EmbedTests: XCTestCase {
+    func testPromptEmbeddingsAreTheZeroShotTablesOwn() throws {
+        let s = try TableFixture.setup()
+        let out = s.root.appendingPathComponent("prompts-\(UUID().uuidString).f32")
+        try Embed.parse(["--checkpoint", s.checkpoint.path, "--prompts", "chexpert4", "--out", out.path]).run()
+
+        let task = try ZeroShotTask.cheXpert(classes: 4, seed: Prompts.publishedSeed)
+        let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out.path + ".json"))) as? [String: Any])
+        XCTAssertEqual(manifest["classes"] as? [String], Prompts.cheXpert4)
+        XCTAssertEqual(manifest["prompts"] as? [String], task.prompts.flatMap { $0 })
+        XCTAssertEqual(manifest["class_of_row"] as? [Int], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3])
+        XCTAssertEqual(manifest["shape"] as? [Int], [20, s.info.config.projectionDim])
+
+        let (model, _) = try loadEvaluationModel(checkpoint: s.checkpoint)
+        let expected = concatenate(try model.promptEmbeddings(task, tokenizer: try textTokenizer(model.config)), axis: 0).scalars
+        let bytes = try Data(contentsOf: out)
+        let values = bytes.withUnsafeBytes { raw in (0..<bytes.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
+        XCTAssertEqual(values, expected)
+    }
+
+    func testPromptsExcludeADataset() throws {
+        XCTAssertThrowsError(try Embed.parse(["--checkpoint", "c", "--prompts", "chexpert4", "--data", "d.h5", "--out", "o"]).run()) { e in
+            XCTAssertTrue("\(e)".contains("--prompts embeds prompts only"), "\(e)")
+        }
+        XCTAssertThrowsError(try Embed.parse(["--checkpoint", "c", "--prompts", "mimic", "--out", "o"]).run()) { e in
+            XCTAssertTrue("\(e)".contains("chexpert4, chexpert5 or ptbxl"), "\(e)")
+        }
+        XCTAssertThrowsError(try Embed.parse(["--checkpoint", "c", "--out", "o"]).run()) { e in
+            XCTAssertTrue("\(e)".contains("--data FILE and --modality"), "\(e)")
+        }
+    }
+}
