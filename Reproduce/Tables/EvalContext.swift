@@ -81,7 +81,9 @@ final class EvalContext {
         case "table-ablation": doc = try tableAblation()
         default: throw TableError.unknownTable(name)
         }
-        return try doc.write(to: outDir, wallSeconds: Date().timeIntervalSince(t0))
+        var d = doc
+        if let t = TableDocument.trainingSeconds(checkpoint: checkpointURL) { d.training.insert(("the checkpoint", t), at: 0) }
+        return try d.write(to: outDir, wallSeconds: Date().timeIntervalSince(t0))
     }
 }
 

@@ -74,6 +74,7 @@ extension EvalContext {
         try checkAblationData()
         var rows: [[String]] = [], runRows: [[String]] = []
         var scored: [(String, [Scored])] = []
+        var trainingSeconds = 0.0, timedRuns = 0
         let variants = AblationVariant.all(base: plan.mainInfo.config)
         let total = variants.count + 1
         func say(_ k: Int, _ label: String) {
@@ -87,6 +88,7 @@ extension EvalContext {
             rows.append([v.label, String(info.step)] + s.map(\.text))
             runRows.append([v.label, v.change, "\(info.config.name) (hash \(info.config.hash))", steps, displayPath(url)])
             scored.append((v.label, s))
+            if url != checkpointURL, let t = TableDocument.trainingSeconds(checkpoint: url) { trainingSeconds += t; timedRuns += 1 }
         }
         say(total, "random init (floor)")
         let floor = try headlineMetrics(randomModel, xray: true, ecg: true)
@@ -96,7 +98,7 @@ extension EvalContext {
         let reduced = plan.epochs < plan.mainEpochs
             ? "**Reduced budget:** every row, the baseline included, is pre-trained for \(budget) — less than the main run's \(plan.mainEpochs) epochs — so the rows are comparable with each other, not with the MoRE rows of the other tables."
             : "Every row, the baseline included, is pre-trained for \(budget) (the main run: \(plan.mainEpochs) epochs)."
-        return TableDocument(
+        var doc = TableDocument(
             name: "table-ablation", title: "Ablations: each design choice switched off on the same budget",
             claim: "MoRE's choices each help (MoRE-reference §1.1–1.2, §4 T-E): DropKey in the ViTs, LoRA rather than a frozen or fully fine-tuned text model, the third modality (tri-modal vs X-ray–text or ECG–text only), masked text pooling (ours) vs the authors' padded mean, a fixed τ (the authors' effective setting) vs a learned one, and the authors' training augmentations (off in `tiny`) switched.",
             protocolText: "One pre-training run per row from the evaluated checkpoint's config with one change (see \"Runs\"), the same seed and data, \(budget). Each is evaluated like the other tables: zero-shot CheXpert-style 4 classes and PTB-XL multi-label superclasses (authors' scoring: max over prompts, per-class z-score; macro AUROC), held-out retrieval on the pre-training test split (rows with a usable 4-label vector, cosine of projected embeddings, R@K), and the 100 % linear probe (features before the projection head, L2 logistic regression with C chosen on validation) on MIMIC-style 4 labels and PTB-XL superclasses. 95 % CIs by bootstrap over evaluation rows / queries. n/a = the run has no trained tower for that modality. \(reduced)",
@@ -108,6 +110,8 @@ extension EvalContext {
                               notes: [reduced]),
                     TablePart(title: "Runs", columns: ["variant", "change", "config", "budget", "checkpoint"], rows: runRows, csvSuffix: "runs")],
             discussion: ablationDiscussion(scored))
+        if timedRuns > 0 { doc.training = [("\(timedRuns) ablation runs together", trainingSeconds)] }
+        return doc
     }
 
     /// Every split and label set the rows need, checked before any run is trained.

@@ -31,24 +31,26 @@ extension EvalContext {
 
     /// The encoders of a probe table: MoRE, the bi-modal run without the other vision modality
     /// (and MoRE on the ablation budget when it differs from the main run's), random init.
-    func probeEncoders(_ modality: EmbeddingModality) throws -> (encoders: [(String, MoREModel)], notes: [String]) {
+    func probeEncoders(_ modality: EmbeddingModality) throws -> (encoders: [(String, MoREModel)], notes: [String], training: [(String, Double)]) {
         guard let plan = ablation else {
-            return (encoders, ["Bi-modal row: not computed (no ablation runs were given; `make` passes them)."])
+            return (encoders, ["Bi-modal row: not computed (no ablation runs were given; `make` passes them)."], [])
         }
         let v = modality == .xray ? AblationVariant.noECG : AblationVariant.noXray
         let name = modality == .xray ? "X-ray–text only (no ECG)" : "ECG–text only (no X-ray)"
-        var out = [encoders[0]], notes: [String] = []
-        let (bi, info, _) = try plan.model(v)
+        var out = [encoders[0]], notes: [String] = [], training: [(String, Double)] = []
+        let (bi, info, biURL) = try plan.model(v)
         if plan.epochs == plan.mainEpochs {
             out.append(("\(name), same budget", bi))
         } else {
             let budget = AblationPlan.budget(epochs: plan.epochs, steps: info.step)
-            let (base, baseInfo, _) = try plan.model(.baseline)
+            let (base, baseInfo, baseURL) = try plan.model(.baseline)
             out.append(("MoRE (tri-modal), \(AblationPlan.budget(epochs: plan.epochs, steps: baseInfo.step)) budget", base))
             out.append(("\(name), \(budget) budget", bi))
             notes.append("The bi-modal run has a reduced budget (\(budget); MoRE: \(plan.mainEpochs) epochs); compare it with the MoRE row of the same budget.")
+            if baseURL != checkpointURL, let t = TableDocument.trainingSeconds(checkpoint: baseURL) { training.append(("the same-budget MoRE run", t)) }
         }
-        return (out + encoders.dropFirst(), notes)
+        if let t = TableDocument.trainingSeconds(checkpoint: biURL) { training.append(("the bi-modal run", t)) }
+        return (out + encoders.dropFirst(), notes, training)
     }
 
     func probeTable(_ p: ProbeSpec) throws -> TableDocument {
@@ -56,7 +58,7 @@ extension EvalContext {
         let o = LinearProbeOptions(modality: p.modality, labelSet: p.labelSet, stage: .features, seed: seed)
         for s in [tr, va, te] { _ = try probeTargets(s, o) }   // labels first: before any ablation run is trained
         var results: [(String, [LinearProbeResult])] = []
-        let (models, notes) = try probeEncoders(p.modality)
+        let (models, notes, training) = try probeEncoders(p.modality)
         for (name, m) in models {
             results.append((name, try m.linearProbe(o, train: tr, validation: va, test: te, tokenizer: tokenizer)))
         }
@@ -80,11 +82,13 @@ extension EvalContext {
         rows.append(["paper (MoRE)", "1 / 10 / 100 %", "–"] + classNames.map { _ in paperValue } + [paperValue] + (p.multiclass ? [paperValue, paperValue] : []))
         var columns = ["encoder", "labels", "train rows"] + classNames.map { "AUROC \($0)" } + ["macro AUROC [95 % CI]"]
         if p.multiclass { columns += ["accuracy", "macro-F1"] }
-        return TableDocument(
+        var doc = TableDocument(
             name: p.name, title: p.title, claim: p.claim,
             protocolText: "Frozen \(p.modality.rawValue) encoder, features before the projection head; logistic regression (L2, C from \(LogisticRegression.defaultCGrid.map { String(format: "%g", $0) }.joined(separator: ", ")) chosen on \(p.splits.1) by \(p.multiclass ? "accuracy" : "AUROC per label")); training labels subsampled to 1 %, 10 %, 100 % with seed \(seed), stratified; evaluated on \(p.splits.2)\(p.multiclass ? " (one-vs-rest AUROC per grade)" : ""). 95 % CI by bootstrap over test rows. The authors' own MIMIC protocol partially fine-tunes the last 3 blocks' qkv (MoRE-reference §6.3); ours is a pure linear probe\(p.partialFineTune ? "; their protocol is the separate \"partial fine-tune\" row (100 % of the labels, as in their script)" : " (no partial fine-tune row here: the authors' script covers MIMIC only\(p.multiclass ? ", and it is multi-label" : ""))").",
             provenance: try provenance([p.splits.0, p.splits.1, p.splits.2]),
             parts: [TablePart(title: "Test AUROC by training-label fraction", columns: columns, rows: rows, notes: notes)])
+        doc.training = training
+        return doc
     }
 
     /// The authors' partial fine-tune (last blocks' qkv + projector + new head, MoRE-reference
