@@ -42,7 +42,8 @@ final class TableRegenerationTests: XCTestCase {
         let wall = try String(contentsOf: a.appendingPathComponent("table-ablation.md"), encoding: .utf8)
             .split(separator: "\n").first { $0.hasPrefix(TableDocument.wallTimePrefix) }.map(String.init) ?? ""
         XCTAssertTrue(wall.contains("; pre-training: ") && wall.contains("(the checkpoint)")
-                      && wall.contains("(\(variants.count) ablation runs together)"), "the runs' training time belongs in the wall-time line: \(wall)")
+                      && wall.contains("(the baseline row's run)") && wall.contains("(the \(variants.count - 1) other ablation runs together)"),
+                      "the runs' training time belongs in the wall-time line: \(wall)")
         let md = String(decoding: x["table-ablation.md"] ?? Data(), as: UTF8.self)
         XCTAssertTrue(md.contains("**Reduced budget:**"), "the table must say that its rows use a reduced budget")
         XCTAssertTrue(md.contains("> - ablation budget: 1 epoch per row, every row including the baseline (main run: 2 epochs)"))
