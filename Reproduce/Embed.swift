@@ -69,19 +69,11 @@ struct Embed: ParsableCommand {
         let stage: EmbeddingStage = features ? .features : .projected
         let z = try model.embed(split, modality: m, file: dataURL.path, tokenizer: tokenizer,
                                 options: EmbeddingOptions(stage: stage, batchSize: batchSize, progress: { done, _ in bar.update(done, unit: "rows") }))
-        let (n, d) = (z.shape[0], z.shape[1])
-        let manifest: [String: Any] = [
-            "format": "raw float32, row-major, no header",
-            "dtype": "float32", "byte_order": "little", "shape": [n, d],
+        try write(z, to: outURL, checkpoint: ckptURL, info: ck.info, manifest: [
             "modality": m.rawValue, "stage": stage == .projected ? "projected (after the projection head)" : "features (before the projection head)",
-            "values_file": outURL.lastPathComponent,
-            "checkpoint": ckptURL.path, "checkpoint_hash": try fileHash(ckptURL),
-            "config": ck.info.config.name, "config_hash": ck.info.config.hash,
-            "checkpoint_seed": String(ck.info.seed), "checkpoint_step": ck.info.step, "checkpoint_data_hash": ck.info.dataHash,
             "data": dataURL.path, "data_hash": try fileHash(dataURL), "split": split.name, "ids": split.ids,
-        ]
-        try write(z, manifest: manifest, to: outURL)
-        print("wrote \(out) (\(n) × \(d) float32, \(m.rawValue), \(stage.rawValue)) and \(out).json")
+        ])
+        print("wrote \(out) (\(z.shape[0]) × \(z.shape[1]) float32, \(m.rawValue), \(stage.rawValue)) and \(out).json")
     }
 
     /// `--prompts TASK`: the projected embeddings of a zero-shot task's prompts, class by class.
@@ -89,39 +81,40 @@ struct Embed: ParsableCommand {
         guard data == nil, modality == nil, !features else {
             throw ValidationError("--prompts embeds prompts only: leave out --data, --modality and --features")
         }
-        let task: ZeroShotTask
+        var t: ZeroShotTask
         switch name {
-        case "chexpert4": task = try .cheXpert(classes: 4, seed: promptSeed)
-        case "chexpert5": task = try .cheXpert(classes: 5, seed: promptSeed)
-        case "ptbxl": task = try .ptbxl(singleLabel: false)
+        case "chexpert4": t = try .cheXpert(classes: 4, seed: promptSeed)
+        case "chexpert5": t = try .cheXpert(classes: 5, seed: promptSeed)
+        case "ptbxl": t = try .ptbxl(singleLabel: false)
         default: throw ValidationError("--prompts must be chexpert4, chexpert5 or ptbxl, got '\(name)'")
         }
-        var t = task
         t.promptForm = promptForm
-        let ckptURL = URL(fileURLWithPath: checkpoint), outURL = URL(fileURLWithPath: out)
+        let ckptURL = URL(fileURLWithPath: checkpoint)
         let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
-        let perClass = try model.promptEmbeddings(t, tokenizer: try textTokenizer(model.config), batchSize: batchSize)
-        let z = concatenate(perClass, axis: 0)
-        let manifest: [String: Any] = [
-            "format": "raw float32, row-major, no header",
-            "dtype": "float32", "byte_order": "little", "shape": [z.shape[0], z.shape[1]],
-            "modality": "text", "stage": "projected (after the projection head)", "values_file": outURL.lastPathComponent,
+        let z = concatenate(try model.promptEmbeddings(t, tokenizer: try textTokenizer(model.config), batchSize: batchSize), axis: 0)
+        try write(z, to: URL(fileURLWithPath: out), checkpoint: ckptURL, info: ck.info, manifest: [
+            "modality": "text", "stage": "projected (after the projection head)",
             "task": t.name, "prompt_form": t.promptForm.rawValue, "prompt_seed": String(promptSeed), "prompt_max_length": t.promptMaxLength,
             "classes": t.classNames, "prompts": t.prompts.flatMap { $0 },
             "class_of_row": t.prompts.enumerated().flatMap { c, ps in ps.map { _ in c } },
-            "checkpoint": ckptURL.path, "checkpoint_hash": try fileHash(ckptURL),
-            "config": ck.info.config.name, "config_hash": ck.info.config.hash,
-            "checkpoint_seed": String(ck.info.seed), "checkpoint_step": ck.info.step, "checkpoint_data_hash": ck.info.dataHash,
-        ]
-        try write(z, manifest: manifest, to: outURL)
+        ])
         print("wrote \(out) (\(z.shape[0]) prompts × \(z.shape[1]) float32, \(t.name)) and \(out).json")
     }
 
-    /// `z` as little-endian float32 into `url`, the manifest into `url.json`, each written atomically.
-    func write(_ z: Tensor, manifest: [String: Any], to url: URL) throws {
+    /// `z` as little-endian float32 into `url` and its manifest into `url.json`, each written
+    /// atomically: `manifest` plus the format, shape and the checkpoint's provenance.
+    func write(_ z: Tensor, to url: URL, checkpoint: URL, info: CheckpointInfo, manifest: [String: Any]) throws {
+        let common: [String: Any] = [
+            "format": "raw float32, row-major, no header",
+            "dtype": "float32", "byte_order": "little", "shape": [z.shape[0], z.shape[1]], "values_file": url.lastPathComponent,
+            "checkpoint": checkpoint.path, "checkpoint_hash": try fileHash(checkpoint),
+            "config": info.config.name, "config_hash": info.config.hash,
+            "checkpoint_seed": String(info.seed), "checkpoint_step": info.step, "checkpoint_data_hash": info.dataHash,
+        ]
+        let all = common.merging(manifest) { _, own in own }
         var bytes = Data(capacity: z.count * 4)
         for v in z.scalars { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-        let json = try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys])
+        let json = try JSONSerialization.data(withJSONObject: all, options: [.prettyPrinted, .sortedKeys])
         try writeAtomically(to: url) { try bytes.write(to: $0) }
         try writeAtomically(to: URL(fileURLWithPath: url.path + ".json")) { try json.write(to: $0) }
     }

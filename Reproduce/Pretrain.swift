@@ -78,17 +78,10 @@ struct Pretrain: ParsableCommand {
         let lock = try RunLock(run: URL(fileURLWithPath: out))
         defer { lock.release() }
         let dir = URL(fileURLWithPath: data)
-        let trainURL = dir.appendingPathComponent("pretrain_train.h5"), valURL = dir.appendingPathComponent("pretrain_val.h5")
         let started = Date()
         let model = try buildModel(c)
-        let tokenizer = try textTokenizer(c)
-        let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
-        let trainSplit = try readHDF5(trainURL, fields: fields), valSplit = try readHDF5(valURL, fields: fields)
-        let train = try PretrainData(split: trainSplit, source: trainURL.path, config: c, tokenizer: tokenizer,
-                                     batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
-        let val = try PretrainData(split: valSplit, source: valURL.path, config: c, tokenizer: tokenizer,
-                                   batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
-        let hash = try fileHash(trainURL)
+        let (train, val) = try pretrainingPairs(c, dataDir: dir)
+        let hash = try fileHash(dir.appendingPathComponent("pretrain_train.h5"))
         if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: hash) {
             print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done)); delete it to retrain")
             return
@@ -115,6 +108,20 @@ func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> Strin
           let state = try? JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8)), state.finished
     else { return nil }
     return "\(state.optimizerStep) steps, \(state.epoch) epochs"
+}
+
+/// The training and validation pairs of `<dataDir>/pretrain_{train,val}.h5` for config `c`, as
+/// every pre-training reads them (`more pretrain`, the ablation runs of `more table`, the tests):
+/// the training split augmented when the config says so, batches drawn with the config's seed.
+func pretrainingPairs(_ c: MoREConfig, dataDir: URL) throws -> (train: PretrainData, val: PretrainData) {
+    let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
+    let tokenizer = try textTokenizer(c)
+    func pairs(_ split: String, augment: Bool) throws -> PretrainData {
+        let url = dataDir.appendingPathComponent(split + ".h5")
+        return try PretrainData(split: try readHDF5(url, fields: fields), source: url.path, config: c, tokenizer: tokenizer,
+                                batchSize: c.optim.batchSize, augment: augment, seed: c.optim.seed)
+    }
+    return (try pairs("pretrain_train", augment: true), try pairs("pretrain_val", augment: false))
 }
 
 /// A model for a config with its pretrained text weights loaded (when the config names a folder).

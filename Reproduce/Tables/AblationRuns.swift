@@ -165,16 +165,9 @@ final class AblationPlan {
 
     /// Pre-trains `c` on the dataset into `dir` (resuming an interrupted run of the same config).
     private func train(_ c: MoREConfig, into dir: URL, dataHash: String) throws {
-        let trainURL = dataDir.appendingPathComponent("pretrain_train.h5"), valURL = dataDir.appendingPathComponent("pretrain_val.h5")
-        for (u, s) in [(valURL, "pretrain_val")] where !FileManager.default.fileExists(atPath: u.path) {
-            throw TableError.missingSplit(file: u.path, split: s)
-        }
-        let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
-        let tokenizer = try textTokenizer(c)
-        let train = try PretrainData(split: try readHDF5(trainURL, fields: fields), source: trainURL.path, config: c, tokenizer: tokenizer,
-                                     batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
-        let val = try PretrainData(split: try readHDF5(valURL, fields: fields), source: valURL.path, config: c, tokenizer: tokenizer,
-                                   batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
+        let valURL = dataDir.appendingPathComponent("pretrain_val.h5")
+        guard FileManager.default.fileExists(atPath: valURL.path) else { throw TableError.missingSplit(file: valURL.path, split: "pretrain_val") }
+        let (train, val) = try pretrainingPairs(c, dataDir: dataDir)
         FileHandle.standardError.write(Data("ablation run '\(c.name)': \(c.optim.epochs) epoch(s) on data \(dataHash) -> \(dir.path)\n".utf8))
         let trainer = Trainer(model: try buildModel(c), train: train, val: val,
                               options: TrainOptions(outDir: dir, progress: progress, resume: true, dataHash: dataHash))

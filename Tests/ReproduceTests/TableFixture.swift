@@ -71,13 +71,8 @@ enum TableFixture {
 
     /// Pre-trains `c` on the cohort in `data` into `out`, as `more pretrain` does.
     static func pretrain(_ c: MoREConfig, data: URL, out: URL) throws {
-        let fields: Set<String> = [DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray, DatasetSchema.reportECG]
-        let tok = try textTokenizer(c)
+        let (train, val) = try pretrainingPairs(c, dataDir: data)
         let trainURL = data.appendingPathComponent("pretrain_train.h5")
-        let train = try PretrainData(split: try readHDF5(trainURL, fields: fields), source: "train", config: c, tokenizer: tok,
-                                     batchSize: c.optim.batchSize, augment: true, seed: c.optim.seed)
-        let val = try PretrainData(split: try readHDF5(data.appendingPathComponent("pretrain_val.h5"), fields: fields), source: "val",
-                                   config: c, tokenizer: tok, batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
         try Trainer(model: try buildModel(c), train: train, val: val,
                     options: TrainOptions(outDir: out, progress: false, dataHash: try fileHash(trainURL))).run()
     }
