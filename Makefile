@@ -146,16 +146,10 @@ REPRODUCE_RECORD := Tables/reproduce.provenance.md
 reproduce: ## the main job: data, pre-training, then every table and figure (timed into Tables/reproduce.provenance.md)
 	@mkdir -p out && date +%s > out/.reproduce-start
 	$(MAKE) --no-print-directory tables figures
-	@wall=$$(( $$(date +%s) - $$(cat out/.reproduce-start) )); \
-	{ echo "# make reproduce"; echo; \
-	  echo "> **Provenance** — written by \`make reproduce\`; do not edit by hand."; \
-	  echo "> - commit: $(MORE_COMMIT)"; \
-	  echo "> - machine: $$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $$(nproc) cores"; \
-	  echo "> - config: $(CONFIG), seed $(SEED), data $(DATA), runs $(RUN) and $(ABLATION_RUNS) ($(ABLATION_EPOCHS)-epoch ablation runs)"; \
-	  echo "> - finished: $$(date -u +%Y-%m-%dT%H:%M:%SZ)"; \
-	  echo "> - wall time: $$wall s (build, cohort, the pre-training runs that were missing, every table and figure)"; \
-	} > $(REPRODUCE_RECORD).tmp && mv $(REPRODUCE_RECORD).tmp $(REPRODUCE_RECORD); \
-	echo "reproduction done in $$wall s: checkpoint $(CHECKPOINT); tables in Tables/, figures in Figures/ ($(REPRODUCE_RECORD))"
+	@$(MORE) record --title "make reproduce" --started $$(cat out/.reproduce-start) --out $(REPRODUCE_RECORD) \
+	  --settings "$(CONFIG), seed $(SEED), data $(DATA), runs $(RUN) and $(ABLATION_RUNS) ($(ABLATION_EPOCHS)-epoch ablation runs)" \
+	  --covers "build, cohort, the pre-training runs that were missing, every table and figure"
+	@echo "reproduction done: checkpoint $(CHECKPOINT); tables in Tables/, figures in Figures/ ($(REPRODUCE_RECORD))"
 
 clean: ## remove build products (keeps the fetched model)
 	rm -rf .build

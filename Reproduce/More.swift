@@ -12,7 +12,7 @@ struct More: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "more",
         abstract: "MoRE.swift: reproduce 'MoRE: Multi-Modal Contrastive Pre-training with Transformers on X-Rays, ECGs, and Diagnostic Report'.",
-        subcommands: [DataCommand.self, Describe.self, Pretrain.self, Runs.self, Embed.self, TableCommand.self, FigureCommand.self, Bench.self, ECGCommand.self, XrayCommand.self]
+        subcommands: [DataCommand.self, Describe.self, Pretrain.self, Runs.self, Embed.self, TableCommand.self, FigureCommand.self, Bench.self, Record.self, ECGCommand.self, XrayCommand.self]
     )
 }
 
