@@ -115,7 +115,7 @@ struct RunPlan {
     let ablationEpochs: Int
     let trainPairs: Int
 
-    func steps(_ c: MoREConfig) -> Int { c.optim.epochs * (trainPairs / c.optim.batchSize) / max(c.optim.accumulation, 1) }
+    func steps(_ c: MoREConfig) -> Int { c.optim.optimizerSteps(pairs: trainPairs) }
 
     var variants: [AblationVariant] { AblationVariant.all(base: main) }
 

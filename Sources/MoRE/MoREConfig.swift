@@ -64,6 +64,14 @@ public struct OptimConfig: Codable, Equatable, Sendable {
     public var seed: UInt64
 }
 
+extension OptimConfig {
+    /// Optimiser steps of a whole run on `pairs` training pairs: every epoch has ⌊pairs / batch⌋
+    /// micro-batches (the last partial batch is dropped), and the weights are updated after every
+    /// `accumulation` of them, counted across epochs: ⌊epochs · ⌊pairs / batch⌋ / accumulation⌋.
+    /// The trainer's loop (Trainer.swift) takes exactly these steps; `more runs` plans with them.
+    public func optimizerSteps(pairs: Int) -> Int { epochs * (pairs / batchSize) / max(accumulation, 1) }
+}
+
 /// The complete configuration of a MoRE model and its pre-training.
 public struct MoREConfig: Codable, Equatable, Sendable {
     public var name: String

@@ -94,9 +94,14 @@ final class RunsTests: XCTestCase {
                        "a run trained by a child process equals the same run trained in process")
         let plan = try AblationPlan(runsDir: runs, epochs: 1, dataDir: s.data, mainCheckpoint: s.checkpoint, mainInfo: s.info)
         let hash = try plan.dataHash()
+        let pairs = try readHDF5(s.data.appendingPathComponent("pretrain_train.h5"), fields: [DatasetSchema.ids]).count
         for v in AblationVariant.all(base: s.info.config) {
             let done = try finishedRun(out: runs.appendingPathComponent(v.key), config: plan.config(v), dataHash: hash)
             XCTAssertNotNil(done, "\(v.key): the table would retrain it")
+            let state = try JSONDecoder().decode(TrainerState.self, from: Data(try readCheckpoint(
+                runs.appendingPathComponent(v.key).appendingPathComponent("last.safetensors")).info.trainerState.utf8))
+            XCTAssertEqual(state.optimizerStep, plan.config(v).optim.optimizerSteps(pairs: pairs),
+                           "\(v.key): the steps `more runs` plans with are the steps the trainer takes")
             XCTAssertTrue(FileManager.default.fileExists(atPath: runs.appendingPathComponent(v.key + ".log").path) || v.key == "baseline")
         }
         // Everything finished: a second call trains nothing.
