@@ -16,10 +16,14 @@ chance 1/32) and the held-out AUROC of a logistic-regression probe on the encode
 the four MIMIC labels (trained on 1,000 pretrain_train rows). PAPER.md section 5.1 has the
 numbers. Needs torch, transformers, h5py, scikit-learn; the project itself never does.
 
+`--per-image` standardises each X-ray by its own mean and deviation (as `tiny` does) instead of
+the authors' fixed Normalize; `--pos-std S` initialises the ViT's position embeddings with
+standard deviation S instead of 0.02 (PAPER.md section 5.1 item 8).
+
 `--text radiology` anchors the X-rays on the radiology report alone instead of the joined pair
 (not MoRE; a diagnostic of how much the cardiology half and the phrasing dilute the anchor).
 
-    python3 Tools/contrastive_xray_check.py DATA_DIR --encoder cnn [--epochs 3] [--lr 1e-3] [--tau 0.07] [--text radiology]
+    python3 Tools/contrastive_xray_check.py DATA_DIR --encoder cnn [--epochs 3] [--lr 1e-3] [--tau 0.07] [--text radiology] [--per-image] [--pos-std 0.02]
 """
 import argparse, time
 import h5py, numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -35,6 +39,8 @@ ap.add_argument("--tau", type=float, default=0.07)
 ap.add_argument("--model", default=".cache/models/all-MiniLM-L6-v2", help="folder of the sentence encoder")
 ap.add_argument("--text", choices=["joined", "radiology"], default="joined",
                 help="the anchor: the joined report pair (MoRE) or the radiology report alone (diagnostic)")
+ap.add_argument("--per-image", action="store_true", help="standardise each X-ray by its own mean and deviation")
+ap.add_argument("--pos-std", type=float, default=0.02, help="initial standard deviation of the ViT's position embeddings")
 args = ap.parse_args()
 torch.manual_seed(0); torch.set_num_threads(1)
 
@@ -59,7 +65,8 @@ def load(split):
         x = torch.tensor(f["/xray"][...]).float()
         reports = [(r.decode(), e.decode()) for r, e in zip(f["/report_xray"][...], f["/report_ecg"][...])]
         y = f["/labels/mimic4"][...]
-    return (x - 0.499) / 0.293, text_features(reports), y
+    x = (x - x.mean(dim=(1, 2), keepdim=True)) / (x.std(dim=(1, 2), keepdim=True) + 1e-6) if args.per_image else (x - 0.499) / 0.293
+    return x, text_features(reports), y
 
 
 def head(d):
@@ -69,7 +76,7 @@ def head(d):
 
 xtr, ttr, ytr = load("pretrain_train")
 xva, tva, yva = load("pretrain_val")
-enc = {"vit": lambda: ViT(conv=False), "vitconv": lambda: ViT(conv=True), "cnn": cnn}[args.encoder]()
+enc = {"vit": lambda: ViT(conv=False, pos_std=args.pos_std), "vitconv": lambda: ViT(conv=True), "cnn": cnn}[args.encoder]()
 hx, ht = head(128), head(ttr.shape[1])
 params = [*enc.parameters(), *hx.parameters(), *ht.parameters()]
 opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.1)

@@ -14,10 +14,12 @@ learnt by an encoder with a convolutional prior.
 
 `--per-image` standardises each image by its own mean and standard deviation instead of the
 authors' fixed Normalize(0.499, 0.293) (it removes the phantom's brightness and contrast
-variation). Each evaluation also prints the training AUROC on the first 600 training rows, to
+variation). `--pos-std S` initialises the ViT's position embeddings with standard deviation S
+instead of timm's 0.02 (a diagnostic of the pre-norm LayerNorm discarding each patch's
+intensity, PAPER.md section 5.1 item 8). Each evaluation also prints the training AUROC on the first 600 training rows, to
 tell underfitting from overfitting.
 
-    python3 Tools/supervised_vit_check.py DATA_DIR [--lr 5e-4] [--epochs 3] [--patch 8] [--clahe] [--per-image] [--cnn]
+    python3 Tools/supervised_vit_check.py DATA_DIR [--lr 5e-4] [--epochs 3] [--patch 8] [--clahe] [--per-image] [--cnn] [--pos-std 0.02]
 """
 import argparse, time
 import h5py, numpy as np, torch, torch.nn as nn
@@ -31,6 +33,7 @@ ap.add_argument("--epochs", type=int, default=3); ap.add_argument("--patch", typ
 ap.add_argument("--clahe", action="store_true", help="equalize_adapthist each image first (scikit-image)")
 ap.add_argument("--per-image", action="store_true", help="standardise each image by its own mean and std")
 ap.add_argument("--cnn", action="store_true", help="a 4-stage CNN instead of the ViT")
+ap.add_argument("--pos-std", type=float, default=0.02, help="initial standard deviation of the ViT's position embeddings")
 args = ap.parse_args()
 torch.manual_seed(0); torch.set_num_threads(1)
 
@@ -50,7 +53,7 @@ def load(split):
 
 
 xtr, ytr = load("pretrain_train"); xva, yva = load("pretrain_val")
-model = cnn(outputs=4) if args.cnn else ViT(patch=args.patch, outputs=4)
+model = cnn(outputs=4) if args.cnn else ViT(patch=args.patch, outputs=4, pos_std=args.pos_std)
 opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01 if args.cnn else 0.1)
 step, t0 = 0, time.time()
 print("step  seconds  val AUROC: Atelectasis Cardiomegaly Edema Effusion  | train AUROC (600 rows)")

@@ -4,7 +4,8 @@ contrastive_xray_check.py), in PyTorch.
   ViT   the tiny X-ray ViT: 64x64 gray input, 8x8 patches (or a convolutional stem: three 3x3
         stride-2 convs with BatchNorm + ReLU, then 1x1, Xiao et al. 2021), width 128, depth 4,
         4 heads, pre-norm blocks with bias-free attention, LN eps 1e-6, CLS pooling; an
-        optional linear head on the CLS feature
+        optional linear head; `pos_std` sets the standard deviation of the learned position
+        embeddings at initialisation (0.02 as timm; a diagnostic, PAPER.md section 5.1 item 8) on the CLS feature
   cnn   a plain 4-stage CNN: 3x3 conv, BatchNorm, ReLU, 2x2 max-pool (32-64-128-128), global
         mean; an optional linear head
 
@@ -33,7 +34,7 @@ class Block(nn.Module):
 class ViT(nn.Module):
     """[B, H, W] -> CLS feature [B, d], or head outputs [B, outputs] when `outputs` is given."""
 
-    def __init__(self, conv=False, d=128, depth=4, heads=4, patch=8, image=64, outputs=None):
+    def __init__(self, conv=False, d=128, depth=4, heads=4, patch=8, image=64, outputs=None, pos_std=0.02):
         super().__init__()
         if conv:
             self.stem = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
@@ -42,7 +43,7 @@ class ViT(nn.Module):
         else:
             self.stem = nn.Conv2d(1, d, patch, patch)
         self.cls = nn.Parameter(torch.zeros(1, 1, d))
-        self.pos = nn.Parameter(torch.randn(1, (image // patch) ** 2 + 1, d) * 0.02)
+        self.pos = nn.Parameter(torch.randn(1, (image // patch) ** 2 + 1, d) * pos_std)
         self.blocks = nn.Sequential(*[Block(d, heads) for _ in range(depth)])
         self.norm = nn.LayerNorm(d, eps=1e-6)
         self.head = nn.Linear(d, outputs) if outputs else nn.Identity()
