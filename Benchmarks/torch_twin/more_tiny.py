@@ -70,7 +70,7 @@ TINY = {
     "textModel": ".cache/models/all-MiniLM-L6-v2", "textMaxLength": 128, "textPooling": "maskedMean",
     "textTuning": "lora", "loraRank": 16, "loraAlpha": 8, "loraDropout": 0.1,
     "projectionDim": 128, "useXray": True, "useECG": True,
-    "loss": {"temperature": 0.07, "learnableTemperature": False, "textXray": True, "textECG": True, "xrayECG": False},
+    "loss": {"temperature": 0.1, "learnableTemperature": False, "textXray": True, "textECG": True, "xrayECG": False},
     "optim": {"learningRate": 1e-3, "weightDecay": 0.1, "batchSize": 32, "gradClip": 1.0, "seed": 42},
 }
 

@@ -96,7 +96,7 @@ struct AblationVariant: Sendable {
         AblationVariant(key: "padded-mean", label: "unmasked text pooling (authors')",
                         change: "textPooling = paddedMean: the authors' mean over padding too (§2.5)") { $0.textPooling = .paddedMean },
         AblationVariant(key: "learnable-tau", label: "learnable τ",
-                        change: "loss.learnableTemperature = true: τ trained from 0.02 (the authors create it learnable but never optimise it, §2.7)") {
+                        change: "loss.learnableTemperature = true: τ trained, starting from the config's value (the authors create it learnable at 0.02 but never optimise it, §2.7)") {
                             $0.loss.learnableTemperature = true
                         },
     ]
