@@ -76,7 +76,7 @@ struct FigureCommand: ParsableCommand {
                                              options: ExplanationStudyOptions()).report
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             try atomicWrite(try enc.encode(floor), to: outDir.appendingPathComponent("explanation-scores-random-init.json"))
-            for f in report.findings { print(f) }
+            for f in report.findings { print(f.summary) }
             url = outDir.appendingPathComponent(name + ".png")
         default: url = try ctx.figureROC(outDir: outDir)
         }

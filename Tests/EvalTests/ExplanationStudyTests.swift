@@ -63,4 +63,16 @@ final class ExplanationStudyTests: XCTestCase {
         XCTAssertFalse(report.findings.contains { f in mimic.contains { $0.scores.finding == f.finding } },
                        "an unscored finding must not appear among the scored ones")
     }
+
+    /// The one-line summary `more figure figure-attention-*` prints per finding.
+    func testSummaryLine() {
+        let pe = { (n: Int, p: Double, e: Double, a: Double) in PointingEnergy(count: n, pointing: p, energy: e, area: a) }
+        var s = FindingScores(finding: "Cardiomegaly", tower: .xray, prompt: "Cardiomegaly", region: "heart box",
+                              rollout: pe(35, 0.0286, 0.1264, 0.121), chefer: pe(35, 0, 0.131, 0.121),
+                              randomPixel: pe(35, 0.12, 0.121, 0.121), randomToken: pe(35, 0.114, 0.121, 0.121))
+        XCTAssertEqual(s.summary, "Cardiomegaly (xray, heart box, 35 maps): pointing rollout 0.03, Chefer 0.00, random 0.11; "
+                       + "energy rollout 0.126, Chefer 0.131; area 0.121")
+        s.negativeRollout = pe(100, 0.5, 0.2972, 0.258)
+        XCTAssertTrue(s.summary.hasSuffix("; without the finding (100): energy rollout 0.297, area 0.258"), s.summary)
+    }
 }
