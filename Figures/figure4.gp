@@ -8,21 +8,21 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,900 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 8 with Edema and Pleural Effusion (27 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
+  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 1 with Edema and Pleural Effusion (3 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set lmargin at screen 0.00666667
   set rmargin at screen 0.326667
-  set bmargin at screen 0.5335
-  set tmargin at screen 0.924611
+  set bmargin at screen 0.525444
+  set tmargin at screen 0.916556
   set xrange [-0.5:63.5]
   set yrange [63.5:-0.5]
   unset xtics
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 1, cos 0.072" at screen 0.166667,0.935889 center front
-  set label "Atelectasis, Cardiomegaly, Edema, Pleural\nEffusion" at screen 0.166667,0.520611 center front
+  set label "rank 1, cos 0.069" at screen 0.166667,0.927833 center front
+  set label "Edema" at screen 0.166667,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -39,8 +39,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 6, cos 0.035" at screen 0.5,0.927833 center front
-  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.5,0.512556 center front
+  set label "rank 6, cos 0.057" at screen 0.5,0.927833 center front
+  set label "no 4-label finding" at screen 0.5,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -57,7 +57,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 11, cos 0.028" at screen 0.833333,0.927833 center front
+  set label "rank 11, cos 0.051" at screen 0.833333,0.927833 center front
   set label "no 4-label finding" at screen 0.833333,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -75,8 +75,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 16, cos 0.026" at screen 0.166667,0.447167 center front
-  set label "no 4-label finding" at screen 0.166667,0.0318889 center front
+  set label "rank 16, cos 0.047" at screen 0.166667,0.447167 center front
+  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.166667,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -93,8 +93,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 21, cos 0.021" at screen 0.5,0.447167 center front
-  set label "no 4-label finding" at screen 0.5,0.0318889 center front
+  set label "rank 21, cos 0.045" at screen 0.5,0.447167 center front
+  set label "Cardiomegaly, Edema" at screen 0.5,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -103,16 +103,16 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.673333
   set rmargin at screen 0.993333
-  set bmargin at screen 0.0528333
-  set tmargin at screen 0.443944
+  set bmargin at screen 0.0447778
+  set tmargin at screen 0.435889
   set xrange [-0.5:63.5]
   set yrange [63.5:-0.5]
   unset xtics
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 26, cos 0.020" at screen 0.833333,0.455222 center front
-  set label "Atelectasis, Cardiomegaly, Edema, Pleural\nEffusion" at screen 0.833333,0.0399444 center front
+  set label "rank 26, cos 0.043" at screen 0.833333,0.447167 center front
+  set label "no 4-label finding" at screen 0.833333,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
