@@ -27,6 +27,16 @@ extension EvalContext {
     struct Scored { var value: Double; var lower: Double; var upper: Double
         static let absent = Scored(value: .nan, lower: .nan, upper: .nan)
         var text: String { fmt(value, lower, upper) }
+
+        /// A difference from `base` counts as resolved when each estimate lies outside the
+        /// other's 95 % interval. (Only "outside the baseline's interval" would call a single
+        /// retrieval hit a difference whenever the baseline has none: its interval is [0, 0].)
+        func differs(from base: Scored) -> Bool {
+            guard value.isFinite, base.value.isFinite else { return false }
+            let outsideBase = value < base.lower || value > base.upper
+            let baseOutside = !(lower.isFinite && upper.isFinite) || base.value < lower || base.value > upper
+            return outsideBase && baseOutside
+        }
     }
 
     /// The headline metrics of one model; modalities without a trained tower are "n/a".
@@ -131,7 +141,7 @@ extension EvalContext {
         _ = try LabelTargets(try split("pretrain_test").split, labelSet: "mimic4", file: try split("pretrain_test").file, protocolName: "retrieval precision@K")
     }
 
-    /// One sentence per metric: the variants whose estimate lies outside the baseline's interval.
+    /// One sentence per metric: the variants that differ from the baseline (`Scored.differs`).
     func ablationDiscussion(_ scored: [(String, [Scored])]) -> [String] {
         guard let base = scored.first else { return [] }
         var out: [String] = []
@@ -139,13 +149,13 @@ extension EvalContext {
             let b = base.1[j]
             guard b.value.isFinite, b.lower.isFinite else { continue }
             let outside = scored.dropFirst().compactMap { (name, s) -> String? in
-                let x = s[j].value
-                guard x.isFinite, x < b.lower || x > b.upper else { return nil }
-                return "\(name) \(fmt(x)) (\(x > b.upper ? "above" : "below"))"
+                let x = s[j]
+                guard x.differs(from: b) else { return nil }
+                return "\(name) \(fmt(x.value)) (\(x.value > b.upper ? "above" : "below"))"
             }
             let name = column.replacingOccurrences(of: " [95 % CI]", with: "")
-            out.append("\(name): baseline \(b.text); " + (outside.isEmpty ? "every variant lies within the baseline's interval (no difference resolved at this budget)."
-                                                                            : "outside the baseline's interval: " + outside.joined(separator: ", ") + "."))
+            out.append("\(name): baseline \(b.text); " + (outside.isEmpty ? "no variant differs from it at this budget (a difference counts when each estimate lies outside the other's interval)."
+                                                                            : "differing from it (each estimate outside the other's interval): " + outside.joined(separator: ", ") + "."))
         }
         return out
     }
