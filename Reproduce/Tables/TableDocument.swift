@@ -75,9 +75,7 @@ struct TableDocument {
     /// The wall time of the pre-training run of `checkpoint`, from `summary.json` beside it (nil
     /// when the run left none, e.g. a run stopped early by hand).
     static func trainingSeconds(checkpoint: URL) -> Double? {
-        let url = checkpoint.deletingLastPathComponent().appendingPathComponent("summary.json")
-        guard let d = try? Data(contentsOf: url), let j = try? JSONSerialization.jsonObject(with: d) as? [String: Any] else { return nil }
-        return j["wallSeconds"] as? Double
+        TrainSummary.read(from: checkpoint.deletingLastPathComponent())?.wallSeconds
     }
 
     /// Writes `<dir>/<name>.md` and the CSVs; returns the Markdown path.

@@ -62,6 +62,21 @@ public struct TrainSummary: Codable {
     public var bestValLoss: Double
     public var valAccuracy: [String: Float]
     public var stoppedEarly: Bool
+
+    /// The file a run writes beside its checkpoints.
+    public static let fileName = "summary.json"
+
+    /// Writes `<dir>/summary.json` atomically (pretty-printed, sorted keys).
+    func write(into dir: URL) throws {
+        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try atomicWrite(try enc.encode(self), to: dir.appendingPathComponent(TrainSummary.fileName))
+    }
+
+    /// The summary in `dir`, or nil when the run left none (e.g. one stopped by hand).
+    public static func read(from dir: URL) -> TrainSummary? {
+        guard let d = try? Data(contentsOf: dir.appendingPathComponent(fileName)) else { return nil }
+        return try? JSONDecoder().decode(TrainSummary.self, from: d)
+    }
 }
 
 /// Training failures a user should see.
@@ -158,8 +173,7 @@ public final class Trainer {
             let summary = TrainSummary(optimizerSteps: s.optimizerStep, epochs: k, wallSeconds: elapsed, lastTrainLoss: lastTrainLoss,
                                        bestValLoss: s.bestValLoss ?? valLoss, valAccuracy: valAccuracy.mapValues { $0.top1 },
                                        stoppedEarly: false)
-            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try atomicWrite(try enc.encode(summary), to: dir.appendingPathComponent("summary.json"))
+            try summary.write(into: dir)
             if options.progress {
                 FileHandle.standardError.write(Data("snapshot: the \(k)-epoch run of '\(config.name)' -> \(dir.path)\n".utf8))
             }
@@ -276,8 +290,7 @@ public final class Trainer {
         let summary = TrainSummary(optimizerSteps: state.optimizerStep, epochs: state.epoch, wallSeconds: Date().timeIntervalSince(t0),
                                    lastTrainLoss: lastLoss, bestValLoss: state.bestValLoss ?? vl,
                                    valAccuracy: va.mapValues { $0.top1 }, stoppedEarly: stoppedEarly)
-        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try atomicWrite(try enc.encode(summary), to: options.outDir.appendingPathComponent("summary.json"))
+        try summary.write(into: options.outDir)
         return summary
     }
 }
