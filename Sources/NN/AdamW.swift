@@ -4,8 +4,17 @@
 //   m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²
 //   θ ← θ − lr · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε)
 //
-// The authors decay every parameter, biases and norms included (weight decay 0.1). The state
-// (m, v, t) is part of a checkpoint so that a resumed run continues bitwise identically.
+// Float32 arithmetic in PyTorch's order (m moves by lerp, m + (1 − β₁)(g − m); the step is
+// (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε)), with every scalar — 1 − β₂, the bias corrections,
+// 1 − lr·λ — formed in Double first, as PyTorch forms them from Python floats: 1 − β₂ taken in
+// Float32 from β₂ = 0.999 is off by 1.3e-5 relative, which the golden test sees.
+//
+// t counts the steps *of each parameter*, as PyTorch's `state[p]["step"]`: a parameter without a
+// gradient is skipped — not decayed, its moments untouched, its t not advanced — so its next
+// update uses its own bias corrections. The authors decay every parameter, biases and norms
+// included (weight decay 0.1). The state (m, v, t per parameter) is part of a checkpoint so that
+// a resumed run continues bitwise identically. Golden values from torch.optim.AdamW:
+// Tests/NNTests/AdamWTests.swift.
 
 import TensorCore
 import Autodiff
@@ -14,22 +23,26 @@ import Foundation
 /// AdamW optimiser over named parameters.
 public final class AdamW {
     public var lr: Float
-    public let beta1: Float, beta2: Float, eps: Float
+    public let beta1: Double, beta2: Double, eps: Double
     public var weightDecay: Float
-    /// Optimiser steps taken.
+    /// Calls of `update()` (the run's optimiser steps).
     public private(set) var step = 0
+    /// Updates each parameter has received (t of the bias corrections), by name; less than
+    /// `step` for a parameter that had no gradient at some step.
+    public private(set) var parameterSteps: [String: Int] = [:]
     public let parameters: [(String, Parameter)]
     /// First and second moments, by parameter name.
     public private(set) var m: [String: Tensor] = [:]
     public private(set) var v: [String: Tensor] = [:]
 
-    public init(parameters: [(String, Parameter)], lr: Float, betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
+    public init(parameters: [(String, Parameter)], lr: Float, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 weightDecay: Float) {
         self.parameters = parameters
         self.lr = lr; self.beta1 = betas.0; self.beta2 = betas.1; self.eps = eps; self.weightDecay = weightDecay
         for (name, p) in parameters {
             m[name] = Tensor(zeros: p.shape)
             v[name] = Tensor(zeros: p.shape)
+            parameterSteps[name] = 0
         }
     }
 
@@ -37,20 +50,21 @@ public final class AdamW {
     /// as PyTorch does).
     public func update() {
         step += 1
-        let bc1 = 1 - Float(Foundation.pow(Double(beta1), Double(step)))
-        let bc2 = 1 - Float(Foundation.pow(Double(beta2), Double(step)))
-        let lr = self.lr, wd = self.weightDecay, b1 = beta1, b2 = beta2, eps = self.eps
-        let stepSize = lr / bc1
-        let bc2Root = bc2.squareRoot()
+        let decay = Float(1 - Double(lr) * Double(weightDecay))
+        let b2 = Float(beta2), w1 = Float(1 - beta1), w2 = Float(1 - beta2), eps = Float(self.eps)
         for (name, p) in parameters {
             guard let g = p.grad else { continue }
+            let t = parameterSteps[name]! + 1
+            parameterSteps[name] = t
+            let stepSize = Float(Double(lr) / (1 - Foundation.pow(beta1, Double(t))))
+            let bc2Root = Float((1 - Foundation.pow(beta2, Double(t))).squareRoot())
             let pm = m[name]!.pointer, pv = v[name]!.pointer, pp = p.value.pointer, pg = g.pointer
             ThreadPool.shared.parallelRanges(p.value.count, grain: parallelGrain) { r in
                 for i in r {
                     let gi = pg[i]
-                    pp[i] *= 1 - lr * wd
-                    pm[i] = b1 * pm[i] + (1 - b1) * gi
-                    pv[i] = b2 * pv[i] + (1 - b2) * gi * gi
+                    pp[i] *= decay
+                    pm[i] += w1 * (gi - pm[i])
+                    pv[i] = pv[i] * b2 + w2 * (gi * gi)
                     let denom = pv[i].squareRoot() / bc2Root + eps
                     pp[i] -= stepSize * pm[i] / denom
                 }
@@ -58,22 +72,39 @@ public final class AdamW {
         }
     }
 
-    /// Optimiser state for checkpoints: "exp_avg.<name>", "exp_avg_sq.<name>", and the step.
+    /// Optimiser state for checkpoints: "exp_avg.<name>", "exp_avg_sq.<name>", "step.<name>" (t of
+    /// the parameter, a float scalar as in PyTorch's state dict), and the global step.
     public func state() -> (tensors: [(String, Tensor)], step: Int) {
         var out: [(String, Tensor)] = []
-        for (name, _) in parameters { out.append(("exp_avg." + name, m[name]!)); out.append(("exp_avg_sq." + name, v[name]!)) }
+        for (name, _) in parameters {
+            out.append(("exp_avg." + name, m[name]!)); out.append(("exp_avg_sq." + name, v[name]!))
+            out.append(("step." + name, Tensor(shape: [1], values: [Float(parameterSteps[name]!)])))
+        }
         return (out, step)
     }
 
-    /// Restores state written by `state()`; names must match.
+    /// Restores state written by `state()`; names must match. A checkpoint without per-parameter
+    /// steps (written before they were kept) gives every parameter the global step.
     public func load(tensors: [String: Tensor], step: Int) throws {
+        var steps: [String: Int] = [:]
         for (name, p) in parameters {
             guard let a = tensors["exp_avg." + name], let b = tensors["exp_avg_sq." + name],
                   a.shape == p.shape, b.shape == p.shape else {
                 throw OptimizerStateError(message: "optimizer state for '\(name)' is missing or has the wrong shape")
             }
-            m[name]!.assign(a); v[name]!.assign(b)
+            if let t = tensors["step." + name] {
+                guard t.count == 1, let n = Int(exactly: t.scalars[0]), n >= 0, n <= step else {
+                    throw OptimizerStateError(message: "optimizer state 'step.\(name)' is not a step count between 0 and \(step)")
+                }
+                steps[name] = n
+            } else {
+                steps[name] = step
+            }
         }
+        for (name, _) in parameters {
+            m[name]!.assign(tensors["exp_avg." + name]!); v[name]!.assign(tensors["exp_avg_sq." + name]!)
+        }
+        parameterSteps = steps
         self.step = step
     }
 }

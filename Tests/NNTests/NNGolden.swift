@@ -1,0 +1,37 @@
+// NNGolden — the PyTorch golden values of Tests/Golden/nn/expected.json (written by
+// make_nn_golden.py beside it: torch.optim.AdamW, CosineAnnealingWarmRestarts,
+// clip_grad_norm_, BatchNorm1d, a LoRA forward and the initialisers), read without PyTorch.
+
+import Foundation
+import XCTest
+import TestSupport
+import TensorCore
+
+enum NNGolden {
+    /// The whole golden file, or one section of it (`section("adamw")`).
+    static func section(_ name: String) throws -> [String: Any] {
+        let url = try Fixtures.repo("Tests/Golden/nn/expected.json",
+                                    hint: "regenerate it with Tests/Golden/nn/make_nn_golden.py")
+        let all = try XCTUnwrap(Fixtures.json(url) as? [String: Any])
+        return try XCTUnwrap(all[name] as? [String: Any], "no section '\(name)' in \(url.path)")
+    }
+
+    /// A list section (`clip_grad_norm`, `batchnorm1d`).
+    static func cases(_ name: String) throws -> [[String: Any]] {
+        let url = try Fixtures.repo("Tests/Golden/nn/expected.json",
+                                    hint: "regenerate it with Tests/Golden/nn/make_nn_golden.py")
+        let all = try XCTUnwrap(Fixtures.json(url) as? [String: Any])
+        return try XCTUnwrap(all[name] as? [[String: Any]], "no list '\(name)' in \(url.path)")
+    }
+}
+
+/// JSON numbers as Float32 (the goldens are float32 values printed as doubles).
+func floats(_ any: Any?, file: StaticString = #filePath, line: UInt = #line) throws -> [Float] {
+    let xs = try XCTUnwrap(any as? [Any], "expected a list of numbers", file: file, line: line)
+    return try xs.map { Float(try XCTUnwrap($0 as? Double, "expected a number", file: file, line: line)) }
+}
+
+/// A JSON number.
+func number(_ any: Any?, file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+    try XCTUnwrap(any as? Double, "expected a number", file: file, line: line)
+}
