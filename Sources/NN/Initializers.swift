@@ -30,14 +30,20 @@ public enum Init {
         return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
     }
 
-    /// N(0, std²) truncated to [−2std, 2std] by redrawing (timm's trunc_normal_(std=.02));
-    /// after 4 rejected draws the value is clamped (probability 0.046⁴ ≈ 4e-6).
-    public static func truncatedNormal(_ shape: [Int], std: Float, seed: UInt64, name: String) -> Tensor {
-        fill(shape, name: name, seed: seed) { i, s in
-            var z = gaussian(seed: seed, stream: s, i: i, attempt: 0)
-            var a: UInt64 = 1
-            while abs(z) > 2 && a < 4 { z = gaussian(seed: seed, stream: s, i: i, attempt: a); a += 1 }
-            return min(2, max(-2, z)) * std
+    /// N(0, std²) with values outside [a, b] redrawn: PyTorch's `nn.init.trunc_normal_` and timm's
+    /// `trunc_normal_(t, std=.02)`, whose default bounds a = −2, b = 2 are in the units of the
+    /// *values*, not of std. At std .02 they lie 100 σ out, so nothing is ever redrawn and the
+    /// result is N(0, .02²) (std 0.0200, not the 0.0176 of a cut at ±2σ; golden from PyTorch in
+    /// Tests/NNTests/InitializersTests.swift). After 4 rejected draws a value is clamped to
+    /// [a, b] (at ±2σ bounds, probability 0.046⁴ ≈ 4e-6).
+    public static func truncatedNormal(_ shape: [Int], std: Float, a: Float = -2, b: Float = 2, seed: UInt64,
+                                       name: String) -> Tensor {
+        precondition(a < b && std > 0, "Init.truncatedNormal: needs a < b and std > 0")
+        return fill(shape, name: name, seed: seed) { i, s in
+            var x = gaussian(seed: seed, stream: s, i: i, attempt: 0) * std
+            var attempt: UInt64 = 1
+            while (x < a || x > b) && attempt < 4 { x = gaussian(seed: seed, stream: s, i: i, attempt: attempt) * std; attempt += 1 }
+            return min(b, max(a, x))
         }
     }
 
