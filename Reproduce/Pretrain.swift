@@ -83,7 +83,7 @@ struct Pretrain: ParsableCommand {
         let (train, val) = try pretrainingPairs(c, dataDir: dir)
         let hash = try fileHash(dir.appendingPathComponent("pretrain_train.h5"))
         if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: hash) {
-            print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done)); delete it to retrain")
+            print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); delete it to retrain")
             return
         }
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
@@ -97,9 +97,9 @@ struct Pretrain: ParsableCommand {
     }
 }
 
-/// A description of the finished run in `out` when its last checkpoint was trained with this
-/// config and data to the end; nil otherwise.
-func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> String? {
+/// The trainer state of the finished run in `out` when its last checkpoint was trained with
+/// this config and data to the end; nil otherwise.
+func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> TrainerState? {
     let last = out.appendingPathComponent("last.safetensors")
     guard FileManager.default.fileExists(atPath: last.path),
           FileManager.default.fileExists(atPath: out.appendingPathComponent("best.safetensors").path) else { return nil }
@@ -107,7 +107,7 @@ func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> Strin
     guard ck.info.config.hash == config.hash, ck.info.dataHash == dataHash,
           let state = try? JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8)), state.finished
     else { return nil }
-    return "\(state.optimizerStep) steps, \(state.epoch) epochs"
+    return state
 }
 
 /// The training and validation pairs of `<dataDir>/pretrain_{train,val}.h5` for config `c`, as
