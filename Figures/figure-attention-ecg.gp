@@ -13,9 +13,9 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.028
   set rmargin at screen 0.490667
-  set bmargin at screen 0.55945
+  set bmargin at screen 0.5522
   set tmargin at screen 0.96955
-  set title "synth-00002826: Attention rollout" offset 0,-0.3
+  set title "synth-00002822: Attention rollout" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -35,17 +35,17 @@ do for [fmt in "png svg"] {
   set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
   shade_opacity = 0.8
   lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.028,0.493475 to screen 0.490667,0.542775 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: anterior (leads V1, V2, V3, V4). Report: Vent. rate 61 BPM. Sinus rhythm.\nRight bundle branch block. Left ventricular hypertrophy. Anterior infarct - age undetermined.\nAnterior T wave changes may be due to myocardial ischemia. Nonspecific T wave abnormality.\nAbnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 53%; ST–T windows [R+40 ms, R+240 ms): 26%. cos(z,\n\"Myocardial Infarction\") = 0.356" at screen 0.0326667,0.53625 left front
+  set object 1 rect from screen 0.028,0.493475 to screen 0.490667,0.535525 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 101 BPM. Sinus tachycardia.\nRight bundle branch block. Left axis deviation. Inferior infarct - age undetermined. Abnormal\nECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 78%; ST–T windows [R+40 ms, R+240 ms): 37%. cos(z,\n\"Myocardial Infarction\") = 0.364" at screen 0.0326667,0.529 left front
   plot "figure-attention-ecg.dat" index 1 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
        for [k=1:12] "figure-attention-ecg.dat" index 0 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 2 (row 1, column 2)
   reset
   set lmargin at screen 0.528
   set rmargin at screen 0.990667
-  set bmargin at screen 0.55945
+  set bmargin at screen 0.5522
   set tmargin at screen 0.96955
-  set title "synth-00002826: Chefer et al." offset 0,-0.3
+  set title "synth-00002822: Chefer et al." offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -65,17 +65,17 @@ do for [fmt in "png svg"] {
   set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
   shade_opacity = 0.8
   lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.528,0.493475 to screen 0.990667,0.542775 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: anterior (leads V1, V2, V3, V4). Report: Vent. rate 61 BPM. Sinus rhythm.\nRight bundle branch block. Left ventricular hypertrophy. Anterior infarct - age undetermined.\nAnterior T wave changes may be due to myocardial ischemia. Nonspecific T wave abnormality.\nAbnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 53%; ST–T windows [R+40 ms, R+240 ms): 14%. cos(z,\n\"Myocardial Infarction\") = 0.356" at screen 0.532667,0.53625 left front
+  set object 1 rect from screen 0.528,0.493475 to screen 0.990667,0.535525 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 101 BPM. Sinus tachycardia.\nRight bundle branch block. Left axis deviation. Inferior infarct - age undetermined. Abnormal\nECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 71%; ST–T windows [R+40 ms, R+240 ms): 34%. cos(z,\n\"Myocardial Infarction\") = 0.364" at screen 0.532667,0.529 left front
   plot "figure-attention-ecg.dat" index 3 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
        for [k=1:12] "figure-attention-ecg.dat" index 2 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 3 (row 2, column 1)
   reset
   set lmargin at screen 0.028
   set rmargin at screen 0.490667
-  set bmargin at screen 0.0609
+  set bmargin at screen 0.05365
   set tmargin at screen 0.47825
-  set title "synth-00002858: Attention rollout" offset 0,-0.3
+  set title "synth-00002834: Attention rollout" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -95,17 +95,17 @@ do for [fmt in "png svg"] {
   set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
   shade_opacity = 0.8
   lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.028,0.002175 to screen 0.490667,0.044225 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 128 BPM. Atrial fibrillation\nwith rapid ventricular response. Inferior ST elevation - consider acute infarct. ** ** ACUTE MI /\nSTEMI ** **. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 87%; ST–T windows [R+40 ms, R+240 ms): 43%. cos(z,\n\"Myocardial Infarction\") = 0.347" at screen 0.0326667,0.0377 left front
+  set object 1 rect from screen 0.028,0.002175 to screen 0.490667,0.036975 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 61 BPM. Sinus rhythm. Right\nbundle branch block. Left axis deviation. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 48%; ST–T windows [R+40 ms, R+240 ms): 22%. cos(z,\n\"Myocardial Infarction\") = 0.326" at screen 0.0326667,0.03045 left front
   plot "figure-attention-ecg.dat" index 5 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
        for [k=1:12] "figure-attention-ecg.dat" index 4 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 4 (row 2, column 2)
   reset
   set lmargin at screen 0.528
   set rmargin at screen 0.990667
-  set bmargin at screen 0.0609
+  set bmargin at screen 0.05365
   set tmargin at screen 0.47825
-  set title "synth-00002858: Chefer et al." offset 0,-0.3
+  set title "synth-00002834: Chefer et al." offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -125,8 +125,8 @@ do for [fmt in "png svg"] {
   set palette model RGB functions cm_r(gray), cm_g(gray), cm_b(gray)
   shade_opacity = 0.8
   lead_offset(row) = (11 - row) * 2.2
-  set object 1 rect from screen 0.528,0.002175 to screen 0.990667,0.044225 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 128 BPM. Atrial fibrillation\nwith rapid ventricular response. Inferior ST elevation - consider acute infarct. ** ** ACUTE MI /\nSTEMI ** **. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 84%; ST–T windows [R+40 ms, R+240 ms): 35%. cos(z,\n\"Myocardial Infarction\") = 0.347" at screen 0.532667,0.0377 left front
+  set object 1 rect from screen 0.528,0.002175 to screen 0.990667,0.036975 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "Infarct territory: inferior (leads II, III, aVF). Report: Vent. rate 61 BPM. Sinus rhythm. Right\nbundle branch block. Left axis deviation. Abnormal ECG.\nEnergy in QRS–T windows [R−50 ms, R+400 ms): 65%; ST–T windows [R+40 ms, R+240 ms): 30%. cos(z,\n\"Myocardial Infarction\") = 0.326" at screen 0.532667,0.03045 left front
   plot "figure-attention-ecg.dat" index 7 using ($1/100):(lead_offset($2)):(cm_r($3)*255):(cm_g($3)*255):(cm_b($3)*255):(255*shade_opacity*$3) with rgbalpha notitle, \
        for [k=1:12] "figure-attention-ecg.dat" index 6 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   unset multiplot

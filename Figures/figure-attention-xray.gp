@@ -21,8 +21,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "synth-00002852: Cardiomegaly" at screen 0.166667,0.979525 center front
-  set label "box: heart box\ncos(z, \"Cardiomegaly\") = 0.106" at screen 0.166667,0.830313 center front
+  set label "synth-00002907: Cardiomegaly" at screen 0.166667,0.979525 center front
+  set label "box: heart box\ncos(z, \"Cardiomegaly\") = 0.145" at screen 0.166667,0.830313 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -40,7 +40,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Attention rollout" at screen 0.47,0.969792 center front
-  set label "energy in box 8%" at screen 0.47,0.833333 center front
+  set label "energy in box 16%" at screen 0.47,0.833333 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -66,7 +66,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Chefer et al." at screen 0.803333,0.969792 center front
-  set label "energy in box 16%" at screen 0.803333,0.833333 center front
+  set label "energy in box 5%" at screen 0.803333,0.833333 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -91,8 +91,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "synth-00002861: Cardiomegaly" at screen 0.166667,0.815544 center front
-  set label "box: heart box\ncos(z, \"Cardiomegaly\") = 0.095" at screen 0.166667,0.666331 center front
+  set label "synth-00002824: Cardiomegaly" at screen 0.166667,0.815544 center front
+  set label "box: heart box\ncos(z, \"Cardiomegaly\") = 0.133" at screen 0.166667,0.666331 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -110,7 +110,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Attention rollout" at screen 0.47,0.80581 center front
-  set label "energy in box 11%" at screen 0.47,0.669352 center front
+  set label "energy in box 15%" at screen 0.47,0.669352 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -136,7 +136,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Chefer et al." at screen 0.803333,0.80581 center front
-  set label "energy in box 5%" at screen 0.803333,0.669352 center front
+  set label "energy in box 14%" at screen 0.803333,0.669352 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -161,8 +161,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "synth-00002936: Cardiomegaly" at screen 0.166667,0.651563 center front
-  set label "box: heart box\ncos(z, \"Cardiomegaly\") = 0.082" at screen 0.166667,0.50235 center front
+  set label "synth-00002959: Cardiomegaly" at screen 0.166667,0.651563 center front
+  set label "box: heart box\ncos(z, \"Cardiomegaly\") = 0.126" at screen 0.166667,0.50235 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -180,7 +180,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Attention rollout" at screen 0.47,0.641829 center front
-  set label "energy in box 15%" at screen 0.47,0.50537 center front
+  set label "energy in box 11%" at screen 0.47,0.50537 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -206,7 +206,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Chefer et al." at screen 0.803333,0.641829 center front
-  set label "energy in box 6%" at screen 0.803333,0.50537 center front
+  set label "energy in box 15%" at screen 0.803333,0.50537 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -231,8 +231,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "synth-00002852: Pleural Effusion" at screen 0.166667,0.487581 center front
-  set label "box: costophrenic-angle boxes\ncos(z, \"Pleural Effusion\") = 0.097" at screen 0.166667,0.338368 center front
+  set label "synth-00002860: Pleural Effusion" at screen 0.166667,0.487581 center front
+  set label "box: costophrenic-angle boxes\ncos(z, \"Pleural Effusion\") = 0.166" at screen 0.166667,0.338368 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -250,7 +250,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Attention rollout" at screen 0.47,0.477847 center front
-  set label "energy in box 3%" at screen 0.47,0.341389 center front
+  set label "energy in box 4%" at screen 0.47,0.341389 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -276,7 +276,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Chefer et al." at screen 0.803333,0.477847 center front
-  set label "energy in box 6%" at screen 0.803333,0.341389 center front
+  set label "energy in box 5%" at screen 0.803333,0.341389 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -301,8 +301,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "synth-00002891: Pleural Effusion" at screen 0.166667,0.3236 center front
-  set label "box: costophrenic-angle boxes\ncos(z, \"Pleural Effusion\") = 0.094" at screen 0.166667,0.174387 center front
+  set label "synth-00002883: Pleural Effusion" at screen 0.166667,0.3236 center front
+  set label "box: costophrenic-angle boxes\ncos(z, \"Pleural Effusion\") = 0.165" at screen 0.166667,0.174387 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -320,7 +320,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Attention rollout" at screen 0.47,0.313866 center front
-  set label "energy in box 3%" at screen 0.47,0.177407 center front
+  set label "energy in box 5%" at screen 0.47,0.177407 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -346,7 +346,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Chefer et al." at screen 0.803333,0.313866 center front
-  set label "energy in box 4%" at screen 0.803333,0.177407 center front
+  set label "energy in box 7%" at screen 0.803333,0.177407 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))
@@ -371,8 +371,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "synth-00002860: Pleural Effusion" at screen 0.166667,0.159618 center front
-  set label "box: costophrenic-angle boxes\ncos(z, \"Pleural Effusion\") = 0.075" at screen 0.166667,0.0104051 center front
+  set label "synth-00002824: Pleural Effusion" at screen 0.166667,0.159618 center front
+  set label "box: costophrenic-angle boxes\ncos(z, \"Pleural Effusion\") = 0.156" at screen 0.166667,0.0104051 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -416,7 +416,7 @@ do for [fmt in "png svg"] {
   unset key
   set border lw 0.5
   set label "Chefer et al." at screen 0.803333,0.149884 center front
-  set label "energy in box 6%" at screen 0.803333,0.0134259 center front
+  set label "energy in box 3%" at screen 0.803333,0.0134259 center front
   cm_clip(v) = v < 0 ? 0 : (v > 1 ? 1 : v)
   cm_r(v) = cm_clip(1.5 - abs(4*v - 3))
   cm_g(v) = cm_clip(1.5 - abs(4*v - 2))

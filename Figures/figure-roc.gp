@@ -23,11 +23,11 @@ do for [fmt in "png svg"] {
   set tics nomirror out scale 0.6
   set grid lt 1 lc rgb "#E3E3E3" lw 0.6
   set key bottom right noopaque samplen 2.5 spacing 1.1
-  plot "figure-roc.dat" index 0 using 1:2 with lines lw 1.6 dt 1 lc rgb "#0072B2" title "Atelectasis (AUROC 0.648)", \
-       "figure-roc.dat" index 1 using 1:2 with lines lw 1.6 dt 1 lc rgb "#D55E00" title "Cardiomegaly (AUROC 0.691)", \
+  plot "figure-roc.dat" index 0 using 1:2 with lines lw 1.6 dt 1 lc rgb "#0072B2" title "Atelectasis (AUROC 0.687)", \
+       "figure-roc.dat" index 1 using 1:2 with lines lw 1.6 dt 1 lc rgb "#D55E00" title "Cardiomegaly (AUROC 0.720)", \
        "figure-roc.dat" index 2 using 1:2 with lines lw 1.6 dt 1 lc rgb "#009E73" title "Edema (AUROC 0.716)", \
-       "figure-roc.dat" index 3 using 1:2 with lines lw 1.6 dt 1 lc rgb "#CC79A7" title "Pleural Effusion (AUROC 0.726)", \
-       "figure-roc.dat" index 4 using 1:2 with lines lw 2.6 dt 1 lc rgb "#000000" title "micro average (AUROC 0.687)", \
+       "figure-roc.dat" index 3 using 1:2 with lines lw 1.6 dt 1 lc rgb "#CC79A7" title "Pleural Effusion (AUROC 0.759)", \
+       "figure-roc.dat" index 4 using 1:2 with lines lw 2.6 dt 1 lc rgb "#000000" title "micro average (AUROC 0.705)", \
        "figure-roc.dat" index 5 using 1:2 with lines lw 1 dt 2 lc rgb "#999999" title "chance"
   unset multiplot
   unset output

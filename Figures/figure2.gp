@@ -13,7 +13,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0,0.483429
   set size 0.25,0.483429
-  set title "MoRE (tri-modal, ours) — CheXpert-style 5×200 (KL 0.38)"
+  set title "MoRE (tri-modal, ours) — CheXpert-style 5×200 (KL 0.54)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -28,7 +28,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0.25,0.483429
   set size 0.25,0.483429
-  set title "MoRE (tri-modal), 1 epoch (81 steps) budget — CheXpert-style 5×200 (KL 0.44)"
+  set title "MoRE (tri-modal), 1 epoch (81 steps) budget — CheXpert-style 5×200 (KL 0.56)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -43,7 +43,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0.5,0.483429
   set size 0.25,0.483429
-  set title "X-ray–text only (no ECG), 1 epoch (81 steps) budget — CheXpert-style 5×200 (KL 0.45)"
+  set title "X-ray–text only (no ECG), 1 epoch (81 steps) budget — CheXpert-style 5×200 (KL 0.49)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -58,7 +58,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0.75,0.483429
   set size 0.25,0.483429
-  set title "random init — CheXpert-style 5×200 (KL 0.93)"
+  set title "random init — CheXpert-style 5×200 (KL 0.95)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -73,7 +73,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0,0
   set size 0.25,0.483429
-  set title "MoRE (tri-modal, ours) — MIMIC-style 4-label test (KL 0.29)"
+  set title "MoRE (tri-modal, ours) — MIMIC-style 4-label test (KL 0.41)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -88,7 +88,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0.25,0
   set size 0.25,0.483429
-  set title "MoRE (tri-modal), 1 epoch (81 steps) budget — MIMIC-style 4-label test (KL 0.33)"
+  set title "MoRE (tri-modal), 1 epoch (81 steps) budget — MIMIC-style 4-label test (KL 0.39)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -103,7 +103,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0.5,0
   set size 0.25,0.483429
-  set title "X-ray–text only (no ECG), 1 epoch (81 steps) budget — MIMIC-style 4-label test (KL 0.34)"
+  set title "X-ray–text only (no ECG), 1 epoch (81 steps) budget — MIMIC-style 4-label test (KL 0.43)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics
@@ -118,7 +118,7 @@ do for [fmt in "png svg"] {
   reset
   set origin 0.75,0
   set size 0.25,0.483429
-  set title "random init — MIMIC-style 4-label test (KL 0.76)"
+  set title "random init — MIMIC-style 4-label test (KL 0.80)"
   set offsets graph 0.04, graph 0.04, graph 0.04, graph 0.04
   unset xtics
   unset ytics

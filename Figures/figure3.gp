@@ -8,7 +8,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,900 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Fig. 3 — X-rays retrieved for \"Cardiomegaly is severe\" (synthetic cohort; true labels below)\ntop 30: 11 with Cardiomegaly (37 %); in the whole test set: 17 %, what retrieval at chance gives" font ",13"
+  set multiplot title "Fig. 3 — X-rays retrieved for \"Cardiomegaly is severe\" (synthetic cohort; true labels below)\ntop 30: 6 with Cardiomegaly (20 %); in the whole test set: 17 %, what retrieval at chance gives" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set lmargin at screen 0.00666667
@@ -21,8 +21,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 1, cos 0.228" at screen 0.166667,0.927833 center front
-  set label "Cardiomegaly, Edema" at screen 0.166667,0.512556 center front
+  set label "rank 1, cos 0.183" at screen 0.166667,0.927833 center front
+  set label "Atelectasis, Edema" at screen 0.166667,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -39,7 +39,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 6, cos 0.205" at screen 0.5,0.927833 center front
+  set label "rank 6, cos 0.172" at screen 0.5,0.927833 center front
   set label "no 4-label finding" at screen 0.5,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -57,7 +57,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 11, cos 0.187" at screen 0.833333,0.927833 center front
+  set label "rank 11, cos 0.167" at screen 0.833333,0.927833 center front
   set label "no 4-label finding" at screen 0.833333,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -75,7 +75,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 16, cos 0.175" at screen 0.166667,0.447167 center front
+  set label "rank 16, cos 0.158" at screen 0.166667,0.447167 center front
   set label "no 4-label finding" at screen 0.166667,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -93,7 +93,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 21, cos 0.158" at screen 0.5,0.447167 center front
+  set label "rank 21, cos 0.153" at screen 0.5,0.447167 center front
   set label "no 4-label finding" at screen 0.5,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -111,7 +111,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 26, cos 0.146" at screen 0.833333,0.447167 center front
+  set label "rank 26, cos 0.150" at screen 0.833333,0.447167 center front
   set label "no 4-label finding" at screen 0.833333,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]

@@ -8,7 +8,7 @@ do for [fmt in "png svg"] {
     set terminal svg size 1100,900 font "DejaVu Sans,10" noenhanced background "white"
   }
   set output outbase.".".fmt
-  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 1 with Edema and Pleural Effusion (3 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
+  set multiplot title "Fig. 4 — X-rays retrieved for \"There is presence of Edema and Effusion\" (synthetic cohort; true labels below)\ntop 30: 4 with Edema and Pleural Effusion (13 %); in the whole test set: 6 %, what retrieval at chance gives" font ",13"
   # panel 1 (row 1, column 1)
   reset
   set lmargin at screen 0.00666667
@@ -21,8 +21,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 1, cos 0.069" at screen 0.166667,0.927833 center front
-  set label "Edema" at screen 0.166667,0.512556 center front
+  set label "rank 1, cos 0.105" at screen 0.166667,0.927833 center front
+  set label "Atelectasis, Edema" at screen 0.166667,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -39,7 +39,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 6, cos 0.057" at screen 0.5,0.927833 center front
+  set label "rank 6, cos 0.076" at screen 0.5,0.927833 center front
   set label "no 4-label finding" at screen 0.5,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -57,7 +57,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 11, cos 0.051" at screen 0.833333,0.927833 center front
+  set label "rank 11, cos 0.064" at screen 0.833333,0.927833 center front
   set label "no 4-label finding" at screen 0.833333,0.512556 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -75,8 +75,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 16, cos 0.047" at screen 0.166667,0.447167 center front
-  set label "Cardiomegaly, Edema, Pleural Effusion" at screen 0.166667,0.0318889 center front
+  set label "rank 16, cos 0.054" at screen 0.166667,0.447167 center front
+  set label "no 4-label finding" at screen 0.166667,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox
@@ -93,7 +93,7 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 21, cos 0.045" at screen 0.5,0.447167 center front
+  set label "rank 21, cos 0.050" at screen 0.5,0.447167 center front
   set label "Cardiomegaly, Edema" at screen 0.5,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
@@ -111,8 +111,8 @@ do for [fmt in "png svg"] {
   unset ytics
   unset key
   set border lw 0.5
-  set label "rank 26, cos 0.043" at screen 0.833333,0.447167 center front
-  set label "no 4-label finding" at screen 0.833333,0.0318889 center front
+  set label "rank 26, cos 0.045" at screen 0.833333,0.447167 center front
+  set label "Pleural Effusion" at screen 0.833333,0.0318889 center front
   set palette model RGB defined (0 "black", 1 "white")
   set cbrange [0:1]
   unset colorbox

@@ -31,9 +31,9 @@ do for [fmt in "png svg"] {
   reset
   set lmargin at screen 0.23386
   set rmargin at screen 0.465906
-  set bmargin at screen 0.151444
+  set bmargin at screen 0.167556
   set tmargin at screen 0.932333
-  set title "ECG rank 1, cos 0.145" offset 0,-0.3
+  set title "ECG rank 1, cos 0.150" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -43,16 +43,16 @@ do for [fmt in "png svg"] {
   set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.23386,0.00483333 to screen 0.465906,0.114389 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Vent. rate 61 BPM. Sinus rhythm. Right bundle\nbranch block. Left axis deviation. Abnormal ECG.\nX-ray report: FINDINGS: Single portable AP view of the\nchest. The patient is status post median sternotomy and\nCABG. Heart size is normal. Hilar contours are\nunremarkable. No" at screen 0.237749,0.0998889 left front
+  set object 1 rect from screen 0.23386,0.00483333 to screen 0.465906,0.1305 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "ECG report: Vent. rate 67 BPM. Sinus rhythm. Prolonged PR\ninterval. Right axis deviation. Left ventricular\nhypertrophy. Abnormal ECG.\nX-ray report: FINDINGS: PA and lateral views of the\nchest. Intact median sternotomy wires. The lungs are\nhyperinflated with flattening of the diaphragms. No focal\nairspace co" at screen 0.237749,0.116 left front
   plot for [k=1:12] "figure5.dat" index 1 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 3 (row 1, column 3)
   reset
   set lmargin at screen 0.497018
   set rmargin at screen 0.729064
-  set bmargin at screen 0.199778
+  set bmargin at screen 0.183667
   set tmargin at screen 0.932333
-  set title "ECG rank 2, cos 0.125" offset 0,-0.3
+  set title "ECG rank 2, cos 0.117" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -62,8 +62,8 @@ do for [fmt in "png svg"] {
   set ytics ("I" 24.2, "II" 22, "III" 19.8, "aVR" 17.6, "aVL" 15.4, "aVF" 13.2, "V1" 11, "V2" 8.8, "V3" 6.6, "V4" 4.4, "V5" 2.2, "V6" 0) scale 0
   unset y2tics
   unset key
-  set object 1 rect from screen 0.497018,0.00483333 to screen 0.729064,0.162722 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Vent. rate 145 BPM. Atrial fibrillation with\nrapid ventricular response. Ventricular premature\ncomplexes. Right bundle branch block. Left axis\ndeviation. Inferior infarct - age undetermined. Abnormal\nECG.\nX-ray report: FINDINGS: PA and lateral chest radiographs\nwere obtained. Comparison is made to the prior study.\nIntact median sternotomy wires. The heart is markedly\nenlarged." at screen 0.500906,0.148222 left front
+  set object 1 rect from screen 0.497018,0.00483333 to screen 0.729064,0.146611 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
+  set label 1 "ECG report: Vent. rate 55 BPM. Atrial fibrillation. Right\naxis deviation. Low voltage QRS. Anterior infarct - age\nundetermined. Nonspecific T wave abnormality. Prolonged\nQT interval. Abnormal ECG.\nX-ray report: FINDINGS: PA and lateral views of the\nchest. Intact median sternotomy wires. Moderate\ninterstitial edema with perihilar haziness. No focal\nconsolidation to sugg" at screen 0.500906,0.132111 left front
   plot for [k=1:12] "figure5.dat" index 2 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   # panel 4 (row 1, column 4)
   reset
@@ -71,7 +71,7 @@ do for [fmt in "png svg"] {
   set rmargin at screen 0.992222
   set bmargin at screen 0.151444
   set tmargin at screen 0.932333
-  set title "ECG rank 3, cos 0.122" offset 0,-0.3
+  set title "ECG rank 3, cos 0.114" offset 0,-0.3
   set xrange [-0.005:9.995]
   set yrange [-1.32:25.52]
   set y2range [-1.32:25.52]
@@ -82,7 +82,7 @@ do for [fmt in "png svg"] {
   unset y2tics
   unset key
   set object 1 rect from screen 0.760175,0.00483333 to screen 0.992222,0.114389 fc rgb "#F7F7F7" fs solid 1 border lc rgb "#BBBBBB" behind
-  set label 1 "ECG report: Vent. rate 50 BPM. Sinus bradycardia.\nVentricular premature complexes. Borderline ECG.\nX-ray report: FINDINGS: PA and lateral views of the\nchest. Lung volumes are low. The lungs are clear. There\nis no pulmonary edema. No focal consolidation to suggest\npneumonia" at screen 0.764064,0.0998889 left front
+  set label 1 "ECG report: Vent. rate 79 BPM. Sinus rhythm. Right axis\ndeviation. Abnormal ECG.\nX-ray report: FINDINGS: Frontal and lateral views of the\nchest. There is no pulmonary edema. No focal\nconsolidation. The costophrenic angles are sharp. Osseous\nstructures are" at screen 0.764064,0.0998889 left front
   plot for [k=1:12] "figure5.dat" index 3 using 1:(column(k+1) + (12 - k) * 2.2) with lines lw 1 lc rgb "#1A1A1A" notitle
   unset multiplot
   unset output
