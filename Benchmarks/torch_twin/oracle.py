@@ -9,7 +9,9 @@ name (`param.<name>`), the batch (`batch.xray` [B,H,W], `batch.ecg` [B,12,L], `b
 Swift trainable parameter names).
 
 OUT holds `loss` [1] and `grad.<name>` for every parameter that receives a gradient, in float32
-(the oracle the test compares against), plus `loss64` and `grad64.<name>` from the same
+(the oracle the test compares against), `buffer.<name>` for every buffer after the forward
+(BatchNorm's running statistics, updated once in training mode; num_batches_tracked as float),
+plus `loss64` and `grad64.<name>` from the same
 computation in float64 (to tell which side a disagreement comes from), and metadata `trainable`
 (the twin's own trainable set, so the freezing policy is checked too).
 
@@ -51,7 +53,10 @@ def run(c, params, batch, dtype):
     loss.backward()
     grads = {n: p.grad.detach().to(torch.float32).numpy() for n, p in model.named_parameters() if p.grad is not None}
     trainable = sorted(n for n, p in model.named_parameters() if p.requires_grad)
-    return float(loss), grads, trainable
+    names = dict(model.named_parameters())
+    buffers = {n: b.detach().to(torch.float32).numpy().reshape(-1)     # persistent buffers: what a checkpoint holds
+               for n, b in model.state_dict().items() if n not in names}
+    return float(loss), grads, trainable, buffers
 
 
 def main():
@@ -64,10 +69,11 @@ def main():
     params = {k[len("param."):]: v for k, v in tensors.items() if k.startswith("param.")}
     batch = more_tiny.batch_from_arrays({k[len("batch."):]: v for k, v in tensors.items() if k.startswith("batch.")})
     torch.set_num_threads(1)
-    loss32, g32, trainable = run(c, params, batch, torch.float32)
-    loss64, g64, _ = run(c, params, batch, torch.float64)
+    loss32, g32, trainable, buffers = run(c, params, batch, torch.float32)
+    loss64, g64, _, _ = run(c, params, batch, torch.float64)
     out = {"loss": np.array([loss32], dtype=np.float32), "loss64": np.array([loss64], dtype=np.float32)}
     out.update({"grad." + n: g for n, g in g32.items()})
+    out.update({"buffer." + n: b.astype(np.float32) for n, b in buffers.items()})
     out.update({"grad64." + n: g for n, g in g64.items()})
     safetensors_io.write(sys.argv[2], out, {"trainable": json.dumps(trainable), "torch": torch.__version__})
 

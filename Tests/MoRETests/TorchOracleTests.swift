@@ -1,6 +1,6 @@
 // TorchOracleTests — the whole `tiny` MoRE against its PyTorch twin (Benchmarks/torch_twin):
-// the same seeded weights and batch, one forward + backward in both, the loss and every
-// parameter gradient compared.
+// the same seeded weights and batch, one forward + backward in both, the loss, every
+// parameter gradient and every buffer (BatchNorm running statistics after the forward) compared.
 //
 // Swift builds the tiny model (all-MiniLM-L6-v2 loaded when `make fetch-model` has run, else
 // the random text tower), gives LoRA's B matrices non-zero values (so A receives a gradient),
@@ -118,6 +118,19 @@ final class TorchOracleTests: XCTestCase {
                 XCTFail("\(a.name): max|Δ| \(a.maxAbsDiff), max|g_torch| \(a.maxAbs), relative \(a.relative)")
             }
         }
+        // Every buffer after the one training-mode forward: each BatchNorm of the ECG stems and
+        // the heads updated its running statistics once, as PyTorch's did (momentum 0.1,
+        // unbiased running variance), under the same names.
+        var torchBuffers: [String: Tensor] = [:]
+        for name in st.names where name.hasPrefix("buffer.") { torchBuffers[String(name.dropFirst(7))] = st[name] }
+        let swiftBuffers = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.0, $0.1.reshaped([$0.1.count])) })
+        XCTAssertGreaterThan(swiftBuffers.count, 10, "too few buffers to be every BatchNorm")
+        let (bufferAgreements, bufferUnmatched) = compareGradients(swiftBuffers, torchBuffers)
+        XCTAssertEqual(bufferUnmatched, [], "buffers present on one side only")
+        for a in bufferAgreements where !a.passes(rel: Self.relTolerance, abs: Self.absTolerance) {
+            XCTFail("buffer \(a.name): max|Δ| \(a.maxAbsDiff), max|torch| \(a.maxAbs)")
+        }
+
         let worst = try XCTUnwrap(agreements.max { $0.relative < $1.relative })
         print(String(format: "TorchOracle: loss Swift %.7f PyTorch %.7f; %d gradients; worst %@ relative %.2e (max|Δ| %.2e)",
                      ours, theirs, agreements.count, worst.name, worst.relative, worst.maxAbsDiff))
