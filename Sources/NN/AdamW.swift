@@ -85,26 +85,26 @@ public final class AdamW {
 
     /// Restores state written by `state()`; names must match. A checkpoint without per-parameter
     /// steps (written before they were kept) gives every parameter the global step.
+    /// Everything is checked before anything is assigned, so a bad checkpoint leaves the state as it was.
     public func load(tensors: [String: Tensor], step: Int) throws {
-        var steps: [String: Int] = [:]
+        var loaded: [(name: String, m: Tensor, v: Tensor, t: Int)] = []
         for (name, p) in parameters {
             guard let a = tensors["exp_avg." + name], let b = tensors["exp_avg_sq." + name],
                   a.shape == p.shape, b.shape == p.shape else {
                 throw OptimizerStateError(message: "optimizer state for '\(name)' is missing or has the wrong shape")
             }
-            if let t = tensors["step." + name] {
-                guard t.count == 1, let n = Int(exactly: t.scalars[0]), n >= 0, n <= step else {
+            var t = step
+            if let s = tensors["step." + name] {
+                guard s.count == 1, let n = Int(exactly: s.scalars[0]), n >= 0, n <= step else {
                     throw OptimizerStateError(message: "optimizer state 'step.\(name)' is not a step count between 0 and \(step)")
                 }
-                steps[name] = n
-            } else {
-                steps[name] = step
+                t = n
             }
+            loaded.append((name, a, b, t))
         }
-        for (name, _) in parameters {
-            m[name]!.assign(tensors["exp_avg." + name]!); v[name]!.assign(tensors["exp_avg_sq." + name]!)
+        for l in loaded {
+            m[l.name]!.assign(l.m); v[l.name]!.assign(l.v); parameterSteps[l.name] = l.t
         }
-        parameterSteps = steps
         self.step = step
     }
 }

@@ -8,20 +8,23 @@ import TestSupport
 import TensorCore
 
 enum NNGolden {
-    /// The whole golden file, or one section of it (`section("adamw")`).
-    static func section(_ name: String) throws -> [String: Any] {
+    /// The golden file parsed, with its path for messages.
+    private static func file() throws -> (all: [String: Any], path: String) {
         let url = try Fixtures.repo("Tests/Golden/nn/expected.json",
                                     hint: "regenerate it with Tests/Golden/nn/make_nn_golden.py")
-        let all = try XCTUnwrap(Fixtures.json(url) as? [String: Any])
-        return try XCTUnwrap(all[name] as? [String: Any], "no section '\(name)' in \(url.path)")
+        return (try XCTUnwrap(Fixtures.json(url) as? [String: Any]), url.path)
     }
 
-    /// A list section (`clip_grad_norm`, `batchnorm1d`).
+    /// One object section of the file (`section("adamw")`).
+    static func section(_ name: String) throws -> [String: Any] {
+        let f = try file()
+        return try XCTUnwrap(f.all[name] as? [String: Any], "no section '\(name)' in \(f.path)")
+    }
+
+    /// One list section (`clip_grad_norm`, `batchnorm1d`).
     static func cases(_ name: String) throws -> [[String: Any]] {
-        let url = try Fixtures.repo("Tests/Golden/nn/expected.json",
-                                    hint: "regenerate it with Tests/Golden/nn/make_nn_golden.py")
-        let all = try XCTUnwrap(Fixtures.json(url) as? [String: Any])
-        return try XCTUnwrap(all[name] as? [[String: Any]], "no list '\(name)' in \(url.path)")
+        let f = try file()
+        return try XCTUnwrap(f.all[name] as? [[String: Any]], "no list '\(name)' in \(f.path)")
     }
 }
 
