@@ -21,6 +21,9 @@ else
 endif
 ifeq ($(ISA),portable)
   ARCH_FLAGS :=
+else ifeq ($(ISA),x86-64-v4)
+  # MORE_AVX512: the GEMM's 8×32 zmm micro-kernel (32 vector registers); without it, 4×16 ymm quarters.
+  ARCH_FLAGS := -Xcc -march=$(ISA) -Xswiftc -DMORE_AVX512
 else
   ARCH_FLAGS := -Xcc -march=$(ISA)
 endif

@@ -14,7 +14,8 @@
 //   Plot               .dat + .gp files and gnuplot
 //
 // Library targets have no package dependencies. Release builds should enable the host's
-// vector ISA: the Makefile passes `-Xcc -march=x86-64-v4` (or v3) after reading /proc/cpuinfo.
+// vector ISA: the Makefile passes `-Xcc -march=x86-64-v4 -Xswiftc -DMORE_AVX512` (AVX-512: the
+// GEMM's zmm micro-kernel) or `-Xcc -march=x86-64-v3` (AVX2) after reading /proc/cpuinfo.
 import PackageDescription
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]

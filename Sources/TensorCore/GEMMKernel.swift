@@ -3,12 +3,23 @@
 // A micro-kernel multiplies a sliver of A (8 rows × kc; packed: the 8 values of each k side
 // by side, or read in place through strides) by a sliver of B (kc rows of NR = 32 or 16
 // contiguous columns; packed, or in place with the row stride) and folds the product into
-// C. The MR×NR accumulators live in SIMD16<Float> registers (8×2 = 16 zmm for the 8×32 tile,
-// of the 32 AVX-512 has); each k step loads NR/16 vectors of B, broadcasts MR scalars of A,
-// and issues MR·NR/16 independent FMAs (`addingProduct`), enough to cover the 4-cycle FMA
-// latency on Zen 4. Each element of C is one FMA chain over k in increasing order, the same
-// chain in every lane and tile position — so a result never depends on where the tile
-// boundaries fall (the root of the thread-count independence).
+// C. Each element of C is one FMA chain over k in increasing order, the same chain in every
+// lane and tile position — so a result never depends on where the tile boundaries fall (the
+// root of the thread-count independence), nor on which of the two register layouts below
+// computed it:
+//
+//   AVX-512 (32 zmm; built with `-Xswiftc -DMORE_AVX512`, which the Makefile passes with
+//   x86-64-v4): the MR×NR accumulators live in SIMD16<Float> registers, 8×2 = 16 zmm for the
+//   8×32 tile; each k step loads NR/16 vectors of B, broadcasts MR scalars of A and issues
+//   MR·NR/16 independent FMAs (`addingProduct`), enough to cover the 4-cycle FMA latency on
+//   Zen 4.
+//   AVX2 and narrower (16 ymm): an 8×32 tile would need 32 ymm accumulators and spill to the
+//   stack on every k step (Zen 3 ran the `tiny` step about 5× slower than Zen 4 that way), so
+//   the tile is done as 4×16 quarters, each with 8 SIMD8<Float> accumulators + 2 B vectors +
+//   1 broadcast = 11 ymm: 8 independent FMA chains per k step, as many as the two 4-cycle FMA
+//   pipes need. The quarters read B twice; k is cut into sub-blocks of gemmKSub so that the
+//   second read comes from L1 (a 32×1024 B sliver is 128 KB: from L2, the quarters ran at
+//   60 % of OpenBLAS on 512³), with the raw accumulators carried between sub-blocks.
 //
 // Packing, blocking and threads are not here (GEMMPack.swift, GEMM.swift). Edge tiles
 // (fewer than MR rows or NR columns of C) go through a small stack tile.
@@ -54,6 +65,12 @@ struct GEMMTileOut {
         update(c + r * ldc + 16, acc1, 16)
     }
 
+    /// 16 columns of row `r` starting at column `column` of the tile.
+    @inline(__always)
+    func row(_ r: Int, column: Int, _ acc: GEMMVec) {
+        update(c + r * ldc + column, acc, column)
+    }
+
     @inline(__always)
     private func update(_ p: UnsafeMutablePointer<Float>, _ acc: GEMMVec, _ column: Int) {
         let raw = UnsafeMutableRawPointer(p)
@@ -69,6 +86,7 @@ struct GEMMTileOut {
     }
 }
 
+#if MORE_AVX512
 /// 8×32 micro-kernel: `out ← beta·out + alpha · A(8×kc) · B(kc×32)`.
 @inline(never)
 func gemmKernel8x32(_ src: GEMMTileIn, _ out: GEMMTileOut) {
@@ -143,6 +161,95 @@ func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
     out.row(6, c60)
     out.row(7, c70)
 }
+
+#else
+/// Depth of the k sub-blocks of the AVX2 kernels: a 32-column B sub-sliver of 128 rows is 16 KB
+/// and stays in L1 (32 KB on Zen 3) while the four quarters read it twice.
+let gemmKSub = 128
+
+/// 8×32 micro-kernel: `out ← beta·out + alpha · A(8×kc) · B(kc×32)`, as four 4×16 quarters.
+@inline(never)
+func gemmKernel8x32(_ src: GEMMTileIn, _ out: GEMMTileOut) {
+    gemmSubBlocks(src, out, width: 32) { sub, initial, target in
+        gemmQuarter4x16(sub, target, row: 0, column: 0, initial: initial, initialStride: 32)
+        gemmQuarter4x16(sub, target, row: 0, column: 16, initial: initial, initialStride: 32)
+        gemmQuarter4x16(sub, target, row: 4, column: 0, initial: initial, initialStride: 32)
+        gemmQuarter4x16(sub, target, row: 4, column: 16, initial: initial, initialStride: 32)
+    }
+}
+
+/// 8×16 micro-kernel for the last, narrow column sliver: `A(8×kc) · B(kc×16)`, as two quarters.
+@inline(never)
+func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
+    gemmSubBlocks(src, out, width: 16) { sub, initial, target in
+        gemmQuarter4x16(sub, target, row: 0, column: 0, initial: initial, initialStride: 16)
+        gemmQuarter4x16(sub, target, row: 4, column: 0, initial: initial, initialStride: 16)
+    }
+}
+
+/// Runs `passes` over k in sub-blocks of gemmKSub: every sub-block but the last stores the raw
+/// accumulators (alpha 1, beta 0: `acc · 1` is exact) in a stack tile, and the next one starts
+/// from them, so each element is still one FMA chain over k in increasing order — the same
+/// bits as a single pass — while the B sub-sliver stays in L1 for the quarters that re-read it.
+@inline(__always)
+private func gemmSubBlocks(_ src: GEMMTileIn, _ out: GEMMTileOut, width: Int,
+                           _ passes: (GEMMTileIn, UnsafePointer<Float>?, GEMMTileOut) -> Void) {
+    if src.kc <= gemmKSub { passes(src, nil, out); return }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * width) { buffer in
+        let raw = buffer.baseAddress!
+        let rawOut = GEMMTileOut(c: raw, ldc: width, alpha: GEMMVec(repeating: 1), beta: 0)
+        var q0 = 0
+        while q0 < src.kc {
+            let kq = min(gemmKSub, src.kc - q0)
+            let sub = GEMMTileIn(a: src.a + q0 * src.aK, aRow: src.aRow, aK: src.aK, rows: src.rows,
+                                 b: src.b + q0 * src.bK, bK: src.bK, kc: kq)
+            passes(sub, q0 == 0 ? nil : UnsafePointer(raw), q0 + kq == src.kc ? out : rawOut)
+            q0 += kq
+        }
+    }
+}
+
+/// Row `r` of the A sliver; rows past `rows` re-read row 0 (their results are discarded), as
+/// in the AVX-512 kernels.
+@inline(__always)
+private func gemmARow(_ src: GEMMTileIn, _ r: Int) -> UnsafePointer<Float> {
+    src.rows > r ? src.a + r * src.aRow : src.a
+}
+
+/// Rows `r0..<r0+4`, columns `col..<col+16` of the tile: 8 accumulators of 8 lanes, starting
+/// from zero or from `initial` (a raw 8×`initialStride` tile of an earlier k sub-block),
+/// `c[r][j] += Σ_p a[r][p]·b[p][j]` as one FMA chain in increasing p (as the AVX-512 kernels).
+@inline(__always)
+private func gemmQuarter4x16(_ src: GEMMTileIn, _ out: GEMMTileOut, row r0: Int, column col: Int,
+                             initial: UnsafePointer<Float>?, initialStride: Int) {
+    typealias V = SIMD8<Float>
+    func start(_ r: Int, _ half: Int) -> V {
+        guard let initial else { return V() }
+        return UnsafeRawPointer(initial + (r0 + r) * initialStride + col + 8 * half).loadUnaligned(as: V.self)
+    }
+    var c00 = start(0, 0); var c01 = start(0, 1);
+    var c10 = start(1, 0); var c11 = start(1, 1);
+    var c20 = start(2, 0); var c21 = start(2, 1);
+    var c30 = start(3, 0); var c31 = start(3, 1);
+    let a0 = gemmARow(src, r0), a1 = gemmARow(src, r0 + 1), a2 = gemmARow(src, r0 + 2), a3 = gemmARow(src, r0 + 3)
+    let aK = src.aK, bStep = src.bK * 4
+    var off = 0, pb = UnsafeRawPointer(src.b + col)
+    for _ in 0..<src.kc {
+        let b0 = pb.loadUnaligned(fromByteOffset: 0, as: V.self)
+        let b1 = pb.loadUnaligned(fromByteOffset: 32, as: V.self)
+        do { let x = V(repeating: a0[off]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1); }
+        do { let x = V(repeating: a1[off]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1); }
+        do { let x = V(repeating: a2[off]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1); }
+        do { let x = V(repeating: a3[off]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1); }
+        off &+= aK; pb += bStep
+    }
+    out.row(r0, column: col, GEMMVec(lowHalf: c00, highHalf: c01))
+    out.row(r0 + 1, column: col, GEMMVec(lowHalf: c10, highHalf: c11))
+    out.row(r0 + 2, column: col, GEMMVec(lowHalf: c20, highHalf: c21))
+    out.row(r0 + 3, column: col, GEMMVec(lowHalf: c30, highHalf: c31))
+}
+
+#endif
 
 /// Runs the micro-kernel for a tile of `src.rows ≤ 8` × `cols ≤ nr` (nr = 32 or 16) of C at
 /// `c`. Full tiles write C directly; edge tiles go through `scratch` (≥ 8·32 floats) and only

@@ -1,7 +1,7 @@
 // GEMMTests — the fast GEMM (GEMM*.swift) against the naive oracle `gemmReference`, over all
 // transposes, odd sizes (thin, direct and packed paths), alpha/beta, padded leading
 // dimensions, batches; bitwise identity
-// for 1, 2 and 3 threads; `matmul` shapes and the messages of `Shape.checkMatmul`.
+// for 1, 2 and 3 threads; every element one FMA chain over k (any kernel layout); `matmul` shapes and the messages of `Shape.checkMatmul`.
 
 import XCTest
 import TensorCore
@@ -120,6 +120,37 @@ final class GEMMTests: XCTestCase {
         for i in 0..<one.count {
             XCTAssertEqual(one[i].map(\.bitPattern), two[i].map(\.bitPattern), "case \(i): 1 vs 2 threads")
             XCTAssertEqual(one[i].map(\.bitPattern), three[i].map(\.bitPattern), "case \(i): 1 vs 3 threads")
+        }
+    }
+
+    /// For k ≤ gemmKC, every element of C is exactly one Float FMA chain over k in increasing
+    /// order (alpha 1, beta 0): the property that makes results independent of tile
+    /// boundaries, threads and the kernel's register layout (the AVX2 kernels cut k into
+    /// sub-blocks and carry raw accumulators between them; the AVX-512 ones do not). Shapes
+    /// cover the direct and packed paths, edge tiles, the narrow 16-column sliver, k below, at
+    /// and across the sub-block size (128 + 128 + 44) and up to gemmKC.
+    func testEachElementIsOneFMAChainOverK() {
+        for (tA, tB, m, n, k) in [(false, false, 13, 45, 300), (true, false, 40, 48, 128), (false, true, 9, 80, 129),
+                                  (true, true, 70, 33, 257), (false, false, 200, 112, 1024), (false, true, 130, 200, 700)] {
+            let (ar, ac) = tA ? (k, m) : (m, k)
+            let (br, bc) = tB ? (n, k) : (k, n)
+            let a = random(ar * ac, seed: 21), b = random(br * bc, seed: 22)
+            var c = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in c.withUnsafeMutableBufferPointer { c in
+                gemm(transA: tA, transB: tB, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: ac,
+                     b: b.baseAddress!, ldb: bc, beta: 0, c: c.baseAddress!, ldc: n)
+            } } }
+            var mismatches = 0
+            for i in 0..<m {
+                for j in 0..<n {
+                    var acc: Float = 0
+                    for p in 0..<k {
+                        acc = acc.addingProduct(tA ? a[p * ac + i] : a[i * ac + p], tB ? b[j * bc + p] : b[p * bc + j])
+                    }
+                    if acc.bitPattern != c[i * n + j].bitPattern { mismatches += 1 }
+                }
+            }
+            XCTAssertEqual(mismatches, 0, "transA \(tA) transB \(tB) m \(m) n \(n) k \(k): elements that are not one FMA chain")
         }
     }
 
