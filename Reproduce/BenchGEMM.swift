@@ -67,7 +67,7 @@ struct BenchGEMM: ParsableCommand {
         let script = numpyScript ?? defaultScript()
         let pool = ThreadPool.shared, saved = pool.threadCount
         defer { pool.setThreadCount(saved) }
-        print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up, \(clock) clock; BxM = batch of B)")
+        print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up, \(clock) clock; BxM = batch of B; GEMM kernel: \(gemmKernelLayout))")
         for t in counts {
             let numpy = numpyGFLOPs(script: script, threads: t, cases: cases)
             pool.setThreadCount(t)

@@ -108,7 +108,7 @@ struct BenchTrain: ParsableCommand {
         defer { pool.setThreadCount(saved) }
         let script = torchScript ?? defaultScript()
         let source = cycle.count > 1 ? "cycling \(cycle.count) batches" : "text length \(batch.text.length)"
-        print("# train_step threads swift_ms torch_ms ratio swift_peak_rss_mb torch_peak_rss_mb   (config \(c.name), batch \(batch.count), \(source), median of \(steps) steps after a warm-up, \(clock) clock)")
+        print("# train_step threads swift_ms torch_ms ratio swift_peak_rss_mb torch_peak_rss_mb   (config \(c.name), batch \(batch.count), \(source), median of \(steps) steps after a warm-up, \(clock) clock; GEMM kernel: \(gemmKernelLayout))")
         var breakdown: [(Int, [String: Double])] = []
         var step = 0
         for t in counts {

@@ -24,6 +24,13 @@
 // Packing, blocking and threads are not here (GEMMPack.swift, GEMM.swift). Edge tiles
 // (fewer than MR rows or NR columns of C) go through a small stack tile.
 
+/// Which register layout this build's micro-kernels use (printed by the benchmarks).
+#if MORE_AVX512
+public let gemmKernelLayout = "8x32 zmm tile (MORE_AVX512)"
+#else
+public let gemmKernelLayout = "4x16 ymm quarters, k sub-blocks of 128 (no MORE_AVX512)"
+#endif
+
 /// Rows of A per micro-tile.
 let gemmMR = 8
 /// Columns of B per wide micro-tile (the narrow kernel does 16).
