@@ -28,7 +28,7 @@
 #if MORE_AVX512
 public let gemmKernelLayout = "8x32 zmm tile (MORE_AVX512)"
 #else
-public let gemmKernelLayout = "4x16 ymm quarters, k sub-blocks of 128 (no MORE_AVX512)"
+public let gemmKernelLayout = "4x16 ymm quarters, k sub-blocks of \(gemmKSub) (no MORE_AVX512)"
 #endif
 
 /// Rows of A per micro-tile.
@@ -50,6 +50,13 @@ struct GEMMTileIn {
     let kc: Int
 }
 
+/// Row `r` of the A sliver of `src`; rows past `rows` re-read row 0 (their results are
+/// discarded), so no kernel reads past the matrix.
+@inline(__always)
+private func gemmARow(_ src: GEMMTileIn, _ r: Int) -> UnsafePointer<Float> {
+    src.rows > r ? src.a + r * src.aRow : src.a
+}
+
 /// Where a micro-kernel writes: `C = beta·C + alpha·acc` on an MR×NR tile, row stride `ldc`,
 /// then `+ bias[j]` when a bias row (of the tile's columns) is given. `beta == 0` overwrites
 /// (NaNs in C ignored). The same formula, `fma(acc, alpha, beta·C)` (+ bias), is applied lane
@@ -61,26 +68,23 @@ struct GEMMTileOut {
     let beta: Float
     var bias: UnsafePointer<Float>? = nil
 
+    /// Columns 0–15 of row `r`.
     @inline(__always)
     func row(_ r: Int, _ acc0: GEMMVec) {
-        update(c + r * ldc, acc0, 0)
+        row(r, column: 0, acc0)
     }
 
+    /// Columns 0–31 of row `r`.
     @inline(__always)
     func row(_ r: Int, _ acc0: GEMMVec, _ acc1: GEMMVec) {
-        update(c + r * ldc, acc0, 0)
-        update(c + r * ldc + 16, acc1, 16)
+        row(r, column: 0, acc0)
+        row(r, column: 16, acc1)
     }
 
     /// 16 columns of row `r` starting at column `column` of the tile.
     @inline(__always)
     func row(_ r: Int, column: Int, _ acc: GEMMVec) {
-        update(c + r * ldc + column, acc, column)
-    }
-
-    @inline(__always)
-    private func update(_ p: UnsafeMutablePointer<Float>, _ acc: GEMMVec, _ column: Int) {
-        let raw = UnsafeMutableRawPointer(p)
+        let raw = UnsafeMutableRawPointer(c + r * ldc + column)
         var result: GEMMVec
         if beta == 0 {
             result = acc * alpha
@@ -106,7 +110,8 @@ func gemmKernel8x32(_ src: GEMMTileIn, _ out: GEMMTileOut) {
     var c50 = z; var c51 = z;
     var c60 = z; var c61 = z;
     var c70 = z; var c71 = z;
-    let a0 = src.a, a1 = src.rows > 1 ? src.a + 1 * src.aRow : src.a, a2 = src.rows > 2 ? src.a + 2 * src.aRow : src.a, a3 = src.rows > 3 ? src.a + 3 * src.aRow : src.a, a4 = src.rows > 4 ? src.a + 4 * src.aRow : src.a, a5 = src.rows > 5 ? src.a + 5 * src.aRow : src.a, a6 = src.rows > 6 ? src.a + 6 * src.aRow : src.a, a7 = src.rows > 7 ? src.a + 7 * src.aRow : src.a
+    let a0 = gemmARow(src, 0), a1 = gemmARow(src, 1), a2 = gemmARow(src, 2), a3 = gemmARow(src, 3)
+    let a4 = gemmARow(src, 4), a5 = gemmARow(src, 5), a6 = gemmARow(src, 6), a7 = gemmARow(src, 7)
     let aK = src.aK, bStep = src.bK * 4
     var off = 0, pb = UnsafeRawPointer(src.b)
     for _ in 0..<src.kc {
@@ -144,7 +149,8 @@ func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
     var c50 = z;
     var c60 = z;
     var c70 = z;
-    let a0 = src.a, a1 = src.rows > 1 ? src.a + 1 * src.aRow : src.a, a2 = src.rows > 2 ? src.a + 2 * src.aRow : src.a, a3 = src.rows > 3 ? src.a + 3 * src.aRow : src.a, a4 = src.rows > 4 ? src.a + 4 * src.aRow : src.a, a5 = src.rows > 5 ? src.a + 5 * src.aRow : src.a, a6 = src.rows > 6 ? src.a + 6 * src.aRow : src.a, a7 = src.rows > 7 ? src.a + 7 * src.aRow : src.a
+    let a0 = gemmARow(src, 0), a1 = gemmARow(src, 1), a2 = gemmARow(src, 2), a3 = gemmARow(src, 3)
+    let a4 = gemmARow(src, 4), a5 = gemmARow(src, 5), a6 = gemmARow(src, 6), a7 = gemmARow(src, 7)
     let aK = src.aK, bStep = src.bK * 4
     var off = 0, pb = UnsafeRawPointer(src.b)
     for _ in 0..<src.kc {
@@ -214,13 +220,6 @@ private func gemmSubBlocks(_ src: GEMMTileIn, _ out: GEMMTileOut, width: Int,
             q0 += kq
         }
     }
-}
-
-/// Row `r` of the A sliver; rows past `rows` re-read row 0 (their results are discarded), as
-/// in the AVX-512 kernels.
-@inline(__always)
-private func gemmARow(_ src: GEMMTileIn, _ r: Int) -> UnsafePointer<Float> {
-    src.rows > r ? src.a + r * src.aRow : src.a
 }
 
 /// Rows `r0..<r0+4`, columns `col..<col+16` of the tile: 8 accumulators of 8 lanes, starting
