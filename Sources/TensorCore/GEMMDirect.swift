@@ -11,10 +11,22 @@
 
 /// Largest m·n·k that takes the direct path when B must be packed (transposed B).
 let gemmDirectLimit = 160 * 160 * 160
-/// Largest m·n·k that takes the direct path when B is read in place. Measured on 1 thread,
-/// thread CPU time, direct vs packed: 256³ 116 vs 109 GFLOP/s, 384³ 103 vs 96, 512³ 103 vs
-/// 100, 1024³ 96 vs 102 — so in-place B pays up to 512³.
+/// Largest m·n·k that takes the direct path when B is read in place.
+///
+/// AVX-512 (8×32 zmm kernel), measured on Zen 4, 1 thread, thread CPU time, direct vs packed:
+/// 256³ 116 vs 109 GFLOP/s, 384³ 103 vs 96, 512³ 103 vs 100, 1024³ 96 vs 102 — so in-place B
+/// pays up to 512³.
+///
+/// AVX2 (4×16 quarters), measured on Zen 3 the same way (best of repeated calls): the quarters
+/// read each in-place B row twice, and B rows a power-of-two stride apart fall into a few L1
+/// sets, so the direct path loses from about 200³ on — 256³ 71 vs 87, 512³ 50 vs 75,
+/// 6272×128×128 (a `tiny` tower's projection) 39–46 vs 58–62, 197×768×768 45 vs 68 — and
+/// wins only on small products (160³ 84–87 vs 66–81): the same limit as for transposed B.
+#if MORE_AVX512
 let gemmDirectLimitInPlaceB = 512 * 512 * 512
+#else
+let gemmDirectLimitInPlaceB = gemmDirectLimit
+#endif
 
 extension GEMMProblem {
     /// True when the direct path applies (a function of the shape only, never of the thread
