@@ -8,6 +8,7 @@
 
 import Foundation
 import MoRE
+import TensorCore
 
 /// One Markdown/CSV table.
 struct TablePart {
@@ -124,10 +125,21 @@ func fmt(_ x: Double, _ lo: Double? = nil, _ hi: Double? = nil, digits: Int = 3)
 /// The paper's value: unknown to us for every cell (MoRE-reference §4).
 let paperValue = "not available"
 
-/// CPU model and core count, from /proc/cpuinfo.
+/// CPU model, x86 family/model numbers, core count (from /proc/cpuinfo) and the GEMM kernel
+/// layout of this build — e.g. "AMD EPYC (family 25, model 1), 2 cores, GEMM kernel 4x16 ymm
+/// quarters, …". Two machines can share a model name (both of our hosts read "AMD EPYC") and
+/// give the same bytes at different speeds, so wall times are read against all of it.
 func machineDescription() -> String {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-    let model = info.split(separator: "\n").first { $0.hasPrefix("model name") }?
-        .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-    return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    var fields: [String: String] = [:]
+    for line in info.split(separator: "\n") {
+        let parts = line.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2 else { continue }
+        let key = parts[0].trimmingCharacters(in: .whitespaces)
+        if fields[key] == nil { fields[key] = parts[1].trimmingCharacters(in: .whitespaces) }
+    }
+    let model = fields["model name"] ?? "unknown CPU"
+    let numbers = [fields["cpu family"].map { "family \($0)" }, fields["model"].map { "model \($0)" }].compactMap { $0 }
+    let cpu = numbers.isEmpty ? model : "\(model) (\(numbers.joined(separator: ", ")))"
+    return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores, GEMM kernel \(gemmKernelLayout)"
 }
