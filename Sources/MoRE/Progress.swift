@@ -36,7 +36,7 @@ public final class ProgressBar {
     /// Rate (units per second) and seconds left, measured from `first` — the first update that
     /// reported progress — to `now`, so that the start-up before the first unit (loading data,
     /// building a model, starting child processes) does not count as work: with it, `more runs`
-    /// once showed 1:52:21 left after 8 of 891 steps for a job that took 48 minutes. Before a
+    /// once showed 1:52:21 left after 8 of 891 steps for runs that took 44½ minutes. Before a
     /// second update with progress there is no window yet, and the whole elapsed time is used.
     ///
     ///     rate = (units − units₀) / (t − t₀),  ETA = (t − t₀) / (done − done₀) · (total − done)

@@ -41,7 +41,6 @@ final class ProgressTests: XCTestCase {
     /// The bar records the first update with progress, not an earlier one at zero.
     func testFirstProgressIsTheFirstUpdateWithProgress() {
         let bar = ProgressBar(total: 10, label: "t")
-        bar.enabled = true
         bar.update(0)
         XCTAssertNil(bar.firstProgress)
         bar.update(3)

@@ -1,7 +1,7 @@
 // GEMMTests — the fast GEMM (GEMM*.swift) against the naive oracle `gemmReference`, over all
 // transposes, odd sizes (thin, direct and packed paths), alpha/beta, padded leading
-// dimensions, batches; bitwise identity
-// for 1, 2 and 3 threads; every element one FMA chain over k (any kernel layout); `matmul` shapes and the messages of `Shape.checkMatmul`.
+// dimensions, batches; bitwise identity for 1, 2 and 3 threads; every element one FMA chain
+// over k (any kernel layout); `matmul` shapes and the messages of `Shape.checkMatmul`.
 
 import XCTest
 import TensorCore
