@@ -92,7 +92,7 @@ struct Pretrain: ParsableCommand {
                                                     progress: !quiet, resume: resume, dataHash: hash, snapshots: snapshots))
         let s = try trainer.run()
         let acc = s.valAccuracy.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ")
-        print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(String(format: "%.4f", s.bestValLoss)); val in-batch top-1: \(acc)")
+        print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(s.bestValLoss.map { String(format: "%.4f", $0) } ?? "n/a"); val in-batch top-1: \(acc)")
         print("checkpoints: \(out)/best.safetensors, \(out)/last.safetensors; log: \(out)/train_log.csv")
     }
 }

@@ -58,8 +58,11 @@ public struct TrainSummary: Codable {
     public var optimizerSteps: Int
     public var epochs: Int
     public var wallSeconds: Double
-    public var lastTrainLoss: Double
-    public var bestValLoss: Double
+    /// The last optimiser step's loss; nil when this invocation ran no step.
+    public var lastTrainLoss: Double?
+    /// The best validation loss; nil without a validation set (JSON has no NaN, so an absent
+    /// value is left out rather than written as one).
+    public var bestValLoss: Double?
     public var valAccuracy: [String: Float]
     public var stoppedEarly: Bool
 
@@ -170,8 +173,8 @@ public final class Trainer {
             for log in [logURL, valLogURL] {
                 try atomicWrite(try Data(contentsOf: log), to: dir.appendingPathComponent(log.lastPathComponent))
             }
-            let summary = TrainSummary(optimizerSteps: s.optimizerStep, epochs: k, wallSeconds: elapsed, lastTrainLoss: lastTrainLoss,
-                                       bestValLoss: s.bestValLoss ?? valLoss, valAccuracy: valAccuracy.mapValues { $0.top1 },
+            let summary = TrainSummary(optimizerSteps: s.optimizerStep, epochs: k, wallSeconds: elapsed, lastTrainLoss: finite(lastTrainLoss),
+                                       bestValLoss: s.bestValLoss ?? finite(valLoss), valAccuracy: valAccuracy.mapValues { $0.top1 },
                                        stoppedEarly: false)
             try summary.write(into: dir)
             if options.progress {
@@ -288,12 +291,15 @@ public final class Trainer {
         if val == nil || !fm.fileExists(atPath: bestURL.path) { try save(bestURL) }
         let (vl, va) = validate()
         let summary = TrainSummary(optimizerSteps: state.optimizerStep, epochs: state.epoch, wallSeconds: Date().timeIntervalSince(t0),
-                                   lastTrainLoss: lastLoss, bestValLoss: state.bestValLoss ?? vl,
+                                   lastTrainLoss: finite(lastLoss), bestValLoss: state.bestValLoss ?? finite(vl),
                                    valAccuracy: va.mapValues { $0.top1 }, stoppedEarly: stoppedEarly)
         try summary.write(into: options.outDir)
         return summary
     }
 }
+
+/// `x`, or nil when it is NaN or infinite (what a JSON summary can hold).
+func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
 /// Mean contrastive loss and in-batch accuracies of a model over the full batches of a set
 /// (evaluation mode; the model is left in evaluation mode).

@@ -44,6 +44,23 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(l.allSatisfy { $0.isFinite && $0 > 0 })
     }
 
+    /// A run without a validation set finishes and writes its summary without a validation loss
+    /// (it used to fail at the very end: JSON cannot hold the NaN it had in its place).
+    func testRunWithoutValidationSetWritesItsSummary() throws {
+        let c = MicroMoRE.config
+        let dir = try Fixtures.tempDirectory("trainer-noval")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try makeTrainer(c, out: dir, maxSteps: 2)
+        let summary = try Trainer(model: t.model, train: t.train, val: nil,
+                                  options: TrainOptions(outDir: dir, maxSteps: 2, progress: false)).run()
+        XCTAssertNil(summary.bestValLoss)
+        XCTAssertEqual(summary.optimizerSteps, 2)
+        let written = try XCTUnwrap(TrainSummary.read(from: dir), "summary.json missing or unreadable")
+        XCTAssertNil(written.bestValLoss)
+        XCTAssertEqual(written.lastTrainLoss, summary.lastTrainLoss)
+        XCTAssertTrue(written.lastTrainLoss?.isFinite ?? false)
+    }
+
     /// Stopping after 3 steps and resuming gives bitwise the same parameters as 6 straight steps.
     func testResumeIsBitwiseIdentical() throws {
         let c = MicroMoRE.config
