@@ -17,12 +17,12 @@ authors' fixed Normalize(0.499, 0.293) (it removes the phantom's brightness and 
 variation). `--pos-std S` initialises the ViT's position embeddings with standard deviation S
 instead of timm's 0.02 (a diagnostic of the pre-norm LayerNorm discarding each patch's
 intensity, PAPER.md section 5.1 item 8). Each evaluation also prints the training AUROC on the first 600 training rows, to
-tell underfitting from overfitting. `--dim`, `--depth`, `--heads` and `--image` size the ViT
-(`--image 224` for a cohort made with `more data synth --xray-size 224`; PAPER.md section 5.1
-item 2 has the sweep).
+tell underfitting from overfitting. `--dim`, `--depth` and `--heads` size the ViT; the image
+size is the cohort's (224 for one made with `more data synth --xray-size 224`; PAPER.md section
+5.1 item 2 has the sweep).
 
     python3 Tools/supervised_vit_check.py DATA_DIR [--lr 5e-4] [--epochs 3] [--patch 8] [--clahe] [--per-image] [--cnn] [--pos-std 0.02]
-                                          [--dim 128] [--depth 4] [--heads 4] [--image 64]
+                                          [--dim 128] [--depth 4] [--heads 4]
 """
 import argparse, time
 import h5py, numpy as np, torch, torch.nn as nn
@@ -38,7 +38,7 @@ ap.add_argument("--per-image", action="store_true", help="standardise each image
 ap.add_argument("--cnn", action="store_true", help="a 4-stage CNN instead of the ViT")
 ap.add_argument("--pos-std", type=float, default=0.02, help="initial standard deviation of the ViT's position embeddings")
 ap.add_argument("--dim", type=int, default=128, help="ViT width"); ap.add_argument("--depth", type=int, default=4, help="ViT blocks")
-ap.add_argument("--heads", type=int, default=4, help="attention heads"); ap.add_argument("--image", type=int, default=64, help="image side in pixels")
+ap.add_argument("--heads", type=int, default=4, help="attention heads")
 args = ap.parse_args()
 torch.manual_seed(0); torch.set_num_threads(1)
 
@@ -58,12 +58,11 @@ def load(split):
 
 
 xtr, ytr = load("pretrain_train"); xva, yva = load("pretrain_val")
-if xtr.shape[-1] != args.image:
-    raise SystemExit(f"{args.data}/pretrain_train.h5 holds {xtr.shape[-1]}x{xtr.shape[-1]} X-rays; pass --image {xtr.shape[-1]}")
-if args.cnn and args.image != 64:
-    raise SystemExit("--cnn is built for 64x64 images")
+image = xtr.shape[-1]
+if args.cnn and image != 64:
+    raise SystemExit(f"--cnn is built for 64x64 images; {args.data}/pretrain_train.h5 holds {image}x{image}")
 model = cnn(outputs=4) if args.cnn else ViT(patch=args.patch, outputs=4, pos_std=args.pos_std, d=args.dim, depth=args.depth,
-                                            heads=args.heads, image=args.image)
+                                            heads=args.heads, image=image)
 opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01 if args.cnn else 0.1)
 step, t0 = 0, time.time()
 print("step  seconds  val AUROC: Atelectasis Cardiomegaly Edema Effusion  | train AUROC (600 rows)")

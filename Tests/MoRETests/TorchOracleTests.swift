@@ -82,6 +82,18 @@ final class TorchOracleTests: XCTestCase {
         return script
     }
 
+    /// The tensors of `st` whose names start with `prefix`, keyed by the rest of the name.
+    static func section(_ st: SafetensorsFile, _ prefix: String) -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for name in st.names where name.hasPrefix(prefix) { out[String(name.dropFirst(prefix.count))] = st[name] }
+        return out
+    }
+
+    /// Every buffer of `model`, flattened (the twin writes them 1-D).
+    static func flatBuffers(_ model: MoREModel) -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.0, $0.1.reshaped([$0.1.count])) })
+    }
+
     func testTinyMoRELossAndEveryGradientMatchPyTorch() throws {
         let script = try Self.twinScript("oracle.py")
         let c = Self.deterministicTiny
@@ -118,14 +130,13 @@ final class TorchOracleTests: XCTestCase {
         XCTAssertLessThanOrEqual(Swift.abs(ours - theirs), max(Self.absTolerance, Self.relTolerance * Swift.abs(theirs)),
                                  "loss: Swift \(ours), PyTorch \(theirs)")
 
-        var swiftGrads: [String: Tensor] = [:], torchGrads: [String: Tensor] = [:]
+        var swiftGrads: [String: Tensor] = [:]
         for (name, p) in model.namedParameters() { if let g = p.grad { swiftGrads[name] = g } }
-        for name in st.names where name.hasPrefix("grad.") { torchGrads[String(name.dropFirst(5))] = st[name] }
+        let torchGrads = Self.section(st, "grad.")
         XCTAssertGreaterThan(swiftGrads.count, 100, "too few gradients to be the whole model")
         let (agreements, unmatched) = compareGradients(swiftGrads, torchGrads)
         XCTAssertEqual(unmatched, [], "gradients present on one side only")
-        var exact: [String: Tensor] = [:]
-        for name in st.names where name.hasPrefix("grad64.") { exact[String(name.dropFirst(7))] = st[name] }
+        let exact = Self.section(st, "grad64.")
         let vs64 = Dictionary(uniqueKeysWithValues: compareGradients(swiftGrads, exact).agreements.map { ($0.name, $0) })
         let t64 = Dictionary(uniqueKeysWithValues: compareGradients(torchGrads, exact).agreements.map { ($0.name, $0) })
         for a in agreements where !a.passes(rel: Self.relTolerance, abs: Self.absTolerance) {
@@ -145,9 +156,7 @@ final class TorchOracleTests: XCTestCase {
         // Every buffer after the one training-mode forward: each BatchNorm of the ECG stems and
         // the heads updated its running statistics once, as PyTorch's did (momentum 0.1,
         // unbiased running variance), under the same names.
-        var torchBuffers: [String: Tensor] = [:]
-        for name in st.names where name.hasPrefix("buffer.") { torchBuffers[String(name.dropFirst(7))] = st[name] }
-        let swiftBuffers = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.0, $0.1.reshaped([$0.1.count])) })
+        let torchBuffers = Self.section(st, "buffer."), swiftBuffers = Self.flatBuffers(model)
         XCTAssertGreaterThan(swiftBuffers.count, 10, "too few buffers to be every BatchNorm")
         let (bufferAgreements, bufferUnmatched) = compareGradients(swiftBuffers, torchBuffers)
         XCTAssertEqual(bufferUnmatched, [], "buffers present on one side only")
@@ -245,9 +254,7 @@ final class TorchOracleTests: XCTestCase {
         XCTAssertGreaterThan(torchNorm[0], c.optim.gradClip ?? .infinity, "the first step should be clipped")
 
         // Buffers after the three forwards (BatchNorm's running statistics).
-        var torchBuffers: [String: Tensor] = [:]
-        for name in st.names where name.hasPrefix("buffer.") { torchBuffers[String(name.dropFirst(7))] = st[name] }
-        let swiftBuffers = Dictionary(uniqueKeysWithValues: model.namedBuffers().map { ($0.0, $0.1.reshaped([$0.1.count])) })
+        let torchBuffers = Self.section(st, "buffer."), swiftBuffers = Self.flatBuffers(model)
         XCTAssertEqual(Set(swiftBuffers.keys), Set(torchBuffers.keys), "buffers present on one side only")
         for (name, ours) in swiftBuffers {
             guard let theirs = torchBuffers[name] else { continue }
