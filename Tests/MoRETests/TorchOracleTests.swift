@@ -221,7 +221,7 @@ final class TorchOracleTests: XCTestCase {
         let data = try PretrainData(split: split, source: "oracle-steps", config: c, tokenizer: tokenizer,
                                     batchSize: c.optim.batchSize, augment: false, seed: c.optim.seed)
         let start = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.0, $0.1.value.copy()) })
-        var tensors = model.namedParameters().map { ("param." + $0.0, $0.1.value.copy()) }
+        var tensors = model.namedParameters().map { ("param." + $0.0, start[$0.0]!) }
         tensors += model.namedBuffers().map { ("buffer." + $0.0, $0.1.copy()) }
         for k in 0..<steps { tensors += data.batch(epoch: 0, index: k).twinTensors(prefix: "batch\(k).") }
 
