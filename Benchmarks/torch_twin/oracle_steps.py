@@ -83,9 +83,11 @@ def main():
 
     out = {"loss": np.array(losses, dtype=np.float32), "grad_norm": np.array(norms, dtype=np.float32)}
     for name, value in model.state_dict().items():
-        kind = "param." if name in names else "buffer."
-        out[kind + name] = value.detach().to(torch.float32).numpy().reshape(-1) if kind == "buffer." \
-            else value.detach().to(torch.float32).numpy()
+        array = value.detach().to(torch.float32).numpy()
+        if name in names:
+            out["param." + name] = array
+        else:
+            out["buffer." + name] = array.reshape(-1)
     safetensors_io.write(sys.argv[2], out, {"torch": torch.__version__})
 
 

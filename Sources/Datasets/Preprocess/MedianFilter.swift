@@ -7,10 +7,10 @@
 // rank(o) = #{window values < o} — taken with 8-wide vector compares over the whole window
 // (61 values at most here), which costs less than a binary search whose branches the CPU cannot
 // predict: 32 instead of 57–74 ns per sample for the ECG chain's 21 then 61 (PAPER.md,
-// "ECG preprocessing: same as the authors"). The window after every step, and so every output bit, is that of the
-// plain insertion algorithm (the removed copy of a repeated value is its first, the inserted
-// one goes after its equals on the left and before them on the right); a NaN entering or
-// leaving takes that plain path. NaN is not expected here (ECG preprocessing replaces NaN by 0
+// "ECG preprocessing: same as the authors"). The window after every step, and so every output
+// bit, is that of the plain insertion algorithm (the removed copy of a repeated value is its
+// first, the inserted one goes after its equals on the left and before them on the right); a
+// NaN entering or leaving takes that plain path. NaN is not expected here (ECG preprocessing replaces NaN by 0
 // first); NaNs sort last.
 //
 // Deliberately not here: even window sizes (scipy rejects them too) and 2-D medians
@@ -47,13 +47,13 @@ public func medianFilter(_ x: [Float], width: Int) -> [Float] {
                     insertionStep(win, width, outgoing, incoming)
                 } else if incoming < outgoing {
                     // Remove the first copy of `outgoing` at i; `incoming` goes after its equals.
-                    let i = window.countLess(outgoing), p = window.countLessOrEqual(incoming)
+                    let i = window.count(below: outgoing), p = window.count(below: incoming, orEqual: true)
                     (win + p + 1).update(from: win + p, count: i - p)
                     win[p] = incoming
                 } else {
                     // `incoming` goes before its equals, i.e. at (#values < incoming) − 1 once
                     // `outgoing` (counted there) has left.
-                    let i = window.countLess(outgoing), p = window.countLess(incoming) - 1
+                    let i = window.count(below: outgoing), p = window.count(below: incoming) - 1
                     (win + i).update(from: win + i + 1, count: p - i)
                     win[p] = incoming
                 }
@@ -69,23 +69,15 @@ private struct WindowRanks {
     let base: UnsafeMutablePointer<Float>
     let vectors: Int
 
-    /// #{window values < v}: the first index whose value is not less than v.
-    @inline(__always) func countLess(_ v: Float) -> Int {
+    /// #{window values < v} — the first index whose value is not less than v — or, with
+    /// `orEqual`, #{window values ≤ v}: the first index whose value is greater than v.
+    @inline(__always) func count(below v: Float, orEqual: Bool = false) -> Int {
         let key = SIMD8<Float>(repeating: v), raw = UnsafeRawPointer(base)
         var count = SIMD8<Int32>()
         for c in 0..<vectors {
+            let w = raw.loadUnaligned(fromByteOffset: c * 32, as: SIMD8<Float>.self)
             // A true lane is all ones (−1 as an integer): subtracting the mask adds 1.
-            count &-= unsafeBitCast(raw.loadUnaligned(fromByteOffset: c * 32, as: SIMD8<Float>.self) .< key, to: SIMD8<Int32>.self)
-        }
-        return Int(count.wrappedSum())
-    }
-
-    /// #{window values ≤ v}: the first index whose value is greater than v.
-    @inline(__always) func countLessOrEqual(_ v: Float) -> Int {
-        let key = SIMD8<Float>(repeating: v), raw = UnsafeRawPointer(base)
-        var count = SIMD8<Int32>()
-        for c in 0..<vectors {
-            count &-= unsafeBitCast(raw.loadUnaligned(fromByteOffset: c * 32, as: SIMD8<Float>.self) .<= key, to: SIMD8<Int32>.self)
+            count &-= unsafeBitCast(orEqual ? w .<= key : w .< key, to: SIMD8<Int32>.self)
         }
         return Int(count.wrappedSum())
     }
