@@ -10,8 +10,8 @@
 // "ECG preprocessing: same as the authors"). The window after every step, and so every output
 // bit, is that of the plain insertion algorithm (the removed copy of a repeated value is its
 // first, the inserted one goes after its equals on the left and before them on the right); a
-// NaN entering or leaving takes that plain path. NaN is not expected here (ECG preprocessing replaces NaN by 0
-// first); NaNs sort last.
+// NaN entering or leaving takes that plain path. NaN is not expected here (ECG preprocessing
+// replaces NaN by 0 first); NaNs sort last.
 //
 // Deliberately not here: even window sizes (scipy rejects them too) and 2-D medians
 // (the authors' baseline filter is per lead; a 2-D median over 12×1000 would be wrong).
