@@ -5,7 +5,8 @@
 // row i is its report pair as in pre-training (prefixed radiology + cardiology report). Per
 // direction:
 //   - Recall@K, K ∈ {1, 5, 10}: a query counts when its own row is among its K best candidates
-//     (ties do not push the match down; `ranksOfTrueMatch`/`recallAtK` of Metrics/Retrieval);
+//     (candidates tied with it share the places in expectation, so equal embeddings score
+//     chance, not 1; `ranksOfTrueMatch`/`recallAtK` of Metrics/Retrieval);
 //   - class-level precision@K with a label set (optional): the fraction of a query's top K that
 //     shares a class with it — same class for single-label sets, at least one common positive
 //     for multi-label sets (`precisionAtK`). Choose a label set where every row has a positive
@@ -38,8 +39,9 @@ public enum RetrievalDirection: String, Sendable, CaseIterable {
 public struct RetrievalResult: Sendable {
     public let direction: RetrievalDirection
     public let count: Int
-    /// 0-based rank of each query's own row among the candidates: [N] (for bootstrap intervals).
-    public let ranks: [Int]
+    /// Rank of each query's own row among the candidates (strictly higher, tied): [N] (for
+    /// bootstrap intervals).
+    public let ranks: [MatchRank]
     /// Recall@K by K.
     public let recall: [Int: Double]
     /// Class-level precision@K by K (empty without a label set).

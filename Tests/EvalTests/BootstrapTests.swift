@@ -71,13 +71,18 @@ final class BootstrapTests: XCTestCase {
     }
 
     func testRecallAtKResamplesQueries() throws {
-        let ranks = (0..<100).map { $0 % 10 }             // Recall@3 = 0.3
+        let ranks = (0..<100).map { MatchRank(higher: $0 % 10) }   // Recall@3 = 0.3
         let ci = try Bootstrap(resamples: 500, seed: 2).recallAtK(ranks: ranks, k: 3)
         XCTAssertEqual(ci.estimate, 0.3, accuracy: 1e-15)
         XCTAssertLessThan(ci.lower, 0.3)
         XCTAssertGreaterThan(ci.upper, 0.3)
         XCTAssertEqual(ci.upper - ci.lower, 2 * 1.96 * (0.3 * 0.7 / 100).squareRoot(), accuracy: 0.04)
         XCTAssertThrowsError(try Bootstrap().recallAtK(ranks: ranks, k: 0))
+        // Every query tied with 9 others: credit 3/10 each, so every resample gives 0.3.
+        let tied = try Bootstrap(resamples: 200, seed: 2).recallAtK(ranks: [MatchRank](repeating: MatchRank(higher: 0, tied: 9), count: 10), k: 3)
+        XCTAssertEqual(tied.estimate, 0.3, accuracy: 1e-15)
+        XCTAssertEqual(tied.lower, 0.3, accuracy: 1e-15)
+        XCTAssertEqual(tied.upper, 0.3, accuracy: 1e-15)
     }
 
     func testPercentileInterpolatesLikeNumpy() {

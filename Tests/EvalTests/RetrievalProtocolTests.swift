@@ -18,7 +18,7 @@ final class RetrievalProtocolTests: XCTestCase {
         let z = randomTensor(50, 16, seed: 1)
         let r = try retrievalMetrics(direction: .xrayToECG, queries: z, candidates: z)
         XCTAssertEqual(r.recall, [1: 1, 5: 1, 10: 1])
-        XCTAssertEqual(r.ranks, [Int](repeating: 0, count: 50))
+        XCTAssertEqual(r.ranks, [MatchRank](repeating: MatchRank(higher: 0), count: 50))
         // A positive rescaling of each row does not change cosine retrieval.
         let scaled = Tensor(shape: z.shape, values: z.scalars.enumerated().map { $0.element * Float(1 + $0.offset / 16) })
         XCTAssertEqual(try retrievalMetrics(direction: .textToXray, queries: scaled, candidates: z).recall[1], 1)

@@ -97,11 +97,12 @@ public struct Bootstrap: Sendable {
     }
 
     /// Recall@K with its interval, resampling queries. ranks: [N] from `ranksOfTrueMatch`
-    /// (computed once on the full candidate set).
-    public func recallAtK(ranks: [Int], k: Int) throws -> BootstrapInterval {
+    /// (computed once on the full candidate set); each query counts its `recallCredit(k:)`.
+    public func recallAtK(ranks: [MatchRank], k: Int) throws -> BootstrapInterval {
         guard k >= 1 else { throw MetricError.invalidParameter(metric: "Bootstrap.recallAtK", name: "k", value: "\(k)") }
+        let credit = ranks.map { $0.recallCredit(k: k) }
         return try interval(count: ranks.count) { idx in
-            Double(idx.reduce(0) { $0 + (ranks[$1] < k ? 1 : 0) }) / Double(idx.count)
+            idx.reduce(0) { $0 + credit[$1] } / Double(idx.count)
         }
     }
 
