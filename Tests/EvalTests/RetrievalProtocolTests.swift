@@ -1,5 +1,6 @@
 // RetrievalProtocolTests — retrieval on embeddings with a known match (identity → R@1 = 1),
-// random embeddings (≈ chance), class precision@K, top-k of a query, and the micro-model run.
+// collapsed candidates (= chance), random embeddings (≈ chance), class precision@K, top-k of
+// a query, and the micro-model run.
 
 import XCTest
 import TestSupport
@@ -22,6 +23,17 @@ final class RetrievalProtocolTests: XCTestCase {
         // A positive rescaling of each row does not change cosine retrieval.
         let scaled = Tensor(shape: z.shape, values: z.scalars.enumerated().map { $0.element * Float(1 + $0.offset / 16) })
         XCTAssertEqual(try retrievalMetrics(direction: .textToXray, queries: scaled, candidates: z).recall[1], 1)
+    }
+
+    func testCollapsedCandidatesScoreChance() throws {
+        // A tower that maps every input to one point: every query ties all candidates, so each
+        // direction scores chance (K/N) — not a perfect 1.
+        let n = 40
+        let collapsed = Tensor(shape: [n, 16], values: (0..<(n * 16)).map { Float($0 % 16) - 7.5 })
+        let r = try retrievalMetrics(direction: .textToXray, queries: randomTensor(n, 16, seed: 3), candidates: collapsed)
+        XCTAssertEqual(r.recall[1]!, 1.0 / Double(n), accuracy: 1e-12)
+        XCTAssertEqual(r.recall[10]!, 10.0 / Double(n), accuracy: 1e-12)
+        XCTAssertEqual(r.ranks, [MatchRank](repeating: MatchRank(higher: 0, tied: n - 1), count: n))
     }
 
     func testRandomEmbeddingsAreNearChance() throws {
