@@ -39,9 +39,6 @@ public struct CheckpointInfo: Sendable {
     public var trainerState: String
 }
 
-/// The commit of the code (MORE_COMMIT, set by the Makefile), or "unknown".
-public var codeCommit: String { ProcessInfo.processInfo.environment["MORE_COMMIT"] ?? "unknown" }
-
 /// Writes the model (and optimiser state when given) with its provenance.
 public func saveCheckpoint(_ model: MoREModel, optimizer: AdamW? = nil, info: CheckpointInfo, to url: URL) throws {
     var tensors: [(String, Tensor)] = model.stateDict().map { ("model." + $0.0, $0.1) }
