@@ -39,6 +39,17 @@ struct DataSynth: ParsableCommand {
     @Option(name: .long, help: "Scale of the X-ray phantoms' acquisition variation (geometry, exposure, lung darkness, haze) in [0, 1]; 1 = the default cohort. A learnability experiment (PAPER.md §5.1).")
     var xrayVariation: Float = 1
 
+    @Option(name: .long, help: "Scale of the geometric part alone (rotation, scale, shift) in [0, 1]; overrides --xray-variation for it.")
+    var xrayGeometryVariation: Float?
+
+    @Option(name: .long, help: "Scale of the exposure part alone (contrast, brightness, gamma, heel effect, lung darkness, haze) in [0, 1]; overrides --xray-variation for it.")
+    var xrayExposureVariation: Float?
+
+    /// The phantom's variation from the three options: each part's own option, else --xray-variation.
+    var variation: XrayVariation {
+        XrayVariation(geometry: xrayGeometryVariation ?? xrayVariation, exposure: xrayExposureVariation ?? xrayVariation)
+    }
+
     @Option(name: .long, help: "Which splits keep the raw 500 Hz ECG (/ecg_raw): none, pretrain-test, all.")
     var rawEcg: String = RawECGPolicy.pretrainTest.rawValue
 
@@ -49,7 +60,10 @@ struct DataSynth: ParsableCommand {
 
     func validate() throws {
         guard xraySize == 64 || xraySize == 224 else { throw ValidationError("--xray-size must be 64 or 224, got \(xraySize)") }
-        guard (0...1).contains(xrayVariation) else { throw ValidationError("--xray-variation must be in [0, 1], got \(xrayVariation)") }
+        for (flag, value) in [("--xray-variation", xrayVariation), ("--xray-geometry-variation", xrayGeometryVariation ?? 1),
+                              ("--xray-exposure-variation", xrayExposureVariation ?? 1)] {
+            guard (0...1).contains(value) else { throw ValidationError("\(flag) must be in [0, 1], got \(value)") }
+        }
         guard patients >= 10 else { throw ValidationError("--patients must be at least 10, got \(patients)") }
         guard RawECGPolicy(rawValue: rawEcg) != nil else {
             throw ValidationError("--raw-ecg must be one of \(RawECGPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \(rawEcg)")
@@ -62,7 +76,7 @@ struct DataSynth: ParsableCommand {
         var config = SyntheticCohortConfig().scaled(pretrain: patients)
         config.seed = seed
         config.xraySize = xraySize
-        config.xrayVariation = xrayVariation
+        config.xrayVariation = variation
         config.rawECG = RawECGPolicy(rawValue: rawEcg) ?? .pretrainTest
         let folder = URL(fileURLWithPath: out)
         do {
@@ -73,8 +87,8 @@ struct DataSynth: ParsableCommand {
         let options = HDF5WriteOptions(deflateLevel: deflate)
         let start = Date()
         var generation = 0.0, bytes = 0, rows = 0
-        let variation = xrayVariation == 1 ? "" : ", X-ray acquisition variation \(xrayVariation)"
-        print("synthetic cohort: seed \(seed), X-ray \(xraySize)x\(xraySize)\(variation), \(patients) pre-training patients -> \(folder.path)")
+        let summary = variation.summary.isEmpty ? "" : ", " + variation.summary
+        print("synthetic cohort: seed \(seed), X-ray \(xraySize)x\(xraySize)\(summary), \(patients) pre-training patients -> \(folder.path)")
         for spec in SyntheticCohort.plan(config) {
             let t0 = Date()
             let split = SyntheticCohort.generate(spec, config: config)

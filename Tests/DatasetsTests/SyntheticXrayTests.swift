@@ -6,7 +6,8 @@
 // belongs.
 //
 // Less acquisition variation (`variation` < 1) makes two patients' images closer; 1 is the
-// default bit for bit.
+// default bit for bit. Its two parts act apart (`XrayVariation`): geometry alone moves the
+// anatomy's boxes, exposure alone the intensities.
 //
 // Paired tests render the same patient (same RNG stream → same anatomy, acquisition and noise)
 // with and without a finding; the population test measures a cohort.
@@ -43,7 +44,7 @@ final class SyntheticXrayTests: XCTestCase {
             var out = [Float](repeating: -1, count: Self.size * Self.size)
             var rng = RNG(seed: 3, stream: RNG.stream("xray-test", stream))
             _ = out.withUnsafeMutableBufferPointer { p in
-                v.map { XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, variation: $0, rng: &rng) }
+                v.map { XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, variation: XrayVariation($0), rng: &rng) }
                     ?? XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, rng: &rng)
             }
             return out
@@ -62,6 +63,38 @@ final class SyntheticXrayTests: XCTestCase {
         let full = spread(1), third = spread(1.0 / 3), none = spread(0)
         XCTAssertLessThan(third, 0.7 * full, "1/3 of the variation: \(third) vs \(full)")
         XCTAssertLessThan(none, third, "no acquisition variation: \(none) vs \(third)")
+    }
+
+    func testGeometryAndExposureVaryApart() {
+        func image(_ stream: Int, _ v: XrayVariation) -> ([Float], XrayRegions) {
+            var out = [Float](repeating: -1, count: Self.size * Self.size)
+            var rng = RNG(seed: 3, stream: RNG.stream("xray-test", stream))
+            let r = out.withUnsafeMutableBufferPointer {
+                XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: $0.baseAddress!, variation: v, rng: &rng)
+            }
+            return (out, r)
+        }
+        func bits(_ x: [Float]) -> [UInt32] { x.map(\.bitPattern) }
+        let none = XrayVariation(0)
+        let geometryOnly = XrayVariation(geometry: 1, exposure: 0), exposureOnly = XrayVariation(geometry: 0, exposure: 1)
+        XCTAssertEqual(bits(image(0, XrayVariation(geometry: 1, exposure: 1)).0), bits(image(0, .default).0))
+        for k in 0..<6 {
+            // Exposure does not move the anatomy; geometry does.
+            XCTAssertEqual(image(k, exposureOnly).1, image(k, none).1, "patient \(k): exposure moved a box")
+            XCTAssertEqual(image(k, geometryOnly).1, image(k, .default).1, "patient \(k): exposure moved a box")
+            XCTAssertNotEqual(image(k, geometryOnly).1, image(k, none).1, "patient \(k): geometry did not move the boxes")
+            XCTAssertNotEqual(bits(image(k, exposureOnly).0), bits(image(k, none).0), "patient \(k): exposure changed no pixel")
+        }
+        // Exposure drives the spread of the images' mean intensity across patients.
+        func meanSpread(_ v: XrayVariation) -> Float {
+            let means = (0..<30).map { k in image(k, v).0.reduce(0, +) / Float(Self.size * Self.size) }
+            let m = means.reduce(0, +) / Float(means.count)
+            return means.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Float(means.count)
+        }
+        XCTAssertLessThan(meanSpread(geometryOnly), 0.5 * meanSpread(.default), "exposure 0 should even out the brightness")
+        XCTAssertEqual(XrayVariation.default.attributes, [:])
+        XCTAssertEqual(XrayVariation(0.5).attributes, ["xray_variation": "0.5"])
+        XCTAssertEqual(geometryOnly.attributes, ["xray_geometry_variation": "1.0", "xray_exposure_variation": "0.0"])
     }
 
     func testImageIsInUnitRangeAndRegionsAreOrdered() {

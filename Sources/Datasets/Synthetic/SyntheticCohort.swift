@@ -43,10 +43,11 @@ public struct SyntheticCohortConfig: Sendable, Equatable {
     public var edema = SplitSizes(train: 300, val: 100, test: 200)
     public var ptbxl = SplitSizes(train: 600, val: 100, test: 300)
     public var rawECG = RawECGPolicy.pretrainTest
-    /// Scale of the X-ray phantom's acquisition variation (geometry, exposure, lung darkness and
-    /// haze; `XrayPhantom`): 1 is the default cohort, smaller values make every image more alike
-    /// so that the findings stand out (a learnability experiment, PAPER.md §5.1). In [0, 1].
-    public var xrayVariation: Float = 1
+    /// Scale of the X-ray phantom's acquisition variation, geometry and exposure (lung darkness
+    /// and haze included; `XrayVariation`): 1 and 1 is the default cohort, smaller values make
+    /// every image more alike so that the findings stand out (a learnability experiment,
+    /// PAPER.md §5.1). Each in [0, 1].
+    public var xrayVariation = XrayVariation.default
 
     public init() {}
 
@@ -224,7 +225,7 @@ public enum SyntheticCohort {
         ]
         if spec.kind.hasXray {
             a["xray_size"] = String(c.xraySize)
-            if c.xrayVariation != 1 { a["xray_variation"] = String(c.xrayVariation) }   // absent = 1 (default files unchanged)
+            a.merge(c.xrayVariation.attributes) { $1 }   // none for the default (its files unchanged)
             a["xray_preprocessing"] = "none: phantom intensities in [0, 1] (bright = dense), before CLAHE/normalisation"
             a["regions"] = "boxes (x0, y0, x1, y1) in image coordinates normalised to [0, 1], -1 when absent; "
                 + "patient's right is on the image left"

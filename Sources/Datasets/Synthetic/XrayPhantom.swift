@@ -13,11 +13,12 @@
 // (basal band), consolidation (patchy lobar blobs), nodule, pneumothorax, pleural thickening.
 // Acquisition then adds rotation/shift/scale, contrast, brightness, gamma, a heel-effect
 // gradient and Gaussian noise. Finding regions are returned as boxes in image coordinates.
-// `variation` (default 1) scales that acquisition variation and the habitus of the lungs'
-// darkness and haze: every such draw is pulled towards the centre of its range by the factor
-// (haze, which only hides the lungs, towards 0), so 0 takes every image with the same geometry
-// and exposure. The draws themselves are unchanged, so a patient keeps its anatomy and findings;
-// at 1 the images are bit for bit those of the default.
+// `variation` (`XrayVariation`, default 1 and 1) scales that acquisition variation and the
+// habitus of the lungs' darkness and haze, geometry and exposure separately: every such draw is
+// pulled towards the centre of its range by its factor (haze, which only hides the lungs,
+// towards 0), so 0 and 0 take every image with the same geometry and exposure. The draws
+// themselves are unchanged, so a patient keeps its anatomy and findings; at 1 the images are bit
+// for bit those of the default.
 //
 // Deliberately not here: a physical attenuation model, lateral views.
 
@@ -85,8 +86,9 @@ public enum XrayPhantom {
         return c + v * (u - c)
     }
 
-    /// Samples the anatomy for a patient with the given findings (`variation` as in the header).
-    static func anatomy(_ f: XrayFindings, male: Bool, variation v: Float = 1, _ rng: inout RNG) -> XrayAnatomy {
+    /// Samples the anatomy for a patient with the given findings; `exposure` is the exposure
+    /// factor of `XrayVariation` (lung darkness and haze).
+    static func anatomy(_ f: XrayFindings, male: Bool, exposure v: Float = 1, _ rng: inout RNG) -> XrayAnatomy {
         var a = XrayAnatomy()
         a.tw = rng.uniform(0.35, 0.44) + (male ? 0.01 : 0)
         a.apex = rng.uniform(0.10, 0.14)
@@ -116,11 +118,13 @@ public enum XrayPhantom {
     ///
     /// - Parameters:
     ///   - out: [size · size] destination, written completely, values in [0, 1].
-    ///   - variation: scale of the acquisition variation (file header); 1 = the default cohort.
+    ///   - variation: scale of the acquisition variation, geometry and exposure (file header);
+    ///     `.default` (1 and 1) = the default cohort.
     ///   - rng: the patient's X-ray stream (anatomy, texture, acquisition and noise all come from it).
     public static func render(_ f: XrayFindings, male: Bool, size: Int, into out: UnsafeMutablePointer<Float>,
-                              variation v: Float = 1, rng: inout RNG) -> XrayRegions {
-        let a = anatomy(f, male: male, variation: v, &rng)
+                              variation: XrayVariation = .default, rng: inout RNG) -> XrayRegions {
+        let g = variation.geometry, e = variation.exposure
+        let a = anatomy(f, male: male, exposure: e, &rng)
         // Finding shapes come from a forked stream, so that the same patient rendered with and
         // without a finding has the same anatomy, acquisition and noise.
         var findingRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6669_6E64_696E_6773))
@@ -128,12 +132,12 @@ public enum XrayPhantom {
         var deviceRNG = RNG(seed: rng.seed, stream: RNG.splitmix(rng.stream ^ 0x6465_7669_6365_7321))
         let vessels = Texture(&rng)
         // Acquisition geometry: image = c + shift + scale · R(θ) (body − c).
-        let theta = max(-0.14, min(0.14, 0.06 * v * rng.normal()))
-        let scale = uniform(0.86, 1.12, variation: v, &rng)
-        let shift = SIMD2<Float>(uniform(-0.07, 0.07, variation: v, &rng), uniform(-0.06, 0.06, variation: v, &rng))
+        let theta = max(-0.14, min(0.14, 0.06 * g * rng.normal()))
+        let scale = uniform(0.86, 1.12, variation: g, &rng)
+        let shift = SIMD2<Float>(uniform(-0.07, 0.07, variation: g, &rng), uniform(-0.06, 0.06, variation: g, &rng))
         let cosT = Foundation.cos(theta), sinT = Foundation.sin(theta)
-        let contrast = uniform(0.7, 1.25, variation: v, &rng), brightness = uniform(-0.08, 0.1, variation: v, &rng)
-        let gamma = uniform(0.7, 1.4, variation: v, &rng), heel = uniform(-0.08, 0.08, variation: v, &rng)
+        let contrast = uniform(0.7, 1.25, variation: e, &rng), brightness = uniform(-0.08, 0.1, variation: e, &rng)
+        let gamma = uniform(0.7, 1.4, variation: e, &rng), heel = uniform(-0.08, 0.08, variation: e, &rng)
         let noise = rng.uniform(0.015, 0.05)
         let inv = 1 / Float(size)
         let devices = XrayDevices(f, anatomy: a, pixel: inv / scale, rng: &deviceRNG)
