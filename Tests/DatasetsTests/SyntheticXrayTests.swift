@@ -20,10 +20,14 @@ import TestSupport
 final class SyntheticXrayTests: XCTestCase {
     static let size = 64
 
-    func render(_ f: XrayFindings, stream: Int) -> ([Float], XrayRegions) {
+    /// Renders patient `stream`; `variation` nil takes `XrayPhantom.render`'s default argument.
+    func render(_ f: XrayFindings, stream: Int, variation: XrayVariation? = nil) -> ([Float], XrayRegions) {
         var image = [Float](repeating: -1, count: Self.size * Self.size)
         var rng = RNG(seed: 3, stream: RNG.stream("xray-test", stream))
-        let r = image.withUnsafeMutableBufferPointer { XrayPhantom.render(f, male: true, size: Self.size, into: $0.baseAddress!, rng: &rng) }
+        let r = image.withUnsafeMutableBufferPointer { p in
+            variation.map { XrayPhantom.render(f, male: true, size: Self.size, into: p.baseAddress!, variation: $0, rng: &rng) }
+                ?? XrayPhantom.render(f, male: true, size: Self.size, into: p.baseAddress!, rng: &rng)
+        }
         return (image, r)
     }
 
@@ -40,15 +44,7 @@ final class SyntheticXrayTests: XCTestCase {
     }
 
     func testVariationOneIsTheDefaultAndLessVariationMakesImagesAlike() {
-        func image(_ stream: Int, _ v: Float?) -> [Float] {
-            var out = [Float](repeating: -1, count: Self.size * Self.size)
-            var rng = RNG(seed: 3, stream: RNG.stream("xray-test", stream))
-            _ = out.withUnsafeMutableBufferPointer { p in
-                v.map { XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, variation: XrayVariation($0), rng: &rng) }
-                    ?? XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: p.baseAddress!, rng: &rng)
-            }
-            return out
-        }
+        func image(_ stream: Int, _ v: Float?) -> [Float] { render(XrayFindings(), stream: stream, variation: v.map { XrayVariation($0) }).0 }
         XCTAssertEqual(image(0, 1).map(\.bitPattern), image(0, nil).map(\.bitPattern), "variation 1 is the default, bit for bit")
         // Mean squared difference between two patients' images: acquisition (geometry, exposure)
         // dominates it at the default and shrinks with the variation.
@@ -66,24 +62,18 @@ final class SyntheticXrayTests: XCTestCase {
     }
 
     func testGeometryAndExposureVaryApart() {
-        func image(_ stream: Int, _ v: XrayVariation) -> ([Float], XrayRegions) {
-            var out = [Float](repeating: -1, count: Self.size * Self.size)
-            var rng = RNG(seed: 3, stream: RNG.stream("xray-test", stream))
-            let r = out.withUnsafeMutableBufferPointer {
-                XrayPhantom.render(XrayFindings(), male: true, size: Self.size, into: $0.baseAddress!, variation: v, rng: &rng)
-            }
-            return (out, r)
-        }
+        func image(_ stream: Int, _ v: XrayVariation) -> ([Float], XrayRegions) { render(XrayFindings(), stream: stream, variation: v) }
         func bits(_ x: [Float]) -> [UInt32] { x.map(\.bitPattern) }
         let none = XrayVariation(0)
         let geometryOnly = XrayVariation(geometry: 1, exposure: 0), exposureOnly = XrayVariation(geometry: 0, exposure: 1)
         XCTAssertEqual(bits(image(0, XrayVariation(geometry: 1, exposure: 1)).0), bits(image(0, .default).0))
         for k in 0..<6 {
+            let still = image(k, none), exposed = image(k, exposureOnly), framed = image(k, geometryOnly)
             // Exposure does not move the anatomy; geometry does.
-            XCTAssertEqual(image(k, exposureOnly).1, image(k, none).1, "patient \(k): exposure moved a box")
-            XCTAssertEqual(image(k, geometryOnly).1, image(k, .default).1, "patient \(k): exposure moved a box")
-            XCTAssertNotEqual(image(k, geometryOnly).1, image(k, none).1, "patient \(k): geometry did not move the boxes")
-            XCTAssertNotEqual(bits(image(k, exposureOnly).0), bits(image(k, none).0), "patient \(k): exposure changed no pixel")
+            XCTAssertEqual(exposed.1, still.1, "patient \(k): exposure moved a box")
+            XCTAssertEqual(framed.1, image(k, .default).1, "patient \(k): exposure moved a box")
+            XCTAssertNotEqual(framed.1, still.1, "patient \(k): geometry did not move the boxes")
+            XCTAssertNotEqual(bits(exposed.0), bits(still.0), "patient \(k): exposure changed no pixel")
         }
         // Exposure drives the spread of the images' mean intensity across patients.
         func meanSpread(_ v: XrayVariation) -> Float {
