@@ -66,7 +66,21 @@ final class EvalContext {
     }
 
     /// The encoders compared in every table: name and model.
-    var encoders: [(String, MoREModel)] { [("MoRE (tri-modal, ours)", model), ("random init", randomModel)] }
+    var encoders: [(String, MoREModel)] { [(modelLabel, model), ("random init", randomModel)] }
+
+    /// The checkpoint's row label in the tables.
+    var modelLabel: String { EvalContext.modelLabel(checkpointInfo.config) }
+
+    /// Names the modalities the checkpoint's pre-training aligned with the reports, so that a
+    /// bi-modal ablation run evaluated with `more table --checkpoint` is not called tri-modal.
+    static func modelLabel(_ c: MoREConfig) -> String {
+        switch (c.useXray, c.useECG) {
+        case (true, true): return "MoRE (tri-modal, ours)"
+        case (true, false): return "MoRE (X-ray–text only, ours)"
+        case (false, true): return "MoRE (ECG–text only, ours)"
+        case (false, false): return "MoRE (no vision tower trained)"
+        }
+    }
 
     func make(_ name: String, outDir: URL) throws -> URL {
         let t0 = Date()

@@ -54,7 +54,7 @@ extension EvalContext {
             parts.append(TablePart(title: "CheXpert-style 5×200, \(classes) classes (\(classes == 4 ? "the authors'; Consolidation images kept as negatives" : "with our Consolidation prompts"))",
                                    columns: ["encoder", "scoring"] + task.classNames.map { "AUROC \($0)" } + ["macro AUROC [95 % CI]", "macro AUPRC", "accuracy"],
                                    rows: rows, csvSuffix: "\(classes)class"))
-            if classes == 4, let a = macro["MoRE (tri-modal, ours)|authors"], let b = macro["random init|authors"] {
+            if classes == 4, let a = macro["\(modelLabel)|authors"], let b = macro["random init|authors"] {
                 discussion.append("Macro AUROC (4 classes, authors' scoring): MoRE \(fmt(a)) vs random init \(fmt(b)).")
             }
         }
