@@ -67,12 +67,17 @@ struct Pretrain: ParsableCommand {
         let snapshots = try snapshots()
         var c = try MoREConfig.load(config)
         if let s = seed { c.optim.seed = s }
+        if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1, got \(e)") }
+        if let m = maxSteps, m < 1 { throw ValidationError("--max-steps must be at least 1, got \(m)") }
         if let key = variant {
             guard let v = AblationVariant.named(key, base: c) else {
                 throw ValidationError("unknown --variant '\(key)': use one of \(AblationVariant.all(base: c).map(\.key).joined(separator: ", "))")
             }
             c = v.config(base: c, epochs: epochs ?? c.optim.epochs)
         } else if let e = epochs { c.optim.epochs = e }
+        // A variant can switch off the one modality a JSON config kept: the derived config is
+        // checked again, named by the config and the variant.
+        try c.validate(file: variant.map { "\(config) with --variant \($0)" } ?? config)
         // One process per run folder: a second one (another `make` job, `more table` training an
         // ablation row) waits here, then finds the run finished.
         let lock = try RunLock(run: URL(fileURLWithPath: out))

@@ -167,6 +167,7 @@ final class AblationPlan {
     private func train(_ c: MoREConfig, into dir: URL, dataHash: String) throws {
         let valURL = dataDir.appendingPathComponent("pretrain_val.h5")
         guard FileManager.default.fileExists(atPath: valURL.path) else { throw TableError.missingSplit(file: valURL.path, split: "pretrain_val") }
+        try c.validate(file: "ablation run '\(c.name)'")
         let (train, val) = try pretrainingPairs(c, dataDir: dataDir)
         FileHandle.standardError.write(Data("ablation run '\(c.name)': \(c.optim.epochs) epoch(s) on data \(dataHash) -> \(dir.path)\n".utf8))
         let trainer = Trainer(model: try buildModel(c), train: train, val: val,
@@ -187,11 +188,14 @@ enum AblationError: Error, CustomStringConvertible {
     case badBudget(String)
     case lockFailed(file: String, reason: String)
     case notConfigured(table: String)
+    case needsTriModal(table: String, checkpoint: String, label: String)
     var description: String {
         switch self {
         case .badBudget(let m): return m
         case .lockFailed(let f, let r): return "\(f): cannot lock the ablation run: \(r)"
         case .notConfigured(let t): return "\(t) needs the ablation runs (pass --ablation-runs DIR and --ablation-epochs N, or run `make \(t)`)"
+        case .needsTriModal(let t, let ck, let label):
+            return "\(t): \(ck) is a \(label) checkpoint; the ablation rows each switch one choice off a tri-modal run (evaluate the tri-modal checkpoint it was derived from)"
         }
     }
 }

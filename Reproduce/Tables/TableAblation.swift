@@ -81,6 +81,9 @@ extension EvalContext {
 
     func tableAblation() throws -> TableDocument {
         let plan = try requireAblation("table-ablation")
+        guard plan.mainInfo.config.useXray && plan.mainInfo.config.useECG else {
+            throw AblationError.needsTriModal(table: "table-ablation", checkpoint: displayPath(checkpointURL), label: modelLabel)
+        }
         try checkAblationData()
         var rows: [[String]] = [], runRows: [[String]] = []
         var scored: [(String, [Scored])] = []

@@ -35,6 +35,11 @@ extension EvalContext {
         guard let plan = ablation else {
             return (encoders, ["Bi-modal row: not computed (no ablation runs were given; `make` passes them)."], [])
         }
+        // The bi-modal rows compare against a tri-modal checkpoint; a bi-modal one has no third
+        // modality to drop (and its "no-xray" variant of a "no-ecg" run would align nothing).
+        guard checkpointInfo.config.useXray && checkpointInfo.config.useECG else {
+            return (encoders, ["Bi-modal rows: not computed (the checkpoint itself is \(modelLabel))."], [])
+        }
         let v = modality == .xray ? AblationVariant.noECG : AblationVariant.noXray
         let name = modality == .xray ? "X-ray–text only (no ECG)" : "ECG–text only (no X-ray)"
         var out = [encoders[0]], notes: [String] = [], training: [(String, Double)] = []

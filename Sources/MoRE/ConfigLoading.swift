@@ -2,8 +2,8 @@
 //
 // A JSON file names its base with "base": "tiny" (default "tiny") and overrides any subset of
 // fields, nested objects included: {"base": "tiny", "optim": {"epochs": 3}}. Every key is
-// checked against the base: an unknown key, or a value of the wrong type, is a ConfigError
-// that names the file and the dotted key path.
+// checked against the base: an unknown key, a value of the wrong type, or a value out of its
+// range (ConfigValidation.swift) is a ConfigError that names the file and the dotted key path.
 
 import Foundation
 
@@ -52,15 +52,18 @@ extension MoREConfig {
         var merged = try JSONSerialization.jsonObject(with: baseData) as! [String: Any]
         try merge(overrides, into: &merged, file: file, prefix: "")
         if overrides["name"] == nil { merged["name"] = (file as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "") }
+        let config: MoREConfig
         do {
             let out = try JSONSerialization.data(withJSONObject: merged)
-            return try JSONDecoder().decode(MoREConfig.self, from: out)
+            config = try JSONDecoder().decode(MoREConfig.self, from: out)
         } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.dataCorrupted(ctx) {
             throw ConfigError.badValue(file: file, key: ctx.codingPath.map(\.stringValue).joined(separator: "."),
                                        reason: ctx.debugDescription)
         } catch {
             throw ConfigError.badValue(file: file, key: "?", reason: "\(error)")
         }
+        try config.validate(file: file)   // ConfigValidation.swift: every value in its range
+        return config
     }
 
     private static func merge(_ src: [String: Any], into dst: inout [String: Any], file: String, prefix: String) throws {

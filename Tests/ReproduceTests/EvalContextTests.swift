@@ -21,13 +21,10 @@ final class EvalContextTests: XCTestCase {
     /// the zero-shot table's discussion line (which looks the row up by its label).
     func testTableOfAnECGTextOnlyRunSaysSo() throws {
         let s = try TableFixture.setup()
-        var c = TableFixture.config
-        c.useXray = false
-        let run = s.root.appendingPathComponent("no-xray-\(UUID().uuidString)")
-        try TableFixture.pretrain(c, data: s.data, out: run)
+        let checkpoint = try TableFixture.ecgTextOnlyCheckpoint()
         let out = s.root.appendingPathComponent("label-\(UUID().uuidString)")
         try TableFixture.table(["table-zeroshot-cxr", "--out", out.path, "--data", s.data.path,
-                                "--checkpoint", run.appendingPathComponent("best.safetensors").path, "--bootstrap", "10"])
+                                "--checkpoint", checkpoint.path, "--bootstrap", "10"])
         let files = try TableFixture.contents(out)
         let labels = TableFixture.csvRows(files["table-zeroshot-cxr-4class.csv"]).dropFirst().map { $0[0] }
         XCTAssertEqual(Set(labels), ["MoRE (ECG–text only, ours)", "random init", "paper (MoRE)"])

@@ -108,4 +108,34 @@ final class TableErrorTests: XCTestCase {
         XCTAssertNotEqual(plan.config(.noECG).hash, s.info.config.hash)
         XCTAssertFalse(plan.config(.noECG).useECG)
     }
+
+    /// table-ablation switches one choice off a tri-modal run: a bi-modal checkpoint is a clear
+    /// error, raised before any run is trained. (Before, its "no-xray" row of an ECG–text only
+    /// run retrained the same config and its "no-ecg" row aligned nothing.)
+    func testAblationOfABiModalCheckpointIsAClearError() throws {
+        let s = try TableFixture.setup()
+        let checkpoint = try TableFixture.ecgTextOnlyCheckpoint()
+        let out = s.root.appendingPathComponent("err-\(UUID().uuidString)")
+        XCTAssertThrowsError(try TableFixture.table(args("table-ablation", data: s.data, checkpoint: checkpoint, out: out))) { e in
+            guard case AblationError.needsTriModal = e else { return XCTFail("expected needsTriModal, got \(e)") }
+            XCTAssertTrue("\(e)".contains(checkpoint.path) || "\(e)".contains("ecg-text-only"), "\(e)")
+            XCTAssertTrue("\(e)".contains("ECG–text only"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs").path), "no ablation run may be trained")
+    }
+
+    /// A probe table of a bi-modal checkpoint has no bi-modal rows to add: it says so and trains
+    /// no ablation run.
+    func testProbeTableOfABiModalCheckpointTrainsNoAblationRun() throws {
+        let s = try TableFixture.setup()
+        let checkpoint = try TableFixture.ecgTextOnlyCheckpoint()
+        let out = s.root.appendingPathComponent("probe-\(UUID().uuidString)")
+        try TableFixture.table(args("table-ptbxl-probe", data: s.data, checkpoint: checkpoint, out: out))
+        let files = try TableFixture.contents(out)
+        let md = String(decoding: files["table-ptbxl-probe.md"] ?? Data(), as: UTF8.self)
+        XCTAssertTrue(md.contains("Bi-modal rows: not computed (the checkpoint itself is MoRE (ECG–text only, ours))."), md)
+        let labels = Set(TableFixture.csvRows(files["table-ptbxl-probe.csv"]).dropFirst().map { $0[0] })
+        XCTAssertEqual(labels, ["MoRE (ECG–text only, ours)", "random init", "raw input", "paper (MoRE)"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs").path), "no ablation run may be trained")
+    }
 }

@@ -69,6 +69,22 @@ enum TableFixture {
         return s
     }
 
+    nonisolated(unsafe) private static var cachedECGTextOnly: URL?
+
+    /// The checkpoint of an ECG–text only run (`useXray = false`) of the micro config on the
+    /// fixture's cohort, trained once per test process.
+    static func ecgTextOnlyCheckpoint() throws -> URL {
+        let s = try setup()
+        if let u = cachedECGTextOnly { return u }
+        var c = config
+        c.useXray = false
+        let run = s.root.appendingPathComponent("ecg-text-only")
+        try pretrain(c, data: s.data, out: run)
+        let u = run.appendingPathComponent("best.safetensors")
+        cachedECGTextOnly = u
+        return u
+    }
+
     /// Pre-trains `c` on the cohort in `data` into `out`, as `more pretrain` does.
     static func pretrain(_ c: MoREConfig, data: URL, out: URL) throws {
         let (train, val) = try pretrainingPairs(c, dataDir: data)
