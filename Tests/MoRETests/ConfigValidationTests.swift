@@ -57,6 +57,21 @@ final class ConfigValidationTests: XCTestCase {
         }
     }
 
+    /// The config stored in a checkpoint's metadata goes through the same checks
+    /// (`readCheckpoint` → `fromCheckpointJSON` → `fromJSON`).
+    func testACheckpointsStoredConfigIsCheckedToo() throws {
+        var c = MoREConfig.tiny
+        c.optim.batchSize = 1
+        let json = String(decoding: try JSONEncoder().encode(c), as: UTF8.self)
+        XCTAssertThrowsError(try MoREConfig.fromCheckpointJSON(json, file: "run/best.safetensors (metadata 'config')")) { e in
+            guard case ConfigError.badValue(let f, let k, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(f, "run/best.safetensors (metadata 'config')")
+            XCTAssertEqual(k, "optim.batchSize")
+        }
+        c.optim.batchSize = 32
+        XCTAssertEqual(try MoREConfig.fromCheckpointJSON(String(decoding: try JSONEncoder().encode(c), as: UTF8.self), file: "ok"), c)
+    }
+
     /// The limits themselves are accepted: the checks reject only what cannot run.
     func testBoundaryValuesAreAccepted() throws {
         for json in [#"{"ecgLength": 25}"#, #"{"xrayPatch": 64}"#, #"{"textMaxLength": 512}"#, #"{"optim": {"batchSize": 2}}"#,
