@@ -71,6 +71,10 @@ final class EvalContext {
     /// The checkpoint's row label in the tables.
     var modelLabel: String { EvalContext.modelLabel(checkpointInfo.config) }
 
+    /// Whether the checkpoint aligned both vision modalities with the reports — what the
+    /// ablation rows and the probe tables' bi-modal rows switch one choice off.
+    var isTriModal: Bool { checkpointInfo.config.useXray && checkpointInfo.config.useECG }
+
     /// Names the modalities the checkpoint's pre-training aligned with the reports, so that a
     /// bi-modal ablation run evaluated with `more table --checkpoint` is not called tri-modal.
     static func modelLabel(_ c: MoREConfig) -> String {

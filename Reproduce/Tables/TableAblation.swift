@@ -81,7 +81,7 @@ extension EvalContext {
 
     func tableAblation() throws -> TableDocument {
         let plan = try requireAblation("table-ablation")
-        guard plan.mainInfo.config.useXray && plan.mainInfo.config.useECG else {
+        guard isTriModal else {
             throw AblationError.needsTriModal(table: "table-ablation", checkpoint: displayPath(checkpointURL), label: modelLabel)
         }
         try checkAblationData()

@@ -37,7 +37,7 @@ extension EvalContext {
         }
         // The bi-modal rows compare against a tri-modal checkpoint; a bi-modal one has no third
         // modality to drop (and its "no-xray" variant of a "no-ecg" run would align nothing).
-        guard checkpointInfo.config.useXray && checkpointInfo.config.useECG else {
+        guard isTriModal else {
             return (encoders, ["Bi-modal rows: not computed (the checkpoint itself is \(modelLabel))."], [])
         }
         let v = modality == .xray ? AblationVariant.noECG : AblationVariant.noXray

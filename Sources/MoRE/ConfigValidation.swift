@@ -25,14 +25,14 @@ extension MoREConfig {
         func probability(_ key: String, _ v: Float) throws {
             if !(v >= 0 && v < 1) { throw fail(key, "must lie in [0, 1), got \(v)") }
         }
-        func heads(_ prefix: String, dim: Int, heads: Int) throws {
-            try atLeast(prefix + ".heads", heads, 1)
-            if dim % heads != 0 { throw fail(prefix + ".heads", "\(heads) heads do not divide the width \(prefix == "text" ? "text.hidden" : prefix + ".dim") \(dim)") }
+        func heads(_ key: String, _ heads: Int, divide widthKey: String, _ width: Int) throws {
+            try atLeast(key, heads, 1)
+            if width % heads != 0 { throw fail(key, "\(heads) heads do not divide the width \(widthKey) \(width)") }
         }
         func vit(_ prefix: String, _ v: ViTConfig) throws {
             try atLeast(prefix + ".dim", v.dim, 1)
             try atLeast(prefix + ".depth", v.depth, 1)
-            try heads(prefix, dim: v.dim, heads: v.heads)
+            try heads(prefix + ".heads", v.heads, divide: prefix + ".dim", v.dim)
             try atLeast(prefix + ".mlpRatio", v.mlpRatio, 1)
         }
 
@@ -58,7 +58,7 @@ extension MoREConfig {
         try atLeast("text.vocabSize", text.vocabSize, 1)
         try atLeast("text.hidden", text.hidden, 1)
         try atLeast("text.layers", text.layers, 1)
-        try heads("text", dim: text.hidden, heads: text.heads)
+        try heads("text.heads", text.heads, divide: "text.hidden", text.hidden)
         try atLeast("text.intermediate", text.intermediate, 1)
         try atLeast("text.typeVocab", text.typeVocab, 1)
         try positive("text.layerNormEps", Double(text.layerNormEps))
