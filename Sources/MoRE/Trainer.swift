@@ -139,7 +139,9 @@ public final class Trainer {
         }
         try model.loadState(from: ck.file)
         var opt: [String: Tensor] = [:]
-        for n in ck.file.names where n.hasPrefix("optim.") { opt[String(n.dropFirst(6))] = ck.file.tensors[n] }
+        let optimNames = ck.file.names.filter { $0.hasPrefix("optim.") }
+        try ck.file.requireFinite(optimNames)
+        for n in optimNames { opt[String(n.dropFirst(6))] = ck.file.tensors[n] }
         do { try optimizer.load(tensors: opt, step: ck.optimizerStep) }
         catch { throw TrainingError.resumeMismatch(file: lastURL.path, reason: "\(error)") }
         state = try JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8))

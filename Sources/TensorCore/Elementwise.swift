@@ -69,10 +69,13 @@ extension Tensor {
     public func squared() -> Tensor { map(self) { $0 * $0 } }
 
     /// True if any element is NaN or ±∞.
-    public var hasNonFinite: Bool {
+    public var hasNonFinite: Bool { firstNonFiniteIndex != nil }
+
+    /// Flat index of the first NaN or ±∞ element, nil when every element is finite.
+    public var firstNonFiniteIndex: Int? {
         let p = pointer
-        for i in 0..<count where !p[i].isFinite { return true }
-        return false
+        for i in 0..<count where !p[i].isFinite { return i }
+        return nil
     }
 
     /// In place: self += α·other (same shape). The AXPY of optimisers and gradient sums.

@@ -155,6 +155,47 @@ final class HDF5ErrorTests: XCTestCase {
         XCTAssertEqual(try readHDF5(url).labelNames["grade"], ["none", "mild", "moderate", "severe"])
     }
 
+    func testValidatorChecksLabelValues() throws {
+        var split = sampleSplit(n: 4)
+        // A multi-column set holds −1/0/1; a class-index set may name its classes in the root
+        // attribute classes_<set> (the synthetic cohort's form) instead of its columns.
+        split.labels["chexpert"]!.pointer[4] = 2
+        split.labels["rhythm"] = Tensor(shape: [4], values: [0, 1, 2, 1])
+        split.labelNames["rhythm"] = ["rhythm"]
+        split.attributes["classes_rhythm"] = "sinus,AF"
+        let url = dir.appendingPathComponent("label-values.h5")
+        try writeHDF5(split, to: url)
+        let report = try validateDataset(url)
+        XCTAssertEqual(report.problems, [
+            .malformed(file: url.path, field: "/labels/chexpert",
+                       reason: "a multi-column label set must hold −1 (uncertain), 0 or 1, found min -1.0 max 2.0, 0 non-integers"),
+            .malformed(file: url.path, field: "/labels/rhythm",
+                       reason: "a class-index label over 2 classes must hold integers in −1…1, found min 0.0 max 2.0, 0 non-integers"),
+        ], report.text)
+    }
+
+    /// The reader refuses NaN and ±Inf in whatever it reads (the model would absorb them without
+    /// a trace), naming the dataset and the file's row; rows without one still read.
+    func testReaderRefusesNonFiniteValues() throws {
+        var split = sampleSplit(n: 6)
+        split.ecg!.pointer[12 * 20 * 3 + 5] = .nan
+        split.labels["chexpert"]!.pointer[3 * 5 + 1] = .infinity
+        let url = dir.appendingPathComponent("nonfinite.h5")
+        try writeHDF5(split, to: url)
+        let reader = try HDF5BatchReader(url: url)
+        XCTAssertNoThrow(try reader.read(rows: 0..<3))
+        XCTAssertThrowsError(try reader.read(rows: 2..<5, fields: [DatasetSchema.ecg])) { error in
+            guard case .malformed(let f, let field, let reason)? = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(f, url.path); XCTAssertEqual(field, "/ecg")
+            XCTAssertTrue(reason.hasPrefix("non-finite value (NaN or ±Inf) in row 3 "), reason)
+        }
+        XCTAssertThrowsError(try reader.read(indices: [0, 5], fields: [DatasetSchema.labels])) { error in
+            XCTAssertEqual((error as? DataError)?.field, "/labels/chexpert", "\(error)")
+            XCTAssertTrue("\(error)".contains("in row 5 "), "\(error)")
+        }
+        XCTAssertThrowsError(try readHDF5(url)) { XCTAssertTrue("\($0)".contains(url.path), "\($0)") }
+    }
+
     func testValidFileReport() throws {
         let url = dir.appendingPathComponent("ok.h5")
         try writeHDF5(sampleSplit(n: 5), to: url)

@@ -1,5 +1,6 @@
 // Tests for ParameterLoader: copies matching tensors, reports missing / unexpected /
-// mis-shaped names, renames, and strict mode throws listing all without copying anything.
+// mis-shaped names, renames, strict mode throws listing all without copying anything, and a
+// tensor holding NaN or ±Inf is refused by name.
 
 import Foundation
 import XCTest
@@ -46,6 +47,20 @@ final class SafetensorsParameterLoaderTests: XCTestCase {
             for name in ["head.weight", "extra", "norm.weight"] { XCTAssertTrue(reason.contains(name), reason) }
         }
         XCTAssertEqual(dst["dense.weight"]?.scalars, [0, 0, 0, 0, 0, 0])
+    }
+
+    func testNonFiniteTensorThrowsNamingItAndCopiesNothing() {
+        let bad = SafetensorsFile(path: "ckpt.safetensors", tensors: [
+            "bert.dense.weight": Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]),
+            "bert.dense.bias": Tensor(shape: [2], values: [7, .nan]),
+        ])
+        let dst = ["dense.weight": Tensor(zeros: [2, 3]), "dense.bias": Tensor(zeros: [2])]
+        XCTAssertThrowsError(try loadParameters(bad, into: dst, rename: rename)) { error in
+            XCTAssertEqual(error as? DataError, .malformed(file: "ckpt.safetensors", field: "bert.dense.bias",
+                                                          reason: "non-finite value (NaN or ±Inf) at flat index 1"))
+        }
+        XCTAssertEqual(dst["dense.weight"]?.scalars, [0, 0, 0, 0, 0, 0], "nothing is copied")
+        XCTAssertNoThrow(try bad.requireFinite(["bert.dense.weight", "not.there"]))
     }
 
     func testCompleteStrictLoad() throws {

@@ -77,6 +77,24 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try losses(a), try losses(b))
     }
 
+    /// Resuming from a checkpoint whose optimiser state holds a NaN (a corrupted file: the
+    /// trainer never writes one) stops with an error naming the file and the tensor.
+    func testResumeRefusesNonFiniteOptimizerState() throws {
+        let c = MicroMoRE.config
+        let dir = try Fixtures.tempDirectory("trainer-nan-optim")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try makeTrainer(c, out: dir, maxSteps: 2).run()
+        let url = dir.appendingPathComponent("last.safetensors")
+        let ck = try readSafetensors(url)
+        let name = try XCTUnwrap(ck.names.first { $0.hasPrefix("optim.exp_avg_sq.") })
+        ck.tensors[name]!.pointer[0] = .nan
+        try writeSafetensors(ck.names.map { ($0, ck.tensors[$0]!) }, metadata: ck.metadata, to: url)
+        XCTAssertThrowsError(try makeTrainer(c, out: dir, maxSteps: 4, resume: true).run()) { error in
+            XCTAssertEqual(error as? DataError, .malformed(file: url.path, field: name,
+                                                          reason: "non-finite value (NaN or ±Inf) at flat index 0"))
+        }
+    }
+
     /// The 1-epoch snapshot of a 3-epoch run is the 1-epoch run: the same checkpoint files byte
     /// for byte, the same validation log, the same losses (the ablation baseline of `make
     /// reproduce` relies on it). A budget as long as the run is not written.

@@ -5,8 +5,13 @@
 // required attributes) and throws the first problem as a DataError naming file and dataset;
 // after that every read returns consistent rows. Safe to use from several threads (calls into
 // libhdf5 are serialised).
-// Deliberately not here: value checks (NaN, range; see HDF5Validator.swift), shuffling and
-// batching policy (the trainer's data loader decides which rows to ask for).
+// Every float32 read is also checked for NaN and ±Inf, which the model would otherwise absorb
+// without a trace (the ECG stem's ReLU maps NaN to 0: one NaN sample quietly shifts its ECG's
+// embedding): a DataError names the file, the dataset and the row. That costs one pass over
+// rows already in memory.
+// Deliberately not here: the other value checks (X-ray range, label values: HDF5Validator.swift,
+// `more data check`), shuffling and batching policy (the trainer's data loader decides which rows
+// to ask for).
 
 import CHDF5
 import Foundation
@@ -71,19 +76,31 @@ public final class HDF5BatchReader: @unchecked Sendable {
 
     /// Row identifiers `[rows]`.
     public func readIDs(rows: Range<Int>) throws -> [String] { try file.readStrings(DatasetSchema.ids, rows: checked(rows)) }
+    /// Rows `rows` of float32 dataset `field`; throws `.malformed` naming the row of the first
+    /// NaN or ±Inf.
+    private func readFinite(_ field: String, rows: Range<Int>) throws -> Tensor {
+        let t = try file.readFloat32(field, rows: checked(rows))
+        if let i = t.firstNonFiniteIndex {
+            let row = rows.lowerBound + i / max(t.count / max(rows.count, 1), 1)
+            throw DataError.malformed(file: url.path, field: field,
+                                      reason: "non-finite value (NaN or ±Inf) in row \(row) (`more data check` lists every problem of the file)")
+        }
+        return t
+    }
+
     /// X-rays `[rows, H, W]`.
-    public func readXray(rows: Range<Int>) throws -> Tensor { try file.readFloat32(DatasetSchema.xray, rows: checked(rows)) }
+    public func readXray(rows: Range<Int>) throws -> Tensor { try readFinite(DatasetSchema.xray, rows: rows) }
     /// ECGs at 100 Hz `[rows, 12, L]`.
-    public func readECG(rows: Range<Int>) throws -> Tensor { try file.readFloat32(DatasetSchema.ecg, rows: checked(rows)) }
+    public func readECG(rows: Range<Int>) throws -> Tensor { try readFinite(DatasetSchema.ecg, rows: rows) }
     /// Raw ECGs `[rows, 12, Lraw]`.
-    public func readECGRaw(rows: Range<Int>) throws -> Tensor { try file.readFloat32(DatasetSchema.ecgRaw, rows: checked(rows)) }
+    public func readECGRaw(rows: Range<Int>) throws -> Tensor { try readFinite(DatasetSchema.ecgRaw, rows: rows) }
     /// Radiology reports `[rows]`.
     public func readReportXray(rows: Range<Int>) throws -> [String] { try file.readStrings(DatasetSchema.reportXray, rows: checked(rows)) }
     /// Cardiology reports `[rows]`.
     public func readReportECG(rows: Range<Int>) throws -> [String] { try file.readStrings(DatasetSchema.reportECG, rows: checked(rows)) }
     /// Label set `name`: `[rows]` or `[rows, C]`.
     public func readLabels(_ name: String, rows: Range<Int>) throws -> Tensor {
-        try file.readFloat32(DatasetSchema.labels + "/" + name, rows: checked(rows))
+        try readFinite(DatasetSchema.labels + "/" + name, rows: rows)
     }
 
     /// Every field of `rows` as a split (same name, attributes and label names as the file).

@@ -1,7 +1,8 @@
 // HDF5Validator — checks a dataset file against the schema and lists *every* problem: missing
 // datasets, wrong dtypes, wrong ranks or fixed sizes, N mismatches, label columns, required
 // attributes, and (streaming through the data) non-finite values, X-rays outside [0, 1],
-// class-index labels outside −1…K−1, and duplicate ids. `more data check FILE` prints `ValidationReport.text`.
+// class-index labels outside −1…K−1, multi-column label values other than −1/0/1, and
+// duplicate ids. `more data check FILE` prints `ValidationReport.text`.
 //
 // Deliberately not here: repairing files, and semantic checks of the content (whether a label
 // agrees with a report) — those belong to the cohort's own tests.
@@ -83,10 +84,15 @@ public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> Vali
             report.problems.append(.malformed(file: url.path, field: f.name,
                                               reason: "\(s.nonFinite) non-finite values (NaN or ±Inf), first in row \(s.firstNonFiniteRow ?? 0)"))
         }
-        if let classes = f.columns?.count, classes > 1, f.shape.count == 1, f.shape[0] > 0,
+        if let classes = classIndexClasses(f, attributes: report.attributes), f.shape[0] > 0,
            s.nonInteger > 0 || s.min < -1 || s.max > Float(classes - 1) {
             report.problems.append(.malformed(file: url.path, field: f.name,
                                               reason: "a class-index label over \(classes) classes must hold integers in −1…\(classes - 1), found min \(s.min) max \(s.max), \(s.nonInteger) non-integers"))
+        }
+        if f.name.hasPrefix(DatasetSchema.labels + "/"), f.shape.count == 2, s.nonFinite == 0, f.shape[0] > 0,
+           s.nonInteger > 0 || s.min < -1 || s.max > 1 {
+            report.problems.append(.malformed(file: url.path, field: f.name,
+                                              reason: "a multi-column label set must hold −1 (uncertain), 0 or 1, found min \(s.min) max \(s.max), \(s.nonInteger) non-integers"))
         }
         if f.name == DatasetSchema.xray, s.nonFinite == 0, f.shape[0] > 0, s.min < 0 || s.max > 1 {
             report.problems.append(.malformed(file: url.path, field: f.name,
@@ -105,6 +111,18 @@ public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> Vali
         }
     }
     return report
+}
+
+/// K when `f` is a class-index label set ([N] holding 0…K−1, −1 = none): its `columns` list the
+/// K > 1 class names, or (the synthetic cohort's form) `columns` is the set's own name and the root
+/// attribute `classes_<set>` lists them comma-separated.
+private func classIndexClasses(_ f: FieldInfo, attributes: [String: String]) -> Int? {
+    guard f.shape.count == 1, f.name.hasPrefix(DatasetSchema.labels + "/") else { return nil }
+    if let k = f.columns?.count, k > 1 { return k }
+    let set = String(f.name.dropFirst(DatasetSchema.labels.count + 1))
+    guard let listed = attributes["classes_" + set] else { return nil }
+    let k = listed.split(separator: ",").count
+    return k > 1 ? k : nil
 }
 
 /// Streams dataset `f` in batches of about 8 M values and accumulates its statistics.

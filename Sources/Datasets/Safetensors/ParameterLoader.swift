@@ -1,6 +1,7 @@
 // ParameterLoader — copies the tensors of a checkpoint onto named parameters and reports, by
 // name, what did not fit: parameters the file lacks (missing), tensors no parameter wants
-// (unexpected) and tensors whose shape differs from the parameter's (mis-shaped).
+// (unexpected) and tensors whose shape differs from the parameter's (mis-shaped). A tensor that
+// would be copied and holds a NaN or ±Inf is an error naming it (`requireFinite`).
 //
 // The destination is a dictionary of existing parameter tensors (e.g. a module's named
 // parameters); values are copied into their storage, so the module sees them at once.
@@ -47,7 +48,8 @@ public struct ParameterLoadReport: Sendable, Equatable, CustomStringConvertible 
 /// `rename` maps a checkpoint name to a parameter name; returning nil drops the tensor (it is
 /// then neither loaded nor unexpected). In `strict` mode nothing is copied unless the match is
 /// complete, and an incomplete match throws `DataError.malformed(file:, field: "parameters", …)`
-/// listing every missing, unexpected and mis-shaped name.
+/// listing every missing, unexpected and mis-shaped name. A tensor to be copied that holds a
+/// NaN or ±Inf throws `DataError.malformed` naming it, before anything is copied.
 ///
 /// ```swift
 /// let report = try loadParameters(readSafetensors(url), into: model.namedParameters,
@@ -57,10 +59,10 @@ public struct ParameterLoadReport: Sendable, Equatable, CustomStringConvertible 
 public func loadParameters(_ file: SafetensorsFile, into destination: [String: Tensor],
                            strict: Bool = false, rename: (String) -> String? = { $0 }) throws -> ParameterLoadReport {
     var report = ParameterLoadReport()
-    var sources: [String: Tensor] = [:]
+    var sources: [String: Tensor] = [:], fileName: [String: String] = [:]
     for name in file.names {
         guard let target = rename(name), let t = file.tensors[name] else { continue }
-        sources[target] = t
+        sources[target] = t; fileName[target] = name
     }
     var pairs: [(Tensor, Tensor)] = []
     for name in destination.keys.sorted() {
@@ -72,10 +74,25 @@ public func loadParameters(_ file: SafetensorsFile, into destination: [String: T
             pairs.append((src, dst)); report.loaded.append(name)
         }
     }
+    try file.requireFinite(report.loaded.compactMap { fileName[$0] })
     report.unexpected = sources.keys.filter { destination[$0] == nil }.sorted()
     if strict && !report.isComplete {
         throw DataError.malformed(file: file.path, field: "parameters", reason: report.description)
     }
     for (src, dst) in pairs { dst.assign(src) }
     return report
+}
+
+extension SafetensorsFile {
+    /// Throws `DataError.malformed` naming the first of the tensors `names` that holds a NaN or
+    /// ±Inf. A trained model never has one (the trainer stops at the first non-finite loss or
+    /// gradient); a corrupted file may, and the model would absorb it without a trace (a ReLU
+    /// maps NaN to 0).
+    public func requireFinite(_ names: [String]) throws {
+        for name in names {
+            if let i = tensors[name]?.firstNonFiniteIndex {
+                throw DataError.malformed(file: path, field: name, reason: "non-finite value (NaN or ±Inf) at flat index \(i)")
+            }
+        }
+    }
 }
