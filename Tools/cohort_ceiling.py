@@ -12,8 +12,11 @@ patient-specific content and are dropped; hedged and certain mentions count the 
              "Vent. rate N BPM" measurement
   chexpert13 / ptbxl_super / conditions  the label rows, for comparison.
 
-usage: python3 Tools/cohort_ceiling.py FILE.h5 [--batch 32] [--trials 300]
+usage: python3 Tools/cohort_ceiling.py FILE.h5 [--batch 32] [--trials 300] [--max-length N]
 needs numpy and h5py. Also reports the number of distinct keys and the largest key group.
+--max-length N first encodes each report pair as the model sees it (the authors' prefixes, the
+MiniLM tokenizer of .cache/models, longest-first truncation to N tokens) and computes the keys of
+what survives; it needs the `transformers` package.
 """
 import argparse
 import re
@@ -171,12 +174,29 @@ def ceiling(keys, batch=32, trials=300, seed=0):
     return float(np.mean(acc)), len(ids), int(counts.max())
 
 
+def truncated_pairs(rx, re_, max_length, model=".cache/models/all-MiniLM-L6-v2"):
+    """The two reports as they survive the model's pair encoding at `max_length` tokens (decoded
+    back to lower-case text), and the fraction of pairs that were cut."""
+    from transformers import AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(model)
+    enc = tok(["The report from Xray is: " + a for a in rx], ["The report from ECG is: " + b for b in re_],
+              truncation="longest_first", max_length=max_length)
+    out_x, out_e, cut = [], [], 0
+    for ids, types in zip(enc["input_ids"], enc["token_type_ids"]):
+        a = [i for i, t in zip(ids, types) if t == 0][1:-1]     # without [CLS] and [SEP]
+        b = [i for i, t in zip(ids, types) if t == 1][:-1]      # without the final [SEP]
+        out_x.append(tok.decode(a)); out_e.append(tok.decode(b))
+        cut += len(ids) >= max_length
+    return out_x, out_e, cut / max(len(rx), 1)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--trials", type=int, default=300)
     ap.add_argument("--show", type=int, default=0, help="print this many reports with their keys")
+    ap.add_argument("--max-length", type=int, help="keys of what survives the pair encoding at this many tokens")
     a = ap.parse_args()
     import h5py
     with h5py.File(a.file, "r") as f:
@@ -185,6 +205,9 @@ def main():
         rx, re_ = strings("/report_xray"), strings("/report_ecg")
         labels = {n: f["/labels/" + n][...] for n in ["chexpert13", "ptbxl_super", "conditions"] if "labels/" + n in f}
     rows = []
+    if a.max_length:
+        rx, re_, cut = truncated_pairs(rx, re_, a.max_length)
+        print(f"pair encoding at {a.max_length} tokens: {cut:.1%} of the pairs are truncated")
     if rx:
         rows.append(("radiology content", [radiology_key(r) for r in rx]))
         rows.append(("radiology exact text", rx))
