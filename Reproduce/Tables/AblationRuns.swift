@@ -192,7 +192,7 @@ enum AblationError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case .badBudget(let m): return m
-        case .lockFailed(let f, let r): return "\(f): cannot lock the ablation run: \(r)"
+        case .lockFailed(let f, let r): return "\(f): cannot lock the pre-training run: \(r)"
         case .notConfigured(let t): return "\(t) needs the ablation runs (pass --ablation-runs DIR and --ablation-epochs N, or run `make \(t)`)"
         case .needsTriModal(let t, let ck, let label):
             return "\(t): \(ck) is a \(label) checkpoint; the ablation rows each switch one choice off a tri-modal run (evaluate the tri-modal checkpoint it was derived from)"
