@@ -16,7 +16,7 @@ usage: python3 Tools/cohort_ceiling.py FILE.h5 [--batch 32] [--trials 300] [--ma
 needs numpy and h5py. Also reports the number of distinct keys and the largest key group.
 --max-length N first encodes each report pair as the model sees it (the authors' prefixes, the
 MiniLM tokenizer of .cache/models, longest-first truncation to N tokens) and computes the keys of
-what survives; it needs the `transformers` package.
+the whole sentences that survive (decoded lower-case text); it needs the `transformers` package.
 """
 import argparse
 import re
@@ -181,11 +181,17 @@ def truncated_pairs(rx, re_, max_length, model=".cache/models/all-MiniLM-L6-v2")
     tok = AutoTokenizer.from_pretrained(model)
     enc = tok(["The report from Xray is: " + a for a in rx], ["The report from ECG is: " + b for b in re_],
               truncation="longest_first", max_length=max_length)
+    def whole_sentences(text, was_cut):
+        # A sentence cut in the middle would count as content of its own: keep whole ones.
+        return text[: text.rfind(".") + 1] if was_cut else text
+
     out_x, out_e, cut = [], [], 0
-    for ids, types in zip(enc["input_ids"], enc["token_type_ids"]):
+    for ids, types, x, e in zip(enc["input_ids"], enc["token_type_ids"], rx, re_):
         a = [i for i, t in zip(ids, types) if t == 0][1:-1]     # without [CLS] and [SEP]
         b = [i for i, t in zip(ids, types) if t == 1][:-1]      # without the final [SEP]
-        out_x.append(tok.decode(a)); out_e.append(tok.decode(b))
+        da, db = tok.decode(a), tok.decode(b)
+        out_x.append(whole_sentences(da, len(a) < len(tok.tokenize("The report from Xray is: " + x))))
+        out_e.append(whole_sentences(db, len(b) < len(tok.tokenize("The report from ECG is: " + e))))
         cut += len(ids) >= max_length
     return out_x, out_e, cut / max(len(rx), 1)
 
