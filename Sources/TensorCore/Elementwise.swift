@@ -61,8 +61,9 @@ extension Tensor {
     public func sqrt() -> Tensor { map(self) { $0.squareRoot() } }
     /// y = 1/√x
     public func rsqrt() -> Tensor { map(self) { 1 / $0.squareRoot() } }
-    /// y = max(x, 0)
-    public func relu() -> Tensor { map(self) { $0 > 0 ? $0 : 0 } }
+    /// y = max(x, 0); NaN stays NaN, as in PyTorch (so a NaN upstream still reaches the loss,
+    /// where the trainer stops on it, instead of turning into a quiet 0).
+    public func relu() -> Tensor { map(self) { $0 <= 0 ? 0 : $0 } }
     /// y = x·Φ(x) = ½x(1 + erf(x/√2)) — the exact (erf) GELU of BERT and timm's ViT.
     public func gelu() -> Tensor { geluForward(self) }
     /// y = x²

@@ -5,10 +5,9 @@
 // required attributes) and throws the first problem as a DataError naming file and dataset;
 // after that every read returns consistent rows. Safe to use from several threads (calls into
 // libhdf5 are serialised).
-// Every float32 read is also checked for NaN and ±Inf, which the model would otherwise absorb
-// without a trace (the ECG stem's ReLU maps NaN to 0: one NaN sample quietly shifts its ECG's
-// embedding): a DataError names the file, the dataset and the row. That costs one pass over
-// rows already in memory.
+// Every float32 read is also checked for NaN and ±Inf, which would otherwise surface, if at all,
+// as a NaN loss or a wrong embedding far from their source: a DataError names the file, the
+// dataset and the row. That costs one pass over rows already in memory.
 // Deliberately not here: the other value checks (X-ray range, label values: HDF5Validator.swift,
 // `more data check`), shuffling and batching policy (the trainer's data loader decides which rows
 // to ask for).

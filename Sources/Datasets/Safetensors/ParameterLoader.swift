@@ -86,8 +86,8 @@ public func loadParameters(_ file: SafetensorsFile, into destination: [String: T
 extension SafetensorsFile {
     /// Throws `DataError.malformed` naming the first of the tensors `names` that holds a NaN or
     /// ±Inf. A trained model never has one (the trainer stops at the first non-finite loss or
-    /// gradient); a corrupted file may, and the model would absorb it without a trace (a ReLU
-    /// maps NaN to 0).
+    /// gradient); a corrupted file may, and would otherwise surface, if at all, as wrong
+    /// embeddings far from the tensor that caused them.
     public func requireFinite(_ names: [String]) throws {
         for name in names {
             if let i = tensors[name]?.firstNonFiniteIndex {
