@@ -10,10 +10,14 @@ import XCTest
 import TensorCore
 @testable import Autodiff
 
-/// One gradient check: a label (shapes) and the closure that runs it.
+/// One gradient check: a label (shapes), fresh inputs, the function of them, and the step ε.
+/// NaNPropagationTests runs the same functions on the same inputs with a NaN planted.
 struct GradCase {
     let name: String
-    let run: () -> GradCheckResult
+    let inputs: () -> [Variable]
+    var eps: Float = 1e-2
+    let f: ([Variable]) -> Variable
+    var run: () -> GradCheckResult { { gradCheck(inputs(), eps: eps, f) } }
 }
 
 /// A Variable with entries uniform in [lo, hi) from a fixed seed.
@@ -34,10 +38,9 @@ enum GradCheckCases {
     /// A case on fresh random inputs of the given shapes.
     static func c(_ name: String, _ shapes: [[Int]], lo: Float = -1, hi: Float = 1, eps: Float = 1e-2,
                   _ f: @escaping ([Variable]) -> Variable) -> GradCase {
-        GradCase(name: "\(name) \(shapes)") {
-            let xs = shapes.enumerated().map { randomVariable($0.element, seed: UInt64(11 + $0.offset), lo, hi) }
-            return gradCheck(xs, eps: eps, f)
-        }
+        GradCase(name: "\(name) \(shapes)",
+                 inputs: { shapes.enumerated().map { randomVariable($0.element, seed: UInt64(11 + $0.offset), lo, hi) } },
+                 eps: eps, f: f)
     }
 
     /// Broadcasting shape pairs used by every binary op.
@@ -88,7 +91,7 @@ enum GradCheckCases {
         ]
         t[.exp] = [c("exp", [[3, 5]]) { v in exp(v[0]) }, c("exp", [[1, 1]]) { v in exp(v[0]) }]
         t[.log] = [c("log", [[3, 5]], lo: 0.5, hi: 2) { v in log(v[0]) }]
-        t[.relu] = [GradCase(name: "relu [3, 7] away from 0") { gradCheck([awayFromZero([3, 7], seed: 3)]) { v in relu(v[0]) } }]
+        t[.relu] = [GradCase(name: "relu [3, 7] away from 0", inputs: { [awayFromZero([3, 7], seed: 3)] }) { v in relu(v[0]) }]
         t[.gelu] = [c("gelu", [[3, 7]], lo: -3, hi: 3) { v in gelu(v[0]) }]
         t[.tanh] = [c("tanh", [[3, 5]], lo: -2, hi: 2) { v in tanh(v[0]) }]
         t[.sqrt] = [c("sqrt", [[3, 5]], lo: 0.5, hi: 2) { v in sqrt(v[0]) }]
