@@ -10,7 +10,9 @@ the sweep runs `more data check` (datasets) and `more embed` (both), and expects
   valid input    exit status 0 (the schema allows it: e.g. one row, a split without labels).
 
 `more embed` refuses what the reader refuses (structure, NaN/Inf anywhere) and what the model
-cannot take (an ECG length other than the config's); label values are not its business.
+cannot take (an ECG length other than the config's); label values are not its business. Five of
+the dataset variants also go through `more table table-zeroshot-ecg`, which must refuse label
+values it cannot use and a missing label set.
 
 It prints one line per (variant, command) and exits 1 when any line is wrong: a crash (status
 >= 128, i.e. a signal such as SIGILL from a failed precondition), a corrupt input accepted, a
@@ -19,7 +21,7 @@ valid one refused, an error that does not name the file, or a half-written outpu
 usage: python3 Tools/bad_input_sweep.py --checkpoint out/runs/tiny-s42-n3000/best.safetensors
            [--more .build/release/more] [--data out/synthetic-s42-n3000] [--keep DIR]
 needs numpy and h5py; runs from the repository root (the checkpoint's config names the text
-model under .cache/). About a minute: each `more embed` loads the model once.
+model under .cache/). About two minutes: each `more embed` loads the model once.
 """
 import argparse
 import copy
@@ -112,6 +114,11 @@ FILE_VARIANTS = {
 # (evaluation refuses them: `label set 'ptbxl_super' has invalid value 2.0 at row 0`).
 EMBED_REFUSES = {"ecg 999 samples"}
 EMBED_ACCEPTS = {"label value 2", "class index beyond classes"}
+# Variants also evaluated by `more table table-zeroshot-ecg` (when the corrupted split is
+# ptbxl_test.h5, the set that table reads), and whether the table must be written: the label
+# values and the missing label set it needs must be refused there; one row gives a table of n/a.
+TABLE_VARIANTS = {"label value 2": False, "class index beyond classes": False, "labels missing": False,
+                  "ecg NaN": False, "one row": True}
 
 
 # --- checkpoint variants ------------------------------------------------------------------------
@@ -213,7 +220,7 @@ def main():
         lines += 1
         failures += bool(verdict)
         mark = "FAIL " + verdict if verdict else "ok"
-        print(f"{variant:28} {command:11} status {status:>3}  {mark:8}  {line[:150]}")
+        print(f"{variant:36} {command:11} status {status:>3}  {mark:8}  {line[:150]}")
 
     raw_h5 = open(source, "rb").read()
     for i, (name, (mutate, valid)) in enumerate(list(DATASET_VARIANTS.items()) + [(k, (v, False)) for k, v in FILE_VARIANTS.items()]):
@@ -228,6 +235,18 @@ def main():
         report(name, "data check", *run([args.more, "data", "check", path], out, path, valid))
         embed_valid = (valid or name in EMBED_ACCEPTS) and name not in EMBED_REFUSES
         report(name, "embed", *run(embed(good_ck, path, out), out, path, embed_valid))
+        if name in TABLE_VARIANTS and args.split == "ptbxl_test.h5":
+            folder = os.path.join(work, f"d{i:02d}-data")
+            os.makedirs(folder)
+            for f in os.listdir(args.data):
+                if f.endswith(".h5") and f != args.split:
+                    os.symlink(os.path.abspath(os.path.join(args.data, f)), os.path.join(folder, f))
+            os.link(path, os.path.join(folder, args.split))
+            tables = os.path.join(work, f"d{i:02d}-tables")
+            report(name, "table", *run([args.more, "table", "table-zeroshot-ecg", "--data", folder, "--checkpoint", good_ck,
+                                        "--out", tables, "--bootstrap", "100", "--threads", "1"],
+                                       os.path.join(tables, "table-zeroshot-ecg.md"), os.path.join(folder, args.split),
+                                       TABLE_VARIANTS[name]))
     for i, (name, data) in enumerate(checkpoint_variants(open(good_ck, "rb").read()).items()):
         path = os.path.join(work, f"c{i:02d}.safetensors")
         open(path, "wb").write(data)
