@@ -53,6 +53,10 @@ struct Embed: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
+    }
+
     func run() throws {
         try compute.apply()
         if let prompts { return try embedPrompts(prompts) }

@@ -45,6 +45,10 @@ struct TableCommand: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        guard bootstrap >= 1 else { throw ValidationError("--bootstrap must be at least 1, got \(bootstrap)") }
+    }
+
     func run() throws {
         try compute.apply()
         guard TableCommand.names.contains(name) else {

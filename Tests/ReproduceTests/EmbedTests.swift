@@ -39,4 +39,17 @@ final class EmbedTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("--data FILE and --modality"), "\(e)")
         }
     }
+
+    /// Counts below 1 are usage errors (exit 64) before any work, not errors of the evaluation.
+    func testBatchSizeAndBootstrapMustBePositive() {
+        XCTAssertThrowsError(try Embed.parse(["--checkpoint", "c", "--data", "d.h5", "--modality", "ecg", "--out", "o",
+                                              "--batch-size", "0"])) { e in
+            XCTAssertEqual(Embed.message(for: e), "--batch-size must be at least 1, got 0")
+            XCTAssertEqual(Embed.exitCode(for: e).rawValue, 64)
+        }
+        XCTAssertThrowsError(try TableCommand.parse(["table-zeroshot-ecg", "--bootstrap", "0"])) { e in
+            XCTAssertEqual(TableCommand.message(for: e), "--bootstrap must be at least 1, got 0")
+        }
+        XCTAssertNoThrow(try TableCommand.parse(["table-zeroshot-ecg", "--bootstrap", "1"]))
+    }
 }
