@@ -176,7 +176,7 @@ def checkpoint_variants(raw):
 # --- running ------------------------------------------------------------------------------------
 
 def run(cmd, out_file, corrupt_file, expect_ok):
-    """Runs `cmd`; returns (verdict, status, first error line). verdict is '' when as expected."""
+    """Runs `cmd`; returns (verdict, status, last error line). verdict is '' when as expected."""
     if os.path.exists(out_file):
         os.remove(out_file)
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -237,6 +237,7 @@ def main():
         report(name, "embed", *run(embed(good_ck, path, out), out, path, embed_valid))
         if name in TABLE_VARIANTS and args.split == "ptbxl_test.h5":
             folder = os.path.join(work, f"d{i:02d}-data")
+            shutil.rmtree(folder, ignore_errors=True)     # a --keep folder from an earlier sweep
             os.makedirs(folder)
             for f in os.listdir(args.data):
                 if f.endswith(".h5") and f != args.split:
