@@ -147,9 +147,19 @@ extension MoREModel {
         return try embedEncodedText(enc, options: o)
     }
 
-    /// Embeddings of one modality of a split (`file` names it in errors): [N, D].
+    /// Embeddings of one modality of a split (`file` names it in errors): [N, D]. A row that
+    /// comes out NaN or ±Inf is an error naming it, so no protocol scores it.
     public func embed(_ split: DatasetSplit, modality: EmbeddingModality, file: String, tokenizer: TextTokenizer? = nil,
                       options o: EmbeddingOptions = EmbeddingOptions(), protocolName: String = "embedding") throws -> Tensor {
+        let z = try embedRowsOf(split, modality: modality, file: file, tokenizer: tokenizer, options: o, protocolName: protocolName)
+        if let i = z.firstNonFiniteIndex {
+            throw EvalError.nonFiniteEmbedding(file: file, modality: modality.rawValue, row: i / max(z.count / max(z.shape[0], 1), 1))
+        }
+        return z
+    }
+
+    private func embedRowsOf(_ split: DatasetSplit, modality: EmbeddingModality, file: String, tokenizer: TextTokenizer?,
+                             options o: EmbeddingOptions, protocolName: String) throws -> Tensor {
         do {
             switch modality {
             case .xray:

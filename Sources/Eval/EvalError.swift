@@ -28,6 +28,9 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
     case invalidParameter(name: String, value: String, reason: String)
     /// After removing rows without a usable label nothing (or a single class) is left.
     case noUsableRows(file: String, labelSet: String, reason: String)
+    /// The model's embedding of a row is NaN or ±Inf although its input and the weights are
+    /// finite (both are checked when read): a numerical failure inside the model.
+    case nonFiniteEmbedding(file: String, modality: String, row: Int)
 
     public var description: String {
         switch self {
@@ -52,6 +55,8 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
             return "evaluation: '\(name)' = \(value): \(reason)"
         case let .noUsableRows(file, set, reason):
             return "\(file): label set '\(set)': \(reason)"
+        case let .nonFiniteEmbedding(file, modality, row):
+            return "\(file): the \(modality) embedding of row \(row) is not finite (NaN or ±Inf): a numerical failure inside the model"
         }
     }
 }

@@ -79,6 +79,19 @@ final class EmbeddingsTests: XCTestCase {
         }
     }
 
+    /// A NaN born inside the model (here a weight set to NaN behind the loader's back) is an
+    /// error naming the file and the first row, not an embedding that some protocol scores.
+    func testNonFiniteEmbeddingNamesFileAndRow() throws {
+        let m = MicroModel.model(), s = MicroModel.split(4, seed: 5)
+        XCTAssertNoThrow(try m.embed(s, modality: .ecg, file: "/data/e.h5"))
+        let (name, w) = try XCTUnwrap(m.stateDict().first { $0.0.hasPrefix("ecg_model.") && $0.1.count > 1 })
+        w.pointer[0] = .nan
+        XCTAssertThrowsError(try m.embed(s, modality: .ecg, file: "/data/e.h5"), name) { e in
+            XCTAssertEqual(e as? EvalError, .nonFiniteEmbedding(file: "/data/e.h5", modality: "ecg", row: 0))
+        }
+        XCTAssertNoThrow(try m.embed(s, modality: .xray, file: "/data/e.h5"), "the X-ray tower is untouched")
+    }
+
     func testCheckpointOfAnotherConfigIsRejected() throws {
         let dir = try Fixtures.tempDirectory("evalproto-ckpt")
         let url = dir.appendingPathComponent("micro.safetensors")
