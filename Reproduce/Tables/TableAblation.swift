@@ -15,6 +15,7 @@
 import Foundation
 import MoRE
 import Eval
+import TensorCore
 
 extension EvalContext {
     /// The ablation plan, or an error naming the options to pass.
@@ -40,18 +41,33 @@ extension EvalContext {
     }
 
     /// The headline metrics of one model; modalities without a trained tower are "n/a".
+    /// `ptbxl_test` serves both the ECG zero-shot and the ECG probe: its tower features are
+    /// extracted once, and the zero-shot takes their projection (the same bits as embedding
+    /// again: rows do not depend on their batch).
     func headlineMetrics(_ m: MoREModel, xray: Bool, ecg: Bool) throws -> [Scored] {
-        func zeroShot(_ task: ZeroShotTask, _ s: EvalSplit) throws -> Scored {
-            guard let r = try m.zeroShot(task, split: s.split, file: s.file, tokenizer: tokenizer, scorings: [.authors]).first else { return .absent }
+        func zeroShot(_ task: ZeroShotTask, _ s: EvalSplit, embeddings: Tensor? = nil) throws -> Scored {
+            guard let r = try m.zeroShot(task, split: s.split, file: s.file, tokenizer: tokenizer, scorings: [.authors],
+                                         embeddings: embeddings).first else { return .absent }
             let ci = try bootstrap.multiLabel(labels: r.labels, scores: r.scores, \.aurocMacro)
             return Scored(value: r.aurocMacro, lower: ci.lower, upper: ci.upper)
         }
-        func probe(_ modality: EmbeddingModality, _ set: String, _ name: String) throws -> Scored {
+        func features(_ modality: EmbeddingModality, _ s: EvalSplit) throws -> Tensor {
+            try m.embed(s.split, modality: modality, file: s.file, tokenizer: tokenizer, options: EmbeddingOptions(stage: .features),
+                        protocolName: "linear probe")
+        }
+        func probe(_ modality: EmbeddingModality, _ set: String, _ name: String, testFeatures: Tensor? = nil) throws -> Scored {
             let o = LinearProbeOptions(modality: modality, labelSet: set, fractions: [1.0], seed: seed)
-            guard let r = try m.linearProbe(o, train: try split(name + "_train"), validation: try split(name + "_val"),
-                                            test: try split(name + "_test"), tokenizer: tokenizer).first else { return .absent }
+            let tr = try split(name + "_train"), va = try split(name + "_val"), te = try split(name + "_test")
+            guard let r = try Eval.linearProbe(o, train: (tr, try features(modality, tr)), validation: (va, try features(modality, va)),
+                                               test: (te, try testFeatures ?? features(modality, te))).first else { return .absent }
             let ci = try bootstrap.multiLabel(labels: r.testLabels, scores: r.testScores, \.aurocMacro)
             return Scored(value: r.aurocMacro, lower: ci.lower, upper: ci.upper)
+        }
+        var ecgZeroShot = Scored.absent, ptbxlFeatures: Tensor?
+        if ecg {
+            let test = try split("ptbxl_test"), f = try features(.ecg, test)
+            ecgZeroShot = try zeroShot(try ZeroShotTask.ptbxl(singleLabel: false), test, embeddings: try m.project(f, modality: .ecg))
+            ptbxlFeatures = f
         }
         var directions: [RetrievalDirection] = []
         if xray { directions.append(.textToXray) }
@@ -68,11 +84,11 @@ extension EvalContext {
             return Scored(value: v, lower: i.lower, upper: i.upper)
         }
         return [xray ? try zeroShot(try ZeroShotTask.cheXpert(classes: 4, seed: seed), try split("chexpert5x200")) : .absent,
-                ecg ? try zeroShot(try ZeroShotTask.ptbxl(singleLabel: false), try split("ptbxl_test")) : .absent,
+                ecgZeroShot,
                 try r(.textToXray, 1, ci: true), try r(.textToXray, 5, ci: false),
                 try r(.textToECG, 1, ci: true), try r(.textToECG, 5, ci: false), try r(.xrayToECG, 1, ci: true),
                 xray ? try probe(.xray, "mimic4", "mimic4label") : .absent,
-                ecg ? try probe(.ecg, "ptbxl_super", "ptbxl") : .absent]
+                ecg ? try probe(.ecg, "ptbxl_super", "ptbxl", testFeatures: ptbxlFeatures) : .absent]
     }
 
     static let headlineColumns = ["zero-shot CXR macro AUROC [95 % CI]", "zero-shot ECG macro AUROC [95 % CI]",

@@ -127,6 +127,24 @@ extension MoREModel {
         }
     }
 
+    /// The projection head of `modality` applied to encoder features (`stage: .features` rows):
+    /// [N, D] → [N, 128]. Rows are independent of their batch, so `project(features(x))` is bit
+    /// for bit the `.projected` embedding of x; a caller that needs both extracts the tower once.
+    public func project(_ features: Tensor, modality: EmbeddingModality, batchSize: Int = 64) throws -> Tensor {
+        let d = embeddingWidth(modality, stage: .features)
+        guard features.rank == 2, features.shape[1] == d else {
+            throw EvalError.wrongShape(file: "(input)", field: "\(modality.rawValue) features", expected: "[N, \(d)]", found: features.shape)
+        }
+        return try embedRows(count: features.shape[0], width: config.projectionDim, options: EmbeddingOptions(batchSize: batchSize)) { r in
+            let f = Variable(selectRows(features, Array(r)))
+            switch modality {
+            case .xray: return projectorXray(f).value
+            case .ecg: return projectorECG(f).value
+            case .text: return projectorText(f).value
+            }
+        }
+    }
+
     /// Text embeddings of an encoded batch (rows of `enc`): [N, 128] (or [N, D_t]).
     public func embedEncodedText(_ enc: BatchEncoding, options o: EmbeddingOptions = EmbeddingOptions()) throws -> Tensor {
         let padToMax = config.textPooling == .paddedMean

@@ -200,22 +200,32 @@ extension MoREModel {
     }
 
     /// Runs a zero-shot task on a split (`file` names it in errors) with every scoring asked for.
-    /// The rows' embeddings are the projected ones of `task.modality`; prompts are encoded in
-    /// `task.promptForm` (alone by default).
+    /// The rows' embeddings are the projected ones of `task.modality` — computed here, or given as
+    /// `embeddings` ([split.count, 128], every row of the split) by a caller that has them; prompts
+    /// are encoded in `task.promptForm` (alone by default).
     ///
     ///     let r = try model.zeroShot(try .cheXpert(classes: 4), split: s, file: path, tokenizer: tok)
     public func zeroShot(_ task: ZeroShotTask, split: DatasetSplit, file: String, tokenizer: TextTokenizer,
                          scorings: [ZeroShotScoring] = ZeroShotScoring.allCases, batchSize: Int = 64,
-                         progress: ((Int, Int) -> Void)? = nil) throws -> [ZeroShotResult] {
+                         embeddings: Tensor? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [ZeroShotResult] {
         guard task.modality != .text else { throw EvalError.invalidParameter(name: "modality", value: "text", reason: "zero-shot scores X-rays or ECGs") }
         let targets = try LabelTargets(split, labelSet: task.labelSet, file: file, classes: task.classNames,
                                        otherClassRows: task.otherClassRows, protocolName: task.name)
-        var sub = split
-        sub.ids = targets.rows.map { split.ids[$0] }
-        sub.xray = split.xray.map { selectRows($0, targets.rows) }
-        sub.ecg = split.ecg.map { selectRows($0, targets.rows) }
-        let options = EmbeddingOptions(stage: .projected, batchSize: batchSize, progress: progress)
-        let rows = try embed(sub, modality: task.modality, file: file, options: options, protocolName: task.name)
+        let rows: Tensor
+        if let embeddings {
+            guard embeddings.shape == [split.count, config.projectionDim] else {
+                throw EvalError.wrongShape(file: file, field: "\(task.modality.rawValue) embeddings", expected: "[\(split.count), \(config.projectionDim)]",
+                                           found: embeddings.shape)
+            }
+            rows = selectRows(embeddings, targets.rows)
+        } else {
+            var sub = split
+            sub.ids = targets.rows.map { split.ids[$0] }
+            sub.xray = split.xray.map { selectRows($0, targets.rows) }
+            sub.ecg = split.ecg.map { selectRows($0, targets.rows) }
+            let options = EmbeddingOptions(stage: .projected, batchSize: batchSize, progress: progress)
+            rows = try embed(sub, modality: task.modality, file: file, options: options, protocolName: task.name)
+        }
         let prompts = try promptEmbeddings(task, tokenizer: tokenizer, batchSize: batchSize)
         let tau = Double(temperature.value.scalars[0])
         return try scorings.map {

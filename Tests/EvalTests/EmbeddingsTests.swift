@@ -79,6 +79,18 @@ final class EmbeddingsTests: XCTestCase {
         }
     }
 
+    /// `project(features)` is the projected embedding bit for bit, for every modality, whatever
+    /// the batch sizes (table-ablation extracts ECG features once and projects them).
+    func testProjectionOfFeaturesIsTheProjectedEmbedding() throws {
+        let m = MicroModel.model(), s = MicroModel.split(7, seed: 6), tok = try MicroModel.tokenizer()
+        for modality in EmbeddingModality.allCases {
+            let f = try m.embed(s, modality: modality, file: "f.h5", tokenizer: tok, options: EmbeddingOptions(stage: .features, batchSize: 3))
+            let z = try m.embed(s, modality: modality, file: "f.h5", tokenizer: tok, options: EmbeddingOptions(stage: .projected, batchSize: 4))
+            XCTAssertTrue(try m.project(f, modality: modality, batchSize: 5).bitwiseEqual(z), modality.rawValue)
+        }
+        XCTAssertThrowsError(try m.project(Tensor(zeros: [2, 3]), modality: .ecg))
+    }
+
     /// A NaN born inside the model (here a weight set to NaN behind the loader's back) is an
     /// error naming the file and the first row, not an embedding that some protocol scores.
     func testNonFiniteEmbeddingNamesFileAndRow() throws {

@@ -113,6 +113,14 @@ final class ZeroShotTests: XCTestCase {
         }
         // Deterministic: the same call gives the same scores.
         XCTAssertEqual(try m.zeroShot(try .cheXpert(classes: 5), split: s, file: "cx.h5", tokenizer: tok)[0].scores, results[0].scores)
+        // Embeddings of every row given by the caller: the same scores; a wrong shape is an error.
+        let z = try m.embed(s, modality: .xray, file: "cx.h5")
+        XCTAssertEqual(try m.zeroShot(try .cheXpert(classes: 5), split: s, file: "cx.h5", tokenizer: tok, embeddings: z).map(\.scores),
+                       results.map(\.scores))
+        XCTAssertThrowsError(try m.zeroShot(try .cheXpert(classes: 5), split: s, file: "cx.h5", tokenizer: tok,
+                                            embeddings: selectRows(z, [0, 1]))) { e in
+            XCTAssertTrue("\(e)".contains("cx.h5") && "\(e)".contains("[10, 128]"), "\(e)")
+        }
     }
 
     /// `--prompt-form report`: the prompt as its modality's report in the prefixed training pair,
