@@ -174,10 +174,10 @@ final class HDF5ErrorTests: XCTestCase {
         ], report.text)
     }
 
-    /// The reader refuses NaN and ±Inf in whatever it reads (the model would absorb them without
-    /// a trace), naming the dataset and the file's row; rows without one still read.
+    /// The reader refuses NaN and ±Inf in whatever it reads (they would otherwise surface far from
+    /// their source, if at all), naming the dataset and the file's row; rows without one still read.
     func testReaderRefusesNonFiniteValues() throws {
-        var split = sampleSplit(n: 6)
+        let split = sampleSplit(n: 6)
         split.ecg!.pointer[12 * 20 * 3 + 5] = .nan
         split.labels["chexpert"]!.pointer[3 * 5 + 1] = .infinity
         let url = dir.appendingPathComponent("nonfinite.h5")
