@@ -51,21 +51,21 @@ extension EvalContext {
             let ci = try bootstrap.multiLabel(labels: r.labels, scores: r.scores, \.aurocMacro)
             return Scored(value: r.aurocMacro, lower: ci.lower, upper: ci.upper)
         }
-        func features(_ modality: EmbeddingModality, _ s: EvalSplit) throws -> Tensor {
-            try m.embed(s.split, modality: modality, file: s.file, tokenizer: tokenizer, options: EmbeddingOptions(stage: .features),
-                        protocolName: "linear probe")
+        func options(_ modality: EmbeddingModality, _ set: String) -> LinearProbeOptions {
+            LinearProbeOptions(modality: modality, labelSet: set, fractions: [1.0], seed: seed)
         }
         func probe(_ modality: EmbeddingModality, _ set: String, _ name: String, testFeatures: Tensor? = nil) throws -> Scored {
-            let o = LinearProbeOptions(modality: modality, labelSet: set, fractions: [1.0], seed: seed)
-            let tr = try split(name + "_train"), va = try split(name + "_val"), te = try split(name + "_test")
-            guard let r = try Eval.linearProbe(o, train: (tr, try features(modality, tr)), validation: (va, try features(modality, va)),
-                                               test: (te, try testFeatures ?? features(modality, te))).first else { return .absent }
+            guard let r = try m.linearProbe(options(modality, set), train: try split(name + "_train"), validation: try split(name + "_val"),
+                                            test: try split(name + "_test"), tokenizer: tokenizer, testFeatures: testFeatures).first
+            else { return .absent }
             let ci = try bootstrap.multiLabel(labels: r.testLabels, scores: r.testScores, \.aurocMacro)
             return Scored(value: r.aurocMacro, lower: ci.lower, upper: ci.upper)
         }
         var ecgZeroShot = Scored.absent, ptbxlFeatures: Tensor?
         if ecg {
-            let test = try split("ptbxl_test"), f = try features(.ecg, test)
+            let test = try split("ptbxl_test"), o = options(.ecg, "ptbxl_super")
+            let f = try m.embed(test.split, modality: .ecg, file: test.file, options: EmbeddingOptions(stage: o.stage, batchSize: o.batchSize),
+                                protocolName: "linear probe")
             ecgZeroShot = try zeroShot(try ZeroShotTask.ptbxl(singleLabel: false), test, embeddings: try m.project(f, modality: .ecg))
             ptbxlFeatures = f
         }

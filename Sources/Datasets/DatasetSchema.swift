@@ -21,6 +21,8 @@
 // file on disk (HDF5Validator) and a `DatasetSplit` in memory before it is written.
 // Deliberately not here: any HDF5 call, and value checks (NaN, range), which need the data.
 
+import Foundation
+
 /// Element type of a stored field.
 public enum FieldType: Equatable, Sendable, CustomStringConvertible {
     case float32
@@ -75,6 +77,19 @@ public enum DatasetSchema {
     public static let labels = "/labels"
     /// String-list attribute on each label dataset naming its columns.
     public static let columnsAttribute = "columns"
+
+    /// Root attribute that lists, comma-separated, the class names of class-index label set
+    /// `set` when its `columns` hold only the set's own name (the synthetic cohort's form).
+    public static func classesAttribute(_ set: String) -> String { "classes_" + set }
+
+    /// The class names of class-index label set `set` ([N] holding 0…K−1, −1 = none): its
+    /// `columns` when they list more than one name, else the root attribute
+    /// `classesAttribute(set)`; nil when neither is there. The validator and the evaluation both
+    /// read the classes through this.
+    public static func classIndexNames(set: String, columns: [String]?, attributes: [String: String]) -> [String]? {
+        if let columns, columns.count > 1 { return columns }
+        return attributes[classesAttribute(set)].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
 
     /// ECG leads, in the order of axis 1 of `/ecg` and `/ecg_raw`.
     public static let ecgLeadNames = ["I", "II", "III", "aVR", "aVL", "aVF", "V1", "V2", "V3", "V4", "V5", "V6"]

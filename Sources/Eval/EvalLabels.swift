@@ -62,8 +62,9 @@ public struct LabelTargets: Sendable, Equatable {
         var names = split.labelNames[labelSet] ?? (0..<max(width, 1)).map { "class \($0)" }
         // A class-index set may name its classes in the root attribute `classes_<set>`
         // (comma-separated) while its `columns` attribute holds the set's own name.
-        if t.rank == 1, names == [labelSet], let listed = split.attributes["classes_" + labelSet] {
-            names = listed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if t.rank == 1, names == [labelSet],
+           let listed = DatasetSchema.classIndexNames(set: labelSet, columns: names, attributes: split.attributes) {
+            names = listed
         }
         if t.rank == 2, names.count != width {
             throw EvalError.labelShape(file: file, labelSet: labelSet, expected: "[\(n), \(names.count)] (one column per name)", found: t.shape)

@@ -182,8 +182,11 @@ extension MoREModel {
     ///
     ///     let r = try model.linearProbe(LinearProbeOptions(modality: .xray, labelSet: "mimic4"),
     ///                                   train: EvalSplit(tr, file: a), validation: EvalSplit(va, file: b), test: EvalSplit(te, file: c))
+    /// `testFeatures`: the test split's features at `o.stage`, from a caller that extracted them
+    /// already (table-ablation shares them with the zero-shot); nil extracts them here.
     public func linearProbe(_ o: LinearProbeOptions, train: EvalSplit, validation: EvalSplit, test: EvalSplit,
-                            tokenizer: TextTokenizer? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [LinearProbeResult] {
+                            tokenizer: TextTokenizer? = nil, testFeatures: Tensor? = nil,
+                            progress: ((Int, Int) -> Void)? = nil) throws -> [LinearProbeResult] {
         // Check the labels before spending time on features.
         for s in [train, validation, test] { _ = try probeTargets(s, o) }
         let options = EmbeddingOptions(stage: o.stage, batchSize: o.batchSize, progress: progress)
@@ -191,6 +194,6 @@ extension MoREModel {
             try embed(s.split, modality: o.modality, file: s.file, tokenizer: tokenizer, options: options, protocolName: "linear probe")
         }
         return try Eval.linearProbe(o, train: (train, try features(train)), validation: (validation, try features(validation)),
-                                    test: (test, try features(test)))
+                                    test: (test, try testFeatures ?? features(test)))
     }
 }

@@ -113,16 +113,13 @@ public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> Vali
     return report
 }
 
-/// K when `f` is a class-index label set ([N] holding 0…K−1, −1 = none): its `columns` list the
-/// K > 1 class names, or (the synthetic cohort's form) `columns` is the set's own name and the root
-/// attribute `classes_<set>` lists them comma-separated.
+/// K > 1 when `f` is a class-index label set ([N] holding 0…K−1, −1 = none) whose classes are
+/// named (`DatasetSchema.classIndexNames`: its `columns`, or the root attribute `classes_<set>`).
 private func classIndexClasses(_ f: FieldInfo, attributes: [String: String]) -> Int? {
     guard f.shape.count == 1, f.name.hasPrefix(DatasetSchema.labels + "/") else { return nil }
-    if let k = f.columns?.count, k > 1 { return k }
     let set = String(f.name.dropFirst(DatasetSchema.labels.count + 1))
-    guard let listed = attributes["classes_" + set] else { return nil }
-    let k = listed.split(separator: ",").count
-    return k > 1 ? k : nil
+    guard let k = DatasetSchema.classIndexNames(set: set, columns: f.columns, attributes: attributes)?.count, k > 1 else { return nil }
+    return k
 }
 
 /// Streams dataset `f` in batches of about 8 M values and accumulates its statistics.

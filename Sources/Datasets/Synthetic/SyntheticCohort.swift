@@ -199,7 +199,7 @@ public enum SyntheticCohort {
         var names = built
         var attributes = attributes(spec, config: c)
         for (name, classes) in names where labels[name]?.rank == 1 {
-            attributes["classes_\(name)"] = classes.joined(separator: ",")  // class names of a class-index label
+            attributes[DatasetSchema.classesAttribute(name)] = classes.joined(separator: ",")  // class names of a class-index label
             names[name] = nil
         }
         return DatasetSplit(name: spec.name, ids: done.map { String(format: "synth-%08d", $0.id) },
