@@ -15,6 +15,14 @@ torch.nn.utils.clip_grad_norm_(trainable, gradClip); the learning rate set; torc
 zero_grad. OUT holds `loss` [steps], `grad_norm` [steps] (the norm before clipping, as
 clip_grad_norm_ returns it), `param.<name>` after the last step and `buffer.<name>` (BatchNorm's
 running statistics after the steps' forwards), all float32.
+
+The same loop is then run again in float64 (model, batches, optimiser state) from the same start:
+`loss64` and `grad_norm64` [steps] are the reference the float32 losses and norms of *both*
+implementations are measured against. AdamW turns float32 rounding in small gradient entries into
+updates of about ±lr, so after a few steps two correct float32 implementations differ by more than
+their rounding — and by how much depends on the host's kernels (PyTorch's step-3 norm moved by
+3e-3 between an AVX2 and an AVX-512 host, Swift's did not move). The float64 run says how far
+PyTorch's own float32 result is from exact, which is the scale Swift's difference is judged on.
 """
 
 import json
@@ -63,9 +71,33 @@ def main():
     if "lr" not in tensors or tensors["lr"].size != steps:
         raise SystemExit(f"oracle_steps.py: 'lr' must hold {steps} learning rates")
 
+    start = {name: value.detach().clone() for name, value in model.state_dict().items()}
+    lrs = [float(x) for x in tensors["lr"]]
+    losses, norms = train(model, batches, lrs, c)
+    out = {"loss": np.array(losses, dtype=np.float32), "grad_norm": np.array(norms, dtype=np.float32)}
+    for name, value in model.state_dict().items():
+        array = value.detach().to(torch.float32).numpy()
+        if name in names:
+            out["param." + name] = array
+        else:
+            out["buffer." + name] = array.reshape(-1)
+
+    # The float64 reference: the same start, batches and loop.
+    exact = more_tiny.MoRE(c)
+    exact.load_state_dict(start)
+    exact.double()
+    double = [{k: v.double() if v.is_floating_point() else v for k, v in b.items()} for b in batches]
+    losses64, norms64 = train(exact, double, lrs, c)
+    out["loss64"] = np.array(losses64, dtype=np.float64).astype(np.float32)
+    out["grad_norm64"] = np.array(norms64, dtype=np.float64).astype(np.float32)
+    safetensors_io.write(sys.argv[2], out, {"torch": torch.__version__})
+
+
+def train(model, batches, lrs, c):
+    """PyTorch's textbook loop over `batches` (one optimiser step each); (losses, norms before clipping)."""
     model.train()
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=float(tensors["lr"][0]), betas=(0.9, 0.999), eps=1e-8,
+    optimizer = torch.optim.AdamW(trainable, lr=lrs[0], betas=(0.9, 0.999), eps=1e-8,
                                   weight_decay=c["optim"]["weightDecay"])
     clip = c["optim"].get("gradClip")
     losses, norms = [], []
@@ -75,20 +107,12 @@ def main():
         norm = torch.nn.utils.clip_grad_norm_([p for p in trainable if p.grad is not None],
                                               clip if clip is not None else float("inf"))
         for group in optimizer.param_groups:
-            group["lr"] = float(tensors["lr"][i])
+            group["lr"] = lrs[i]
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         losses.append(float(loss))
         norms.append(float(norm))
-
-    out = {"loss": np.array(losses, dtype=np.float32), "grad_norm": np.array(norms, dtype=np.float32)}
-    for name, value in model.state_dict().items():
-        array = value.detach().to(torch.float32).numpy()
-        if name in names:
-            out["param." + name] = array
-        else:
-            out["buffer." + name] = array.reshape(-1)
-    safetensors_io.write(sys.argv[2], out, {"torch": torch.__version__})
+    return losses, norms
 
 
 if __name__ == "__main__":

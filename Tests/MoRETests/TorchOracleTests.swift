@@ -61,6 +61,15 @@ final class TorchOracleTests: XCTestCase {
     /// parameter the loss depends on to < 2e-2 (relative L2) on 30 Nov 2026; a wrong learning
     /// rate in one of the steps moves an update by ~17 %.
     static let stepsTolerance: Float = 1e-3
+
+    /// How far a float32 loss or gradient norm of the three-step run may be from PyTorch's float64
+    /// value `exact`: 1e-3 relative, or three times PyTorch's own float32 error when that is larger.
+    /// The float32 error after a few AdamW steps depends on the host's kernels: on an AVX-512 host
+    /// (Zen 5, 1 Dec 2026) PyTorch's step-3 norm was 1.9e-3 below the float64 value (Swift's 1.4e-3
+    /// above), on an AVX2 host it was within 1e-4 of Swift's.
+    static func stepsBound(exact: Float, torch: Float) -> Float {
+        max(absTolerance, stepsTolerance * Swift.abs(exact), 3 * Swift.abs(torch - exact))
+    }
     static let bufferTolerance: Float = 5e-3
     static let updateTolerance: Float = 5e-2
 
@@ -243,13 +252,17 @@ final class TorchOracleTests: XCTestCase {
         let log = try String(contentsOf: dir.appendingPathComponent("run/train_log.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         XCTAssertEqual(log.count, steps)
+        // Both float32 implementations are measured against PyTorch's float64 run of the same loop;
+        // Swift may be off by 1e-3 relative or by 3× PyTorch's own float32 error, whichever is larger.
         let torchLoss = try XCTUnwrap(st["loss"]).scalars, torchNorm = try XCTUnwrap(st["grad_norm"]).scalars
+        let exactLoss = try XCTUnwrap(st["loss64"]).scalars, exactNorm = try XCTUnwrap(st["grad_norm64"]).scalars
         for (k, row) in log.enumerated() {
             let loss = try XCTUnwrap(Float(row[4])), norm = try XCTUnwrap(Float(row[11]))
-            XCTAssertLessThanOrEqual(Swift.abs(loss - torchLoss[k]), max(Self.absTolerance, Self.stepsTolerance * Swift.abs(torchLoss[k])),
-                                     "step \(k + 1) loss: Swift \(loss), PyTorch \(torchLoss[k])")
-            XCTAssertLessThanOrEqual(Swift.abs(norm - torchNorm[k]), max(Self.absTolerance, Self.stepsTolerance * torchNorm[k]),
-                                     "step \(k + 1) gradient norm: Swift \(norm), PyTorch \(torchNorm[k])")
+            for (what, ours, theirs, exact) in [("loss", loss, torchLoss[k], exactLoss[k]), ("gradient norm", norm, torchNorm[k], exactNorm[k])] {
+                let bound = Self.stepsBound(exact: exact, torch: theirs)
+                XCTAssertLessThanOrEqual(Swift.abs(ours - exact), bound,
+                                         "step \(k + 1) \(what): Swift \(ours), PyTorch \(theirs), PyTorch float64 \(exact)")
+            }
         }
         XCTAssertGreaterThan(torchNorm[0], c.optim.gradClip ?? .infinity, "the first step should be clipped")
 
@@ -294,8 +307,11 @@ final class TorchOracleTests: XCTestCase {
                 if e > worst.1 { worst = (name, e) }
             }
         }
-        print(String(format: "TorchOracle steps: losses Swift %@ / PyTorch %@; %d trainable tensors, worst %@ relative L2 %.2e",
+        print(String(format: "TorchOracle steps: losses Swift %@ / PyTorch %@ / PyTorch float64 %@; norms Swift %@ / PyTorch %@ / float64 %@; %d trainable tensors, worst %@ relative L2 %.2e",
                      log.map { String($0[4]) }.joined(separator: " "), torchLoss.map { String(format: "%.6f", $0) }.joined(separator: " "),
+                     exactLoss.map { String(format: "%.6f", $0) }.joined(separator: " "),
+                     log.map { String($0[11]) }.joined(separator: " "), torchNorm.map { String(format: "%.4f", $0) }.joined(separator: " "),
+                     exactNorm.map { String(format: "%.4f", $0) }.joined(separator: " "),
                      oursUpdate.count, worst.0, worst.1))
 
         // The comparison can fail: an update 10 % too large (as a wrong learning rate would give) is caught.
