@@ -9,7 +9,16 @@
 // (both sides; 1 thread only): on a busy shared machine it removes the time the process
 // spent descheduled. numpy runs in `Benchmarks/gemm_numpy.py`, started once per thread count with
 // OPENBLAS_NUM_THREADS / OMP_NUM_THREADS / MKL_NUM_THREADS set; without python3 or numpy its
-// column reads `n/a`. Output, one line per case (a batched case prints its M as `BxM`):
+// column reads `n/a`.
+//
+// OpenBLAS chooses its kernels from the CPU it recognises, or from OPENBLAS_CORETYPE when that is
+// set — and the machines this project runs on set it to Haswell in every process's environment.
+// On the Zen 5 host that halves OpenBLAS (Haswell's AVX2 kernels: 245–257 GFLOP/s on 2 threads,
+// its AVX-512 SkylakeX kernels: 400–480), which would flatter the Swift column twofold. So the
+// inherited variable is not passed on: the script runs with the core OpenBLAS detects and, on a
+// host with AVX-512, again with OPENBLAS_CORETYPE=SkylakeX, and the numpy column is the faster of
+// the two for each case. The header names the cores; `--openblas-core` chooses them (`auto` =
+// detected). Output, one line per case (a batched case prints its M as `BxM`):
 //
 //     gemm M N K threads swift_gflops openblas_gflops ratio
 //
@@ -39,6 +48,9 @@ struct BenchGEMM: ParsableCommand {
     @Option(name: .long, help: "The numpy script (default: Benchmarks/gemm_numpy.py in the repository).")
     var numpyScript: String?
 
+    @Option(name: .long, help: "Comma-separated OpenBLAS core types for the numpy column, 'auto' = the one OpenBLAS detects; the best per case is shown (default: auto, plus SkylakeX on an AVX-512 host).")
+    var openblasCore: String?
+
     /// One benchmark case: `batch` products of M×K by K×N.
     struct Case: Hashable {
         let batch: Int, m: Int, n: Int, k: Int
@@ -64,12 +76,26 @@ struct BenchGEMM: ParsableCommand {
             : [Case(batch: 1, m: 64, n: 64, k: 64), Case(batch: 1, m: 256, n: 256, k: 256),
                Case(batch: 1, m: 512, n: 512, k: 512), Case(batch: 1, m: 1024, n: 1024, k: 1024),
                Case(batch: 1, m: 4096, n: 256, k: 768), Case(batch: 32, m: 197, n: 768, k: 768)]
+        let cores = try openblasCores()
         let script = numpyScript ?? defaultScript()
         let pool = ThreadPool.shared, saved = pool.threadCount
         defer { pool.setThreadCount(saved) }
         print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up, \(clock) clock; BxM = batch of B; GEMM kernel: \(gemmKernelLayout))")
+        var described = false
         for t in counts {
-            let numpy = numpyGFLOPs(script: script, threads: t, cases: cases)
+            var numpy: [Case: Double] = [:], names: [String] = []
+            for core in cores {
+                let (gflops, detected) = numpyGFLOPs(script: script, threads: t, cases: cases, core: core)
+                numpy.merge(gflops) { max($0, $1) }
+                names.append(core.map { "\($0) (forced)" } ?? "\(detected ?? "unknown") (detected)")
+            }
+            if !described, !numpy.isEmpty {
+                let inherited = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].flatMap { openblasCore == nil ? $0 : nil }.map {
+                    " (OPENBLAS_CORETYPE=\($0) in this environment is not used; --openblas-core \($0) uses it)"
+                } ?? ""
+                print("# OpenBLAS core: \(names.joined(separator: ", "))\(names.count > 1 ? "; the openblas column is the faster per case" : "")\(inherited)")
+                described = true
+            }
             pool.setThreadCount(t)
             for c in cases {
                 let swift = swiftGFLOPs(c)
@@ -115,30 +141,53 @@ struct BenchGEMM: ParsableCommand {
         return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
-    /// Runs the numpy script with `threads` BLAS threads; GFLOP/s per case (empty when
-    /// python3 or numpy is unavailable; the reason goes to stderr).
-    func numpyGFLOPs(script: String, threads: Int, cases: [Case]) -> [Case: Double] {
+    /// The OpenBLAS core types to run the numpy script with (nil = the one OpenBLAS detects).
+    func openblasCores() throws -> [String?] {
+        guard let list = openblasCore else {
+            let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+                .split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+            return flags.split(separator: " ").contains("avx512f") ? [nil, "SkylakeX"] : [nil]
+        }
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } }) else {
+            throw ValidationError("--openblas-core: '\(list)' is not a list of core names (e.g. --openblas-core auto,SkylakeX)")
+        }
+        return names.map { $0 == "auto" ? nil : $0 }
+    }
+
+    /// Runs the numpy script with `threads` BLAS threads and OpenBLAS core type `core` (nil: the
+    /// detected one); GFLOP/s per case (empty when python3 or numpy is unavailable; the reason goes
+    /// to stderr) and the core OpenBLAS reports using (its `OPENBLAS_VERBOSE=2` line).
+    func numpyGFLOPs(script: String, threads: Int, cases: [Case], core: String?) -> ([Case: Double], String?) {
         guard FileManager.default.fileExists(atPath: script) else {
             FileHandle.standardError.write(Data("bench gemm: \(script) not found; numpy column is n/a\n".utf8))
-            return [:]
+            return ([:], nil)
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script, "--seconds", String(seconds), "--clock", clock] + cases.map { "\($0.batch),\($0.m),\($0.n),\($0.k)" }
         var env = ProcessInfo.processInfo.environment
         for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { env[key] = String(threads) }
+        env["OPENBLAS_VERBOSE"] = "2"
+        env["OPENBLAS_CORETYPE"] = core
         process.environment = env
-        let stdout = Pipe()
+        let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
+        process.standardError = stderr
         do { try process.run() } catch {
             FileHandle.standardError.write(Data("bench gemm: cannot start python3 (\(error)); numpy column is n/a\n".utf8))
-            return [:]
+            return ([:], nil)
         }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        let messages = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        var detected: String?
+        for line in messages.split(separator: "\n") {
+            if line.hasPrefix("Core: ") { detected = String(line.dropFirst(6)) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
         guard process.terminationStatus == 0 else {
             FileHandle.standardError.write(Data("bench gemm: \(script) exited with status \(process.terminationStatus); numpy column is n/a\n".utf8))
-            return [:]
+            return ([:], detected)
         }
         var result: [Case: Double] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
@@ -147,7 +196,7 @@ struct BenchGEMM: ParsableCommand {
                   let g = Double(f[4]) else { continue }
             result[Case(batch: b, m: m, n: n, k: k)] = g
         }
-        return result
+        return (result, detected)
     }
 
     /// `Benchmarks/gemm_numpy.py` under the current directory, else beside this source tree.
