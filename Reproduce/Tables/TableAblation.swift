@@ -66,7 +66,7 @@ extension EvalContext {
             let test = try split("ptbxl_test"), o = options(.ecg, "ptbxl_super")
             let f = try m.embed(test.split, modality: .ecg, file: test.file, options: EmbeddingOptions(stage: o.stage, batchSize: o.batchSize),
                                 protocolName: "linear probe")
-            ecgZeroShot = try zeroShot(try ZeroShotTask.ptbxl(singleLabel: false), test, embeddings: try m.project(f, modality: .ecg))
+            ecgZeroShot = try zeroShot(try ZeroShotTask.ptbxl(singleLabel: false), test, embeddings: try m.project(f, modality: .ecg, file: test.file))
             ptbxlFeatures = f
         }
         var directions: [RetrievalDirection] = []

@@ -130,18 +130,29 @@ extension MoREModel {
     /// The projection head of `modality` applied to encoder features (`stage: .features` rows):
     /// [N, D] → [N, 128]. Rows are independent of their batch, so `project(features(x))` is bit
     /// for bit the `.projected` embedding of x; a caller that needs both extracts the tower once.
-    public func project(_ features: Tensor, modality: EmbeddingModality, batchSize: Int = 64) throws -> Tensor {
+    /// `file` (the features' source) names a row that comes out NaN or ±Inf, as `embed` does.
+    public func project(_ features: Tensor, modality: EmbeddingModality, file: String = "(features)", batchSize: Int = 64) throws -> Tensor {
         let d = embeddingWidth(modality, stage: .features)
         guard features.rank == 2, features.shape[1] == d else {
-            throw EvalError.wrongShape(file: "(input)", field: "\(modality.rawValue) features", expected: "[N, \(d)]", found: features.shape)
+            throw EvalError.wrongShape(file: file, field: "\(modality.rawValue) features", expected: "[N, \(d)]", found: features.shape)
         }
-        return try embedRows(count: features.shape[0], width: config.projectionDim, options: EmbeddingOptions(batchSize: batchSize)) { r in
+        let z = try embedRows(count: features.shape[0], width: config.projectionDim, options: EmbeddingOptions(batchSize: batchSize)) { r in
             let f = Variable(selectRows(features, Array(r)))
             switch modality {
             case .xray: return projectorXray(f).value
             case .ecg: return projectorECG(f).value
             case .text: return projectorText(f).value
             }
+        }
+        try requireFinite(z, file: file, modality: modality)
+        return z
+    }
+
+    /// Throws `EvalError.nonFiniteEmbedding` naming `file` and the first row of `z` ([N, D]) that
+    /// holds a NaN or ±Inf.
+    private func requireFinite(_ z: Tensor, file: String, modality: EmbeddingModality) throws {
+        if let i = z.firstNonFiniteIndex {
+            throw EvalError.nonFiniteEmbedding(file: file, modality: modality.rawValue, row: i / max(z.count / max(z.shape[0], 1), 1))
         }
     }
 
@@ -170,9 +181,7 @@ extension MoREModel {
     public func embed(_ split: DatasetSplit, modality: EmbeddingModality, file: String, tokenizer: TextTokenizer? = nil,
                       options o: EmbeddingOptions = EmbeddingOptions(), protocolName: String = "embedding") throws -> Tensor {
         let z = try embedRowsOf(split, modality: modality, file: file, tokenizer: tokenizer, options: o, protocolName: protocolName)
-        if let i = z.firstNonFiniteIndex {
-            throw EvalError.nonFiniteEmbedding(file: file, modality: modality.rawValue, row: i / max(z.count / max(z.shape[0], 1), 1))
-        }
+        try requireFinite(z, file: file, modality: modality)
         return z
     }
 

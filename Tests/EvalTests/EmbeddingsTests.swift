@@ -104,6 +104,21 @@ final class EmbeddingsTests: XCTestCase {
         XCTAssertNoThrow(try m.embed(s, modality: .xray, file: "/data/e.h5"), "the X-ray tower is untouched")
     }
 
+    /// The same for `project`: a NaN in the head (behind the loader's back) is an error naming the
+    /// features' file and the first row, not a projected embedding that table-ablation scores.
+    func testNonFiniteProjectionNamesFileAndRow() throws {
+        let m = MicroModel.model(), s = MicroModel.split(4, seed: 5)
+        let f = try m.embed(s, modality: .ecg, file: "/data/e.h5", options: EmbeddingOptions(stage: .features))
+        XCTAssertNoThrow(try m.project(f, modality: .ecg, file: "/data/e.h5"))
+        let (name, w) = try XCTUnwrap(m.stateDict().first { $0.0.hasPrefix("projector_ecg") && $0.0.hasSuffix("weight") && $0.1.count > 1 })
+        w.pointer[0] = .nan
+        XCTAssertThrowsError(try m.project(f, modality: .ecg, file: "/data/e.h5"), name) { e in
+            XCTAssertEqual(e as? EvalError, .nonFiniteEmbedding(file: "/data/e.h5", modality: "ecg", row: 0))
+        }
+        XCTAssertNoThrow(try m.project(try m.embed(s, modality: .xray, file: "/data/e.h5", options: EmbeddingOptions(stage: .features)),
+                                       modality: .xray), "the X-ray head is untouched")
+    }
+
     func testCheckpointOfAnotherConfigIsRejected() throws {
         let dir = try Fixtures.tempDirectory("evalproto-ckpt")
         let url = dir.appendingPathComponent("micro.safetensors")
