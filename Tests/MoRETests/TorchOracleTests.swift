@@ -56,17 +56,18 @@ final class TorchOracleTests: XCTestCase {
     static let absTolerance: Float = 1e-5
     /// Bounds of the three-step comparison. AdamW divides each gradient by its running
     /// magnitude, so float32 differences in small gradient entries become differences of
-    /// about the learning rate in the update, and they grow with each step: the losses and norms
-    /// of steps 2–3 agree to ~1e-4, the BatchNorm statistics to < 1e-3 and the updates of every
-    /// parameter the loss depends on to < 2e-2 (relative L2) on 30 Nov 2026; a wrong learning
-    /// rate in one of the steps moves an update by ~17 %.
-    static let stepsTolerance: Float = 1e-3
+    /// about the learning rate in the update, and they grow with each step: the BatchNorm
+    /// statistics agree to < 1e-3 and the updates of every parameter the loss depends on to
+    /// < 2e-2 (relative L2); a wrong learning rate in one of the steps moves an update by ~17 %
+    /// and the losses and norms of steps 2–3 by 4–30 %. The losses and norms are compared with
+    /// PyTorch's float64 run (`stepsBound`): both float32 implementations are off from it by up
+    /// to 2e-3 at step 3 (1 Dec 2026: Swift's norm 1.4e-3 above, PyTorch's 1.9e-3 below).
+    static let stepsTolerance: Float = 3e-3
 
     /// How far a float32 loss or gradient norm of the three-step run may be from PyTorch's float64
-    /// value `exact`: 1e-3 relative, or three times PyTorch's own float32 error when that is larger.
-    /// The float32 error after a few AdamW steps depends on the host's kernels: on an AVX-512 host
-    /// (Zen 5, 1 Dec 2026) PyTorch's step-3 norm was 1.9e-3 below the float64 value (Swift's 1.4e-3
-    /// above), on an AVX2 host it was within 1e-4 of Swift's.
+    /// value `exact`: 3e-3 relative, or three times PyTorch's own float32 error when that is larger.
+    /// That error depends on the host's kernels: PyTorch's step-3 norm moved by 3e-3 between an
+    /// AVX2 host (Zen 3) and an AVX-512 one (Zen 5); Swift's is the same bits on every host.
     static func stepsBound(exact: Float, torch: Float) -> Float {
         max(absTolerance, stepsTolerance * Swift.abs(exact), 3 * Swift.abs(torch - exact))
     }
@@ -253,7 +254,7 @@ final class TorchOracleTests: XCTestCase {
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         XCTAssertEqual(log.count, steps)
         // Both float32 implementations are measured against PyTorch's float64 run of the same loop;
-        // Swift may be off by 1e-3 relative or by 3× PyTorch's own float32 error, whichever is larger.
+        // Swift may be off by 3e-3 relative or by 3× PyTorch's own float32 error, whichever is larger.
         let torchLoss = try XCTUnwrap(st["loss"]).scalars, torchNorm = try XCTUnwrap(st["grad_norm"]).scalars
         let exactLoss = try XCTUnwrap(st["loss64"]).scalars, exactNorm = try XCTUnwrap(st["grad_norm64"]).scalars
         for (k, row) in log.enumerated() {
