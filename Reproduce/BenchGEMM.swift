@@ -16,8 +16,8 @@
 // On the Zen 5 host that halves OpenBLAS (Haswell's AVX2 kernels: 245–257 GFLOP/s on 2 threads,
 // its AVX-512 SkylakeX kernels: 400–480), which would flatter the Swift column twofold. So the
 // inherited variable is not passed on: the script runs with the core OpenBLAS detects and, on a
-// host with AVX-512, again with OPENBLAS_CORETYPE=SkylakeX, and the numpy column is the faster of
-// the two for each case. The header names the cores; `--openblas-core` chooses them (`auto` =
+// host with AVX-512 where it detects another, again with OPENBLAS_CORETYPE=SkylakeX, and the numpy
+// column is the faster of the two for each case. The header names the cores; `--openblas-core` chooses them (`auto` =
 // detected). Output, one line per case (a batched case prints its M as `BxM`):
 //
 //     gemm M N K threads swift_gflops openblas_gflops ratio
@@ -83,11 +83,13 @@ struct BenchGEMM: ParsableCommand {
         print("# gemm M N K threads swift_gflops openblas_gflops ratio   (best of repeated runs after a warm-up, \(clock) clock; BxM = batch of B; GEMM kernel: \(gemmKernelLayout))")
         var described = false
         for t in counts {
-            var numpy: [Case: Double] = [:], names: [String] = []
+            var numpy: [Case: Double] = [:], names: [String] = [], used: Set<String> = []
             for core in cores {
+                if let forced = core, used.contains(forced) { continue }   // OpenBLAS detected it already
                 let (gflops, detected) = numpyGFLOPs(script: script, threads: t, cases: cases, core: core)
                 numpy.merge(gflops) { max($0, $1) }
                 names.append(core.map { "\($0) (forced)" } ?? "\(detected ?? "unknown") (detected)")
+                if let name = core ?? detected { used.insert(name) }
             }
             if !described, !numpy.isEmpty {
                 let inherited = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].flatMap { openblasCore == nil ? $0 : nil }.map {
