@@ -12,13 +12,14 @@
 // column reads `n/a`.
 //
 // OpenBLAS chooses its kernels from the CPU it recognises, or from OPENBLAS_CORETYPE when that is
-// set — and the machines this project runs on set it to Haswell in every process's environment.
-// On the Zen 5 host that halves OpenBLAS (Haswell's AVX2 kernels: 245–257 GFLOP/s on 2 threads,
-// its AVX-512 SkylakeX kernels: 400–480), which would flatter the Swift column twofold. So the
-// inherited variable is not passed on: the script runs with the core OpenBLAS detects and, on a
-// host with AVX-512 where it detects another, again with OPENBLAS_CORETYPE=SkylakeX, and the numpy
-// column is the faster of the two for each case. The header names the cores; `--openblas-core` chooses them (`auto` =
-// detected). Output, one line per case (a batched case prints its M as `BxM`):
+// set — and the sandbox this project ran in on 1 Dec 2026 set it to Haswell in every process's
+// environment. On the Zen 5 host that halves OpenBLAS (Haswell's AVX2 kernels: 245–257 GFLOP/s
+// on 2 threads, its AVX-512 SkylakeX kernels: 400–480), which would flatter the Swift column
+// twofold. So the inherited variable is not passed on: the script runs with the core OpenBLAS
+// detects and, on a host with AVX-512 where it detects another, again with
+// OPENBLAS_CORETYPE=SkylakeX, and the numpy column is the faster of the two for each case. The
+// header names the cores; `--openblas-core` chooses them (`auto` = detected). Output, one line
+// per case (a batched case prints its M as `BxM`):
 //
 //     gemm M N K threads swift_gflops openblas_gflops ratio
 //

@@ -59,7 +59,7 @@ final class TorchOracleTests: XCTestCase {
     /// about the learning rate in the update, and they grow with each step: the BatchNorm
     /// statistics agree to < 1e-3 and the updates of every parameter the loss depends on to
     /// < 2e-2 (relative L2); a wrong learning rate in one of the steps moves an update by ~17 %
-    /// and the losses and norms of steps 2–3 by 4–30 %. The losses and norms are compared with
+    /// and the losses and norms of steps 2–3 by 4–24 %. The losses and norms are compared with
     /// PyTorch's float64 run (`stepsBound`): both float32 implementations are off from it by up
     /// to 2e-3 at step 3 (1 Dec 2026: Swift's norm 1.4e-3 above, PyTorch's 1.9e-3 below).
     static let stepsTolerance: Float = 3e-3
