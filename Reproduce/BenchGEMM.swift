@@ -88,6 +88,7 @@ struct BenchGEMM: ParsableCommand {
             for core in cores {
                 if let forced = core, used.contains(forced) { continue }   // OpenBLAS detected it already
                 let (gflops, detected) = numpyGFLOPs(script: script, threads: t, cases: cases, core: core)
+                if gflops.isEmpty { break }   // no numpy (the reason is on stderr): no second try
                 numpy.merge(gflops) { max($0, $1) }
                 names.append(core.map { "\($0) (forced)" } ?? "\(detected ?? "unknown") (detected)")
                 if let name = core ?? detected { used.insert(name) }
@@ -174,16 +175,24 @@ struct BenchGEMM: ParsableCommand {
         env["OPENBLAS_VERBOSE"] = "2"
         env["OPENBLAS_CORETYPE"] = core
         process.environment = env
-        let stdout = Pipe(), stderr = Pipe()
+        // stderr goes to a file, not a second pipe: reading one pipe to its end while the script
+        // fills the other would block both.
+        let stdout = Pipe()
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("more-bench-gemm-\(UUID().uuidString).err")
+        guard FileManager.default.createFile(atPath: errURL.path, contents: nil), let errFile = try? FileHandle(forWritingTo: errURL) else {
+            FileHandle.standardError.write(Data("bench gemm: cannot create \(errURL.path); numpy column is n/a\n".utf8))
+            return ([:], nil)
+        }
+        defer { try? errFile.close(); try? FileManager.default.removeItem(at: errURL) }
         process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardError = errFile
         do { try process.run() } catch {
             FileHandle.standardError.write(Data("bench gemm: cannot start python3 (\(error)); numpy column is n/a\n".utf8))
             return ([:], nil)
         }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        let messages = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        let messages = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         var detected: String?
         for line in messages.split(separator: "\n") {
             if line.hasPrefix("Core: ") { detected = String(line.dropFirst(6)) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
