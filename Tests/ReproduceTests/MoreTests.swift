@@ -1,0 +1,28 @@
+import XCTest
+import TensorCore
+@testable import more
+
+/// The options every compute-heavy subcommand shares (Reproduce/More.swift).
+final class MoreTests: XCTestCase {
+    /// A thread count outside 1…256, from `--threads` or `MORE_THREADS`, is a usage error (exit 64)
+    /// naming the option, raised before the pool changes size.
+    func testThreadCountsOutsideTheRangeAreUsageErrors() throws {
+        let pool = ThreadPool.shared, saved = pool.threadCount
+        defer { pool.setThreadCount(saved) }
+        for bad in ["0", "257", "100000"] {
+            let options = try ComputeOptions.parse(["--threads", bad])
+            XCTAssertThrowsError(try options.apply(environment: [:])) { e in
+                XCTAssertTrue(More.message(for: e).hasPrefix("--threads must be from 1 to 256, got \(bad)"), More.message(for: e))
+                XCTAssertEqual(More.exitCode(for: e).rawValue, 64)
+            }
+            XCTAssertEqual(pool.threadCount, saved)
+        }
+        for bad in ["0", "300", "two"] {
+            XCTAssertThrowsError(try ComputeOptions.parse([]).apply(environment: ["MORE_THREADS": bad])) { e in
+                XCTAssertTrue(More.message(for: e).hasPrefix("MORE_THREADS='\(bad)' must be a whole number from 1 to 256"), More.message(for: e))
+            }
+        }
+        try ComputeOptions.parse(["--threads", "3"]).apply(environment: ["MORE_THREADS": "2"])
+        XCTAssertEqual(pool.threadCount, 3)
+    }
+}
