@@ -6,7 +6,7 @@ import NN
 /// `more describe --config paper` must give the parameter figures of MoRE-reference §2.9.
 final class DescribeTests: XCTestCase {
     func testPaperConfigParameterCounts() {
-        let model = MoREModel(config: .paper, seed: 1)
+        let model = Init.$countingOnly.withValue(true) { MoREModel(config: .paper, seed: 1) }
         let byName = Dictionary(uniqueKeysWithValues: model.componentSummary.map { ($0.name, $0) })
         XCTAssertEqual(byName["X-ray ViT"]?.total, 85_771_008)
         XCTAssertEqual(byName["ECG ViT"]?.total, 86_181_888)
@@ -19,6 +19,24 @@ final class DescribeTests: XCTestCase {
         let text = byName["text + LoRA"]!
         XCTAssertEqual(text.trainable, 692_736, "LoRA 589,824 + biases 102,912")
         XCTAssertEqual(100 * text.fraction, 0.55, accuracy: 0.005)
+    }
+
+    /// Building without drawing the weights (as `more describe` and `table-params` do) gives the
+    /// same parameters — names, shapes, trainable flags — as building with them, all zero; and the
+    /// mode ends with its scope.
+    func testCountingOnlyBuildsTheSameParametersUndrawn() {
+        let drawn = MoREModel(config: .tiny, seed: 1)
+        let counted = Init.$countingOnly.withValue(true) { MoREModel(config: .tiny, seed: 1) }
+        XCTAssertEqual(counted.namedParameters().map(\.0), drawn.namedParameters().map(\.0))
+        XCTAssertEqual(counted.namedParameters().map(\.1.value.shape), drawn.namedParameters().map(\.1.value.shape))
+        XCTAssertEqual(counted.trainableParameters().map(\.0), drawn.trainableParameters().map(\.0))
+        XCTAssertEqual(counted.componentSummary.map(\.total), drawn.componentSummary.map(\.total))
+        let qkv = "xray_model.vit_model.blocks.0.attn.qkv.weight"
+        XCTAssertTrue(counted.namedParameters().first { $0.0 == qkv }!.1.value.scalars.allSatisfy { $0 == 0 })
+        XCTAssertTrue(drawn.namedParameters().first { $0.0 == qkv }!.1.value.scalars.contains { $0 != 0 })
+        XCTAssertFalse(Init.countingOnly)
+        XCTAssertTrue(MoREModel(config: .tiny, seed: 1).namedParameters().first { $0.0 == qkv }!.1.value
+                      .bitwiseEqual(drawn.namedParameters().first { $0.0 == qkv }!.1.value), "draws again after the scope")
     }
 
     func testTinyConfigKeepsEveryElement() {
