@@ -23,6 +23,10 @@
 //
 //     gemm M N K threads swift_gflops openblas_gflops ratio
 //
+// `--case` times given shapes instead, e.g. the attention products of the ECG tower, one per
+// head and sample: `--case 128x197,197,32,T` (Q·Kᵀ, printed with a ᵀ after K) and
+// `--case 128x197,32,197` (P·V).
+//
 // This command measures only; it asserts nothing (the GEMM's correctness is in GEMMTests).
 
 import ArgumentParser
@@ -52,11 +56,35 @@ struct BenchGEMM: ParsableCommand {
     @Option(name: .long, help: "Comma-separated OpenBLAS core types for the numpy column, 'auto' = the one OpenBLAS detects; the best per case is shown (default: auto, plus SkylakeX on an AVX-512 host).")
     var openblasCore: String?
 
-    /// One benchmark case: `batch` products of M×K by K×N.
+    @Option(name: .long, parsing: .singleValue,
+            help: "A case to time instead of the built-in ones, 'M,N,K' or 'BxM,N,K' (B products), with ',T' for a transposed B (K×N read as Nᵀ×K, as attention's Q·Kᵀ); repeatable.")
+    var `case`: [String] = []
+
+    /// One benchmark case: `batch` products of M×K by K×N (B given as N×K when `transB`).
     struct Case: Hashable {
         let batch: Int, m: Int, n: Int, k: Int
+        var transB = false
         var flops: Double { 2 * Double(batch) * Double(m) * Double(n) * Double(k) }
-        var label: String { "\(batch > 1 ? "\(batch)x" : "")\(m) \(n) \(k)" }
+        var label: String { "\(batch > 1 ? "\(batch)x" : "")\(m) \(n) \(k)\(transB ? "ᵀ" : "")" }
+        /// The numpy script's spelling: B,M,N,K[,T].
+        var argument: String { "\(batch),\(m),\(n),\(k)\(transB ? ",T" : "")" }
+
+        /// Parses `--case`: "M,N,K", "BxM,N,K", each optionally followed by ",T".
+        init(batch: Int, m: Int, n: Int, k: Int, transB: Bool = false) {
+            self.batch = batch; self.m = m; self.n = n; self.k = k; self.transB = transB
+        }
+        init(parsing text: String) throws {
+            var fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let transposed = fields.last == "T"
+            if transposed { fields.removeLast() }
+            let first = fields.first?.split(separator: "x").map(String.init) ?? []
+            guard fields.count == 3, (1...2).contains(first.count),
+                  let m = Int(first.last!), let n = Int(fields[1]), let k = Int(fields[2]),
+                  let b = first.count == 2 ? Int(first[0]) : 1, b >= 1, m >= 1, n >= 1, k >= 1 else {
+                throw ValidationError("--case: '\(text)' is not M,N,K or BxM,N,K with an optional ,T (e.g. --case 32x197,197,32,T)")
+            }
+            self.init(batch: b, m: m, n: n, k: k, transB: transposed)
+        }
     }
 
     func run() throws {
@@ -71,7 +99,7 @@ struct BenchGEMM: ParsableCommand {
         guard clock == "wall" || counts == [1] else {
             throw ValidationError("--clock cpu measures one thread's CPU time: use it with --threads 1")
         }
-        let cases: [Case] = quick
+        let cases: [Case] = !`case`.isEmpty ? try `case`.map(Case.init(parsing:)) : quick
             ? [Case(batch: 1, m: 64, n: 64, k: 64), Case(batch: 1, m: 256, n: 256, k: 256),
                Case(batch: 1, m: 512, n: 512, k: 512), Case(batch: 1, m: 4096, n: 256, k: 768)]
             : [Case(batch: 1, m: 64, n: 64, k: 64), Case(batch: 1, m: 256, n: 256, k: 256),
@@ -118,8 +146,8 @@ struct BenchGEMM: ParsableCommand {
         let b = Tensor(shape: [c.batch * c.k * c.n]) { p in for i in p.indices { p[i] = rng.normal() } }
         let out = Tensor(zeros: [c.batch * c.m * c.n])
         let call = {
-            gemmBatched(transA: false, transB: false, m: c.m, n: c.n, k: c.k, alpha: 1,
-                        a: a.pointer, lda: c.k, strideA: c.m * c.k, b: b.pointer, ldb: c.n, strideB: c.k * c.n,
+            gemmBatched(transA: false, transB: c.transB, m: c.m, n: c.n, k: c.k, alpha: 1,
+                        a: a.pointer, lda: c.k, strideA: c.m * c.k, b: b.pointer, ldb: c.transB ? c.k : c.n, strideB: c.k * c.n,
                         beta: 0, c: out.pointer, ldc: c.n, strideC: c.m * c.n, batch: c.batch)
         }
         return c.flops / bestTime(call) / 1e9
@@ -169,7 +197,7 @@ struct BenchGEMM: ParsableCommand {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--seconds", String(seconds), "--clock", clock] + cases.map { "\($0.batch),\($0.m),\($0.n),\($0.k)" }
+        process.arguments = ["python3", script, "--seconds", String(seconds), "--clock", clock] + cases.map(\.argument)
         var env = ProcessInfo.processInfo.environment
         for key in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { env[key] = String(threads) }
         env["OPENBLAS_VERBOSE"] = "2"
@@ -204,9 +232,9 @@ struct BenchGEMM: ParsableCommand {
         var result: [Case: Double] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
             let f = line.split(separator: " ")
-            guard f.count == 5, let b = Int(f[0]), let m = Int(f[1]), let n = Int(f[2]), let k = Int(f[3]),
-                  let g = Double(f[4]) else { continue }
-            result[Case(batch: b, m: m, n: n, k: k)] = g
+            guard f.count == 5 || (f.count == 6 && f[4] == "T"), let b = Int(f[0]), let m = Int(f[1]), let n = Int(f[2]),
+                  let k = Int(f[3]), let g = Double(f[f.count - 1]) else { continue }
+            result[Case(batch: b, m: m, n: n, k: k, transB: f.count == 6)] = g
         }
         return (result, detected)
     }

@@ -1,0 +1,23 @@
+import XCTest
+@testable import more
+
+/// `more bench gemm --case` (Reproduce/BenchGEMM.swift): the shapes a user asks for, and the same
+/// spelling handed to the numpy script.
+final class BenchGEMMTests: XCTestCase {
+    func testCaseParsing() throws {
+        let qk = try BenchGEMM.Case(parsing: "128x197,197,32,T")
+        XCTAssertEqual(qk, BenchGEMM.Case(batch: 128, m: 197, n: 197, k: 32, transB: true))
+        XCTAssertEqual(qk.label, "128x197 197 32ᵀ")
+        XCTAssertEqual(qk.argument, "128,197,197,32,T")
+        XCTAssertEqual(qk.flops, 2 * 128 * 197 * 197 * 32)
+        let plain = try BenchGEMM.Case(parsing: " 512, 512 ,512")
+        XCTAssertEqual(plain, BenchGEMM.Case(batch: 1, m: 512, n: 512, k: 512))
+        XCTAssertEqual(plain.argument, "1,512,512,512")
+        for bad in ["2,3", "0x3,3,3", "3,3,0", "a,b,c", "2x3x4,5,6", "3,3,3,X", ""] {
+            XCTAssertThrowsError(try BenchGEMM.Case(parsing: bad), bad) { e in
+                XCTAssertTrue("\(e)".contains("is not M,N,K or BxM,N,K"), "\(e)")
+            }
+        }
+        XCTAssertNoThrow(try BenchGEMM.parse(["--case", "32x107,107,32,T", "--case", "64,64,64"]))
+    }
+}
