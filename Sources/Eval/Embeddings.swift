@@ -151,8 +151,8 @@ extension MoREModel {
     /// Throws `EvalError.nonFiniteEmbedding` naming `file` and the first row of `z` ([N, D]) that
     /// holds a NaN or ±Inf.
     private func requireFinite(_ z: Tensor, file: String, modality: EmbeddingModality) throws {
-        if let i = z.firstNonFiniteIndex {
-            throw EvalError.nonFiniteEmbedding(file: file, modality: modality.rawValue, row: i / max(z.count / max(z.shape[0], 1), 1))
+        if let row = z.firstNonFiniteRow {
+            throw EvalError.nonFiniteEmbedding(file: file, modality: modality.rawValue, row: row)
         }
     }
 

@@ -79,6 +79,12 @@ extension Tensor {
         return nil
     }
 
+    /// Index along axis 0 (the row) of the first NaN or ±∞ element, nil when every element is
+    /// finite. For [N, …]: firstNonFiniteIndex / (count / N).
+    public var firstNonFiniteRow: Int? {
+        firstNonFiniteIndex.map { $0 / Swift.max(count / Swift.max(shape.first ?? 1, 1), 1) }
+    }
+
     /// In place: self += α·other (same shape). The AXPY of optimisers and gradient sums.
     public func addScaled(_ other: Tensor, _ alpha: Float = 1) {
         precondition(count == other.count, "addScaled: \(shape) += α·\(other.shape)")

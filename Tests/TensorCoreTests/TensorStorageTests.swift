@@ -59,6 +59,21 @@ final class TensorStorageTests: XCTestCase {
         XCTAssertFalse(softmaxLastAxis(x).hasNonFinite)
     }
 
+    /// The first NaN or ±∞ is found by flat index and by row (axis 0), the index the bad-input
+    /// errors of the data reader and of the embeddings report.
+    func testFirstNonFiniteIndexAndRow() {
+        let t = Tensor(zeros: [4, 3, 2])
+        XCTAssertNil(t.firstNonFiniteIndex)
+        XCTAssertNil(t.firstNonFiniteRow)
+        t.pointer[13] = .infinity
+        t.pointer[20] = .nan
+        XCTAssertEqual(t.firstNonFiniteIndex, 13)
+        XCTAssertEqual(t.firstNonFiniteRow, 2)
+        let v = Tensor(zeros: [5])
+        v.pointer[4] = -.infinity
+        XCTAssertEqual(v.firstNonFiniteRow, 4)
+    }
+
     func testFastErfIsWithinFiveTenMillionthsOfErf() {
         var worst = 0.0
         for i in -60_000...60_000 {

@@ -79,8 +79,8 @@ public final class HDF5BatchReader: @unchecked Sendable {
     /// NaN or ±Inf.
     private func readFinite(_ field: String, rows: Range<Int>) throws -> Tensor {
         let t = try file.readFloat32(field, rows: checked(rows))
-        if let i = t.firstNonFiniteIndex {
-            let row = rows.lowerBound + i / max(t.count / max(rows.count, 1), 1)
+        if let r = t.firstNonFiniteRow {
+            let row = rows.lowerBound + r
             throw DataError.malformed(file: url.path, field: field,
                                       reason: "non-finite value (NaN or ±Inf) in row \(row) (`more data check` lists every problem of the file)")
         }
