@@ -176,8 +176,7 @@ struct BenchGEMM: ParsableCommand {
     /// The OpenBLAS core types to run the numpy script with (nil = the one OpenBLAS detects).
     func openblasCores() throws -> [String?] {
         guard let list = openblasCore else {
-            let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-                .split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+            let flags = cpuInfo()["flags"] ?? ""
             return flags.split(separator: " ").contains("avx512f") ? [nil, "SkylakeX"] : [nil]
         }
         let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

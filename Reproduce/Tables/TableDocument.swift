@@ -125,11 +125,9 @@ func fmt(_ x: Double, _ lo: Double? = nil, _ hi: Double? = nil, digits: Int = 3)
 /// The paper's value: unknown to us for every cell (MoRE-reference §4).
 let paperValue = "not available"
 
-/// CPU model, x86 family/model numbers, core count (from /proc/cpuinfo) and the GEMM kernel
-/// layout of this build — e.g. "AMD EPYC (family 25, model 1), 2 cores, GEMM kernel 4x16 ymm
-/// quarters, …". Two machines can share a model name (both of our hosts read "AMD EPYC") and
-/// give the same bytes at different speeds, so wall times are read against all of it.
-func machineDescription() -> String {
+/// The fields of the first processor in /proc/cpuinfo ("model name", "cpu family", "flags", …);
+/// empty where there is no such file.
+func cpuInfo() -> [String: String] {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     var fields: [String: String] = [:]
     for line in info.split(separator: "\n") {
@@ -138,6 +136,15 @@ func machineDescription() -> String {
         let key = parts[0].trimmingCharacters(in: .whitespaces)
         if fields[key] == nil { fields[key] = parts[1].trimmingCharacters(in: .whitespaces) }
     }
+    return fields
+}
+
+/// CPU model, x86 family/model numbers, core count (from /proc/cpuinfo) and the GEMM kernel
+/// layout of this build — e.g. "AMD EPYC (family 25, model 1), 2 cores, GEMM kernel 4x16 ymm
+/// quarters, …". Two machines can share a model name (both of our hosts read "AMD EPYC") and
+/// give the same bytes at different speeds, so wall times are read against all of it.
+func machineDescription() -> String {
+    let fields = cpuInfo()
     let model = fields["model name"] ?? "unknown CPU"
     let numbers = [fields["cpu family"].map { "family \($0)" }, fields["model"].map { "model \($0)" }].compactMap { $0 }
     let cpu = numbers.isEmpty ? model : "\(model) (\(numbers.joined(separator: ", ")))"
