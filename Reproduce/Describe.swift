@@ -19,8 +19,8 @@ struct Describe: ParsableCommand {
 
     func run() throws {
         let c = try MoREConfig.load(config)
-        // Only the shapes are printed, so the weights are not drawn (Init.countingOnly).
-        let model = Init.$countingOnly.withValue(true) { MoREModel(config: c, seed: c.optim.seed) }
+        // Only the shapes are printed, so the weights are not drawn (Init.placeholdersOnly).
+        let model = Init.$placeholdersOnly.withValue(true) { MoREModel(config: c, seed: c.optim.seed) }
         print(model.describe(depth: depth))
         print("")
         for s in model.componentSummary {

@@ -131,11 +131,7 @@ func pretrainingPairs(_ c: MoREConfig, dataDir: URL) throws -> (train: PretrainD
 
 /// A model for a config with its pretrained text weights loaded (when the config names a folder).
 func buildModel(_ c: MoREConfig) throws -> MoREModel {
-    let model = MoREModel(config: c, seed: c.optim.seed)
-    if !c.textModel.isEmpty {
-        try model.textModel.loadPretrained(folder: resolveTextModelFolder(c.textModel))
-    }
-    return model
+    try MoREModel.withPretrainedText(config: c, seed: c.optim.seed)
 }
 
 /// The tokenizer stored with the config's text model.

@@ -30,10 +30,8 @@ final class EvalContext {
         model = m
         checkpointInfo = ck.info
         let c = ck.info.config
-        randomModel = MoREModel(config: c, seed: ck.info.seed &+ 1)
-        if !c.textModel.isEmpty {   // "random init": random towers and heads, the same pretrained text model
-            try randomModel.textModel.loadPretrained(folder: resolveTextModelFolder(c.textModel))
-        }
+        // "random init": random towers and heads, the same pretrained text model
+        randomModel = try MoREModel.withPretrainedText(config: c, seed: ck.info.seed &+ 1)
         randomModel.eval()
         tokenizer = try loadTokenizer(folder: resolveTextModelFolder(c.textModel.isEmpty ? ".cache/models/all-MiniLM-L6-v2" : c.textModel))
         self.seed = seed

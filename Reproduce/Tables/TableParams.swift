@@ -12,8 +12,8 @@ func makeTableParams(outDir: URL) throws -> URL {
     let t0 = Date()
     var rows: [[String]] = []
     for c in [MoREConfig.tiny, MoREConfig.paper] {
-        // Counting needs the shapes only: the weights are not drawn (Init.countingOnly).
-        let model = Init.$countingOnly.withValue(true) { MoREModel(config: c, seed: c.optim.seed) }
+        // Counting needs the shapes only: the weights are not drawn (Init.placeholdersOnly).
+        let model = Init.$placeholdersOnly.withValue(true) { MoREModel(config: c, seed: c.optim.seed) }
         for s in model.componentSummary {
             rows.append([c.name, s.name, groupedThousands(s.total), groupedThousands(s.trainable), String(format: "%.3f %%", 100 * s.fraction)])
         }

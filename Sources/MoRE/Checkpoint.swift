@@ -85,7 +85,9 @@ extension MoREModel {
         if let e = expect, e.hash != ck.info.config.hash {
             throw CheckpointError.configMismatch(file: url.path, expected: e.name, found: ck.info.config.name)
         }
-        let model = MoREModel(config: ck.info.config, seed: ck.info.seed)
+        // Every parameter and buffer comes from the file (`loadState` throws otherwise), so
+        // none is drawn first.
+        let model = Init.$placeholdersOnly.withValue(true) { MoREModel(config: ck.info.config, seed: ck.info.seed) }
         try model.loadState(from: ck.file)
         return (model, ck)
     }

@@ -43,9 +43,11 @@ public final class MoREModel: Module {
     /// τ as a one-element parameter (trainable only when `loss.learnableTemperature`).
     public let temperature: Parameter
 
-    /// Builds a randomly initialised model (the text tower is loaded separately, see
-    /// `loadPretrainedText`). Parameter draws depend only on (seed, parameter name).
-    public init(config c: MoREConfig, seed: UInt64) {
+    /// Builds a randomly initialised model. Parameter draws depend only on (seed, parameter
+    /// name). With `drawTextBase: false` the text tower's base weights are zeros instead, for a
+    /// caller that loads the pretrained text model next (`withPretrainedText`); its LoRA
+    /// adapters are drawn either way.
+    public init(config c: MoREConfig, seed: UInt64, drawTextBase: Bool = true) {
         config = c
         xrayModel = VisionTransformer(
             config: c.xray,
@@ -57,7 +59,9 @@ public final class MoREModel: Module {
             input: .ecg(ECGPatchEmbed(leads: c.ecgLeads, stemChannels: c.ecgStemChannels, dim: c.ecg.dim, seed: seed,
                                       name: "ecg_model.vit_model.patch_embed")),
             tokens: c.ecgTokens, dropKey: c.dropKey.schedule, seed: seed, name: "ecg_model.vit_model")
-        textModel = TextEncoder(config: c.text, pooling: c.textPooling, seed: seed, name: "text_model")
+        textModel = Init.$placeholdersOnly.withValue(Init.placeholdersOnly || !drawTextBase) {
+            TextEncoder(config: c.text, pooling: c.textPooling, seed: seed, name: "text_model")
+        }
         projectorXray = ProjectionHead(inDim: c.xray.dim, hidden: c.xray.dim, outDim: c.projectionDim, seed: seed,
                                        name: "projector_xray_text")
         projectorECG = ProjectionHead(inDim: c.ecg.dim, hidden: c.ecg.dim, outDim: c.projectionDim, seed: seed,

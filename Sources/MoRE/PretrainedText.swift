@@ -96,3 +96,17 @@ extension TextEncoder {
         }
     }
 }
+
+extension MoREModel {
+    /// A model with randomly initialised towers and heads and the config's pretrained text model
+    /// (`textModel`; none when it is empty). The text base weights are not drawn first: the
+    /// checkpoint replaces every one of them or `loadPretrained` throws. Bitwise the same model
+    /// as drawing them and overwriting, 0.9 s sooner for `tiny`.
+    public static func withPretrainedText(config c: MoREConfig, seed: UInt64) throws -> MoREModel {
+        if c.textModel.isEmpty { return MoREModel(config: c, seed: seed) }
+        let folder = try resolveTextModelFolder(c.textModel)
+        let model = MoREModel(config: c, seed: seed, drawTextBase: false)
+        try model.textModel.loadPretrained(folder: folder)
+        return model
+    }
+}

@@ -119,6 +119,21 @@ final class EmbeddingsTests: XCTestCase {
                                        modality: .xray), "the X-ray head is untouched")
     }
 
+    /// A loaded model is the saved one, bit for bit, in every parameter and buffer: nothing
+    /// keeps the zeros it is built with (`MoREModel.load` does not draw weights the file replaces).
+    func testLoadedModelIsTheSavedOneBitwise() throws {
+        let dir = try Fixtures.tempDirectory("evalproto-load")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("micro.safetensors")
+        let m = MicroModel.model()
+        try saveCheckpoint(m, info: CheckpointInfo(config: m.config, seed: 7, step: 0, dataHash: "x", commit: "test", trainerState: "{}"),
+                           to: url)
+        let (loaded, _) = try loadEvaluationModel(checkpoint: url)
+        let a = m.stateDict(), b = loaded.stateDict()
+        XCTAssertEqual(a.map(\.0), b.map(\.0))
+        for (x, y) in zip(a, b) { XCTAssertTrue(x.1.bitwiseEqual(y.1), "\(x.0) differs after loading") }
+    }
+
     func testCheckpointOfAnotherConfigIsRejected() throws {
         let dir = try Fixtures.tempDirectory("evalproto-ckpt")
         let url = dir.appendingPathComponent("micro.safetensors")

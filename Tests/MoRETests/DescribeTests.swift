@@ -6,7 +6,7 @@ import NN
 /// `more describe --config paper` must give the parameter figures of MoRE-reference §2.9.
 final class DescribeTests: XCTestCase {
     func testPaperConfigParameterCounts() {
-        let model = Init.$countingOnly.withValue(true) { MoREModel(config: .paper, seed: 1) }
+        let model = Init.$placeholdersOnly.withValue(true) { MoREModel(config: .paper, seed: 1) }
         let byName = Dictionary(uniqueKeysWithValues: model.componentSummary.map { ($0.name, $0) })
         XCTAssertEqual(byName["X-ray ViT"]?.total, 85_771_008)
         XCTAssertEqual(byName["ECG ViT"]?.total, 86_181_888)
@@ -26,7 +26,7 @@ final class DescribeTests: XCTestCase {
     /// mode ends with its scope.
     func testCountingOnlyBuildsTheSameParametersUndrawn() {
         let drawn = MoREModel(config: .tiny, seed: 1)
-        let counted = Init.$countingOnly.withValue(true) { MoREModel(config: .tiny, seed: 1) }
+        let counted = Init.$placeholdersOnly.withValue(true) { MoREModel(config: .tiny, seed: 1) }
         XCTAssertEqual(counted.namedParameters().map(\.0), drawn.namedParameters().map(\.0))
         XCTAssertEqual(counted.namedParameters().map(\.1.value.shape), drawn.namedParameters().map(\.1.value.shape))
         XCTAssertEqual(counted.trainableParameters().map(\.0), drawn.trainableParameters().map(\.0))
@@ -34,7 +34,7 @@ final class DescribeTests: XCTestCase {
         let qkv = "xray_model.vit_model.blocks.0.attn.qkv.weight"
         XCTAssertTrue(counted.namedParameters().first { $0.0 == qkv }!.1.value.scalars.allSatisfy { $0 == 0 })
         XCTAssertTrue(drawn.namedParameters().first { $0.0 == qkv }!.1.value.scalars.contains { $0 != 0 })
-        XCTAssertFalse(Init.countingOnly)
+        XCTAssertFalse(Init.placeholdersOnly)
         XCTAssertTrue(MoREModel(config: .tiny, seed: 1).namedParameters().first { $0.0 == qkv }!.1.value
                       .bitwiseEqual(drawn.namedParameters().first { $0.0 == qkv }!.1.value), "draws again after the scope")
     }

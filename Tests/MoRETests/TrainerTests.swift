@@ -61,6 +61,25 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(written.lastTrainLoss?.isFinite ?? false)
     }
 
+    /// The summary of a run that ends with an epoch reuses that epoch's validation instead of
+    /// evaluating the same weights again: it must equal a fresh evaluation of the final model,
+    /// and so it does for a run stopped mid-epoch, which evaluates at the end.
+    func testSummaryValidationIsThatOfTheFinalWeights() throws {
+        var c = MicroMoRE.config
+        c.optim.epochs = 2
+        for maxSteps in [nil, 5] as [Int?] {   // 4 steps per epoch: 5 stops one step into the second
+            let dir = try Fixtures.tempDirectory("trainer-summary")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let t = try makeTrainer(c, out: dir, maxSteps: maxSteps)
+            let summary = try t.run()
+            let fresh = evaluateContrastive(model: t.model, data: try XCTUnwrap(t.val))
+            let reported = try XCTUnwrap(t.currentValidation)
+            XCTAssertEqual(reported.loss, fresh.loss, "maxSteps \(String(describing: maxSteps))")
+            XCTAssertEqual(summary.valAccuracy, fresh.accuracy.mapValues { $0.top1 })
+            XCTAssertFalse(summary.valAccuracy.isEmpty)
+        }
+    }
+
     /// Stopping after 3 steps and resuming gives bitwise the same parameters as 6 straight steps.
     func testResumeIsBitwiseIdentical() throws {
         let c = MicroMoRE.config
