@@ -9,7 +9,8 @@
 //
 // It is `permute → scaledDotProductAttention → permute` with the permutes folded into the
 // GEMM strides: every GEMM element is the same FMA chain whatever the leading dimension, the
-// softmax and dropout are the same per-row code, so values and gradients are bitwise those
+// softmax and dropout compute each row's chains in the same order as the per-row code (eight
+// rows side by side in SIMD lanes, `attentionRowsSoftmax`), so values and gradients are bitwise those
 // of the composed path (tested). Each (b, h) is one task that computes S, the softmax, the
 // dropout and O while S is hot in cache; tasks write disjoint column blocks, so results do
 // not depend on the thread count. The forward keeps A [B, H, Tq, Tk]; the dropout mask is
@@ -172,8 +173,8 @@ struct FusedAttention {
                     } else {
                         attentionRowScaleMask(row, tk, scale, nil, 0)
                     }
-                    attentionRowSoftmax(row, tk)
                 }
+                attentionRowsSoftmax(ai, rows: tq, tk)
                 var ad = UnsafePointer(ai)
                 if let drop = dropout {
                     let dst = scratch + tk
@@ -215,9 +216,7 @@ struct FusedAttention {
                          b: gi, ldb: ol.width, beta: 0, c: v.at(pdv, bi, h), ldc: v.width, parallel: false)
                 }
                 guard let pdq, let pdk else { return }
-                for i in 0..<tq {
-                    attentionRowSoftmaxBackward(dA + i * tk, ai + i * tk, dropout == nil ? nil : ad + i * tk, keep, scale, tk)
-                }
+                attentionRowsSoftmaxBackward(dA, ai, dropout == nil ? nil : ad, keep, scale, rows: tq, tk)
                 gemm(transA: false, transB: false, m: tq, n: d, k: tk, alpha: 1, a: dA, lda: tk,
                      b: k.at(pk, bi, h), ldb: k.width, beta: 0, c: q.at(pdq, bi, h), ldc: q.width, parallel: false)
                 gemm(transA: true, transB: false, m: tk, n: d, k: tq, alpha: 1, a: dA, lda: tk,
@@ -236,6 +235,36 @@ func attentionRowScaleMask(_ a: UnsafeMutablePointer<Float>, _ n: Int, _ s: Floa
     } else {
         for j in 0..<n { a[j] *= s }
     }
+}
+
+/// `rows` consecutive rows of length n (stride n), each ← softmax(row) exactly as
+/// `attentionRowSoftmax` computes it. A row's max and sum are chains of dependent operations
+/// (the sum must stay in order to keep its bits), so one row at a time waits on their latency;
+/// here eight rows advance together, one SIMD lane each — every lane is its row's own chain
+/// in the same order, so the bits are those of the row-by-row code (tested), about 4× sooner.
+@inline(__always)
+func attentionRowsSoftmax(_ a: UnsafeMutablePointer<Float>, rows: Int, _ n: Int) {
+    var r0 = 0
+    while r0 + 8 <= rows {
+        let p = a + r0 * n
+        @inline(__always) func column(_ j: Int) -> SIMD8<Float> {
+            SIMD8(p[j], p[n + j], p[2 * n + j], p[3 * n + j], p[4 * n + j], p[5 * n + j], p[6 * n + j], p[7 * n + j])
+        }
+        var mx = SIMD8<Float>(repeating: -.infinity)
+        for j in 0..<n { let c = column(j); mx.replace(with: c, where: c .> mx) }
+        for r in 0..<8 {
+            let row = p + r * n, m = mx[r]
+            for j in 0..<n { row[j] = expFloat(row[j] - m) }
+        }
+        var sum = SIMD8<Float>(repeating: 0)
+        for j in 0..<n { sum += column(j) }
+        for r in 0..<8 {
+            let row = p + r * n, inv = 1 / sum[r]
+            for j in 0..<n { row[j] *= inv }
+        }
+        r0 += 8
+    }
+    for r in r0..<rows { attentionRowSoftmax(a + r * n, n) }
 }
 
 /// row ← softmax(row): max, exp(x − max) summed in order, times 1/sum.
@@ -258,6 +287,36 @@ func attentionDropoutBlock(_ a: UnsafePointer<Float>, _ n: Int, _ d: AttentionDr
     let keep: Float = d.p < 1 ? 1 / (1 - d.p) : 0
     RNG.fillBernoulli(seed: d.seed, stream: d.stream, start: start, count: n, p: d.p, hit: 0, miss: keep, into: dst)
     for i in 0..<n { dst[i] = a[i] * dst[i] }
+}
+
+/// `rows` consecutive rows (stride n) of the softmax adjoint, each exactly as
+/// `attentionRowSoftmaxBackward`; eight rows advance together through the in-order dot
+/// product, one SIMD lane each (see `attentionRowsSoftmax`).
+@inline(__always)
+func attentionRowsSoftmaxBackward(_ g: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafePointer<Float>?,
+                                  _ keep: Float, _ s: Float, rows: Int, _ n: Int) {
+    var r0 = 0
+    while r0 + 8 <= rows {
+        let gp = g + r0 * n, yp = y + r0 * n
+        if let d {
+            let dp = d + r0 * n
+            for i in 0..<(8 * n) { gp[i] = gp[i] * (dp[i] != 0 ? keep : 0) }
+        }
+        var dot = SIMD8<Float>(repeating: 0)
+        for j in 0..<n {
+            let gc = SIMD8(gp[j], gp[n + j], gp[2 * n + j], gp[3 * n + j], gp[4 * n + j], gp[5 * n + j], gp[6 * n + j], gp[7 * n + j])
+            let yc = SIMD8(yp[j], yp[n + j], yp[2 * n + j], yp[3 * n + j], yp[4 * n + j], yp[5 * n + j], yp[6 * n + j], yp[7 * n + j])
+            dot = dot.addingProduct(gc, yc)
+        }
+        for r in 0..<8 {
+            let gr = gp + r * n, yr = yp + r * n, dr = dot[r]
+            for j in 0..<n { gr[j] = (yr[j] * (gr[j] - dr)) * s }
+        }
+        r0 += 8
+    }
+    for r in r0..<rows {
+        attentionRowSoftmaxBackward(g + r * n, y + r * n, d.map { $0 + r * n }, keep, s, n)
+    }
 }
 
 /// One row of the softmax (and dropout) adjoint, in place in `g` (see attentionSoftmaxBackwardInPlace).
