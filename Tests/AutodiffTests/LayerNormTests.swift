@@ -33,6 +33,25 @@ final class LayerNormTests: XCTestCase {
         }
     }
 
+    /// A batch computes eight rows at a time in SIMD lanes, a single row alone: every row of a
+    /// [19, 37] batch (two groups and a tail) must be bitwise that row normalised on its own, in
+    /// the forward and in ∂L/∂x (each sum keeps its row's order).
+    func testRowsInLanesAreBitwiseTheRowAlone() {
+        let rows = 19, d = 37
+        let x = randomVariable([rows, d], seed: 8, -3, 3), g = randomVariable([d], seed: 9), b = randomVariable([d], seed: 10)
+        let w = randomVariable([rows, d], seed: 11, requiresGrad: false).value
+        let y = layerNorm(x, gamma: g, beta: b, eps: 1e-6)
+        y.backward(w)
+        for r in 0..<rows {
+            let xr = Variable(Tensor(shape: [1, d], values: Array(x.value.scalars[(r * d)..<((r + 1) * d)])), requiresGrad: true)
+            let yr = layerNorm(xr, gamma: g, beta: b, eps: 1e-6)
+            yr.backward(Tensor(shape: [1, d], values: Array(w.scalars[(r * d)..<((r + 1) * d)])))
+            XCTAssertEqual(yr.value.scalars.map(\.bitPattern), y.value.scalars[(r * d)..<((r + 1) * d)].map(\.bitPattern), "row \(r)")
+            XCTAssertEqual(xr.grad!.scalars.map(\.bitPattern), x.grad!.scalars[(r * d)..<((r + 1) * d)].map(\.bitPattern),
+                           "∂L/∂x row \(r)")
+        }
+    }
+
     func testNoGradRecordsNothing() {
         let y = noGrad { layerNorm(randomVariable([2, 3], seed: 5), gamma: randomVariable([3], seed: 6), beta: nil) }
         XCTAssertNil(y.node)

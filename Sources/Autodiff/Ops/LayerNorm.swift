@@ -42,21 +42,38 @@ public func layerNorm(_ x: Variable, gamma: Variable?, beta: Variable?, eps: Flo
     let px = xv.pointer, ph = xhat.pointer, pr = rstd.pointer, po = out.pointer
     let pgam = gam.pointer, pbet = bet.pointer
     let grain = max(1, parallelGrain / max(d, 1))
+    /// Row `row`'s x̂ and y, given its μ and r.
+    @inline(__always) func normalize(_ row: Int, _ mu: Float, _ r: Float) {
+        let a = px + row * d, h = ph + row * d, o = po + row * d
+        pr[row] = r
+        for j in 0..<d {
+            let xh = (a[j] - mu) * r
+            h[j] = xh
+            o[j] = pbet[j].addingProduct(xh, pgam[j])
+        }
+    }
     ThreadPool.shared.parallelRanges(rows, grain: grain) { range in
-        for row in range {
-            let a = px + row * d, h = ph + row * d, o = po + row * d
+        // Eight rows at a time, one SIMD lane each, every sum in its row's order (RowLanes.swift).
+        var row = range.lowerBound
+        while row + 8 <= range.upperBound {
+            let a = UnsafePointer(px + row * d)
+            var s = SIMD8<Float>(repeating: 0)
+            for j in 0..<d { s += rowLanes8(a, d, j) }
+            let mu = s / Float(d)
+            var v = SIMD8<Float>(repeating: 0)
+            for j in 0..<d { let c = rowLanes8(a, d, j) - mu; v = v.addingProduct(c, c) }
+            let r = 1 / (v / Float(d) + eps).squareRoot()
+            for k in 0..<8 { normalize(row + k, mu[k], r[k]) }
+            row += 8
+        }
+        for row in row..<range.upperBound {
+            let a = px + row * d
             var s: Float = 0
             for j in 0..<d { s += a[j] }
             let mu = s / Float(d)
             var v: Float = 0
             for j in 0..<d { let c = a[j] - mu; v = v.addingProduct(c, c) }
-            let r = 1 / (v / Float(d) + eps).squareRoot()
-            pr[row] = r
-            for j in 0..<d {
-                let xh = (a[j] - mu) * r
-                h[j] = xh
-                o[j] = pbet[j].addingProduct(xh, pgam[j])
-            }
+            normalize(row, mu, 1 / (v / Float(d) + eps).squareRoot())
         }
     }
     let inputs = [x] + (gamma.map { [$0] } ?? []) + (beta.map { [$0] } ?? [])
@@ -68,21 +85,38 @@ public func layerNorm(_ x: Variable, gamma: Variable?, beta: Variable?, eps: Flo
         if x.requiresGrad {
             let dx = Tensor(uninitialized: xv.shape)
             let pd = dx.pointer
+            /// Row `row` of ∂L/∂x given its mean_k ĝ_k (a) and mean_k ĝ_k x̂_k (b).
+            @inline(__always) func apply(_ row: Int, _ a: Float, _ b: Float) {
+                let gr = pg + row * d, h = ph + row * d, o = pd + row * d
+                let r = pr[row]
+                for j in 0..<d {
+                    let gh = gr[j] * pgam[j]
+                    o[j] = r * (gh - a - h[j] * b)
+                }
+            }
             ThreadPool.shared.parallelRanges(rows, grain: grain) { range in
-                for row in range {
-                    let gr = pg + row * d, h = ph + row * d, o = pd + row * d
+                var row = range.lowerBound
+                while row + 8 <= range.upperBound {    // eight rows in SIMD lanes, as the forward
+                    let gr = UnsafePointer(pg + row * d), h = UnsafePointer(ph + row * d)
+                    var a = SIMD8<Float>(repeating: 0), b = SIMD8<Float>(repeating: 0)
+                    for j in 0..<d {
+                        let gh = rowLanes8(gr, d, j) * pgam[j]
+                        a += gh
+                        b = b.addingProduct(gh, rowLanes8(h, d, j))
+                    }
+                    a /= Float(d); b /= Float(d)
+                    for k in 0..<8 { apply(row + k, a[k], b[k]) }
+                    row += 8
+                }
+                for row in row..<range.upperBound {
+                    let gr = pg + row * d, h = ph + row * d
                     var a: Float = 0, b: Float = 0
                     for j in 0..<d {
                         let gh = gr[j] * pgam[j]
                         a += gh
                         b = b.addingProduct(gh, h[j])
                     }
-                    a /= Float(d); b /= Float(d)
-                    let r = pr[row]
-                    for j in 0..<d {
-                        let gh = gr[j] * pgam[j]
-                        o[j] = r * (gh - a - h[j] * b)
-                    }
+                    apply(row, a / Float(d), b / Float(d))
                 }
             }
             grads.append(dx)
