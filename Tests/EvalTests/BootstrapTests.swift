@@ -70,6 +70,28 @@ final class BootstrapTests: XCTestCase {
         XCTAssertLessThan(ci.skipped, 150)
     }
 
+    /// The macro-AUROC bootstrap computes only that metric on each resample; it must give the
+    /// interval of the generic path (the full `MultiLabelMetrics` per resample) bit for bit,
+    /// skipped resamples included — here a class with one positive and one with one negative.
+    func testMacroAUROCFastPathIsTheFullMetrics() throws {
+        var rng = RNG(seed: 11, stream: 3)
+        var labels = (0..<60).map { _ in (0..<4).map { _ in rng.int(below: 2) } }
+        for i in labels.indices { labels[i][2] = i == 7 ? 1 : 0; labels[i][3] = i == 9 ? 0 : 1 }
+        let scores = labels.map { row in row.map { Double($0) * 0.8 + rng.normalDouble() } }
+        let boot = Bootstrap(resamples: 300, seed: 4)
+        let fast = try boot.multiLabel(labels: labels, scores: scores, \.aurocMacro)
+        let full = try MultiLabelMetrics(labels: labels, scores: scores)
+        let generic = try boot.interval(count: labels.count) { idx in
+            let m = try MultiLabelMetrics(labels: idx.map { labels[$0] }, scores: idx.map { scores[$0] })
+            guard m.undefinedAUROCClasses == full.undefinedAUROCClasses, m.undefinedAPClasses == full.undefinedAPClasses else { return .nan }
+            return m.aurocMacro
+        }
+        XCTAssertEqual(fast, generic)
+        XCTAssertEqual(fast.estimate.bitPattern, full.aurocMacro.bitPattern)
+        XCTAssertGreaterThan(fast.skipped, 100, "resamples that lose class 2's positive or class 3's negative are skipped")
+        XCTAssertLessThan(fast.skipped, 300)
+    }
+
     func testRecallAtKResamplesQueries() throws {
         let ranks = (0..<100).map { MatchRank(higher: $0 % 10) }   // Recall@3 = 0.3
         let ci = try Bootstrap(resamples: 500, seed: 2).recallAtK(ranks: ranks, k: 3)

@@ -112,6 +112,13 @@ public struct Bootstrap: Sendable {
     public func multiLabel(labels: [[Int]], scores: [[Double]], threshold: Double = 0.5,
                            _ metric: KeyPath<MultiLabelMetrics, Double>) throws -> BootstrapInterval {
         let full = try MultiLabelMetrics(labels: labels, scores: scores, threshold: threshold)
+        if metric == \MultiLabelMetrics.aurocMacro {   // the tables' metric: only what it needs, same bits
+            return try interval(count: labels.count) { idx in
+                let m = MultiLabelMetrics.aurocMacro(labels: labels, scores: scores, rows: idx)
+                guard m.undefinedAUROC == full.undefinedAUROCClasses, m.undefinedAP == full.undefinedAPClasses else { return .nan }
+                return m.value
+            }
+        }
         return try interval(count: labels.count) { idx in
             let m = try MultiLabelMetrics(labels: idx.map { labels[$0] }, scores: idx.map { scores[$0] }, threshold: threshold)
             guard m.undefinedAUROCClasses == full.undefinedAUROCClasses,
