@@ -7,9 +7,17 @@ import Foundation
 import MoRE
 import Datasets
 
+/// The file in a run's folder that changes a running `more pretrain`'s thread count
+/// (`TrainOptions.threadRequest`; `more runs` writes it when runs finish and cores fall idle).
+let threadRequestFile = "threads.request"
+
 struct Pretrain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Pre-train MoRE (contrastive, text-anchored) on a dataset folder.")
+        abstract: "Pre-train MoRE (contrastive, text-anchored) on a dataset folder.",
+        discussion: """
+        While it trains, writing a thread count into <out>/\(threadRequestFile) switches it to that many \
+        threads from the next step (the file is then deleted); results do not depend on it.
+        """)
 
     @Option(name: .long, help: "Config name (tiny, paper) or a JSON file of overrides.")
     var config: String = "tiny"
@@ -94,7 +102,8 @@ struct Pretrain: ParsableCommand {
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
-                                                    progress: !quiet, resume: resume, dataHash: hash, snapshots: snapshots))
+                                                    progress: !quiet, resume: resume, dataHash: hash, snapshots: snapshots,
+                                                    threadRequest: URL(fileURLWithPath: out).appendingPathComponent(threadRequestFile)))
         let s = try trainer.run()
         let acc = s.valAccuracy.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ")
         print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(s.bestValLoss.map { String(format: "%.4f", $0) } ?? "n/a"); val in-batch top-1: \(acc)")

@@ -1,7 +1,9 @@
 // more runs — every pre-training run the tables and figures need (the main run and one run per
 // row of table-ablation), trained side by side: `--jobs` child processes of `more pretrain`, each
-// with its share of the threads, taking the runs longest first. `make reproduce` calls it before
-// the tables, which then find every run finished.
+// with its share of the threads, taking the runs longest first; when no run is left to start,
+// the threads of finished runs go to the ones still training (`threads.request`, read by the
+// trainer before each step). `make reproduce` calls it before the tables, which then find every
+// run finished.
 //
 // Why processes and not threads: the engine's results do not depend on the thread count, and on
 // this 2-core machine two single-threaded trainings finish a step in 2.9 s each while one
@@ -166,6 +168,13 @@ final class RunScheduler {
         let job: RunJob
         let process: Process
         let started: Date
+        var threads: Int
+    }
+
+    /// The threads of `total` for each of `running` jobs once no job is left to start: as even
+    /// as possible, the first ones taking the remainder. shares(2, 1) = [2]; shares(4, 3) = [2, 1, 1].
+    static func shares(total: Int, running: Int) -> [Int] {
+        (0..<running).map { total / running + ($0 < total % running ? 1 : 0) }
     }
 
     func run() throws {
@@ -195,6 +204,17 @@ final class RunScheduler {
                 }
             }
             running = still
+            // Nothing left to start: the cores of finished runs go to the running ones (from
+            // their next step; results do not depend on the thread count).
+            if queue.isEmpty && failure == nil {
+                let share = RunScheduler.shares(total: slots * threadsPerJob, running: running.count)
+                for i in running.indices where share[i] > running[i].threads {
+                    let request = running[i].job.dir.appendingPathComponent(threadRequestFile)
+                    try? writeAtomically(to: request) { tmp in try Data("\(share[i])\n".utf8).write(to: tmp) }
+                    running[i].threads = share[i]
+                    say("\(running[i].job.name) continues with \(share[i]) threads (no runs left to start)")
+                }
+            }
             var fields: [(String, String)] = []
             var done = finishedSteps
             for r in running {
@@ -229,7 +249,7 @@ final class RunScheduler {
         try? log.close()
         ChildProcesses.add(p.processIdentifier)
         say("training \(job.name): \(job.steps) steps -> \(displayPath(job.dir)) (log \(displayPath(job.log)))")
-        return Running(job: job, process: p, started: Date())
+        return Running(job: job, process: p, started: Date(), threads: threadsPerJob)
     }
 
     /// Optimiser steps a running job has logged: the first field of the last line of its

@@ -46,10 +46,15 @@ public struct TrainOptions {
     /// random draws are keyed by epoch and step). Budgets of the run's own length or longer are
     /// ignored.
     public var snapshots: [Int: URL] = [:]
+    /// A file that changes the thread count of the running training: before each step, when it
+    /// exists, the trainer reads a count (1…256) from it, switches `ThreadPool.shared` to it and
+    /// deletes the file. Results do not depend on the thread count, so only the speed changes;
+    /// `more runs` uses it to hand a run the cores that finished runs left idle. nil: none.
+    public var threadRequest: URL?
     public init(outDir: URL, maxSteps: Int? = nil, progress: Bool = true, resume: Bool = false, dataHash: String = "",
-                snapshots: [Int: URL] = [:]) {
+                snapshots: [Int: URL] = [:], threadRequest: URL? = nil) {
         self.outDir = outDir; self.maxSteps = maxSteps; self.progress = progress; self.resume = resume; self.dataHash = dataHash
-        self.snapshots = snapshots
+        self.snapshots = snapshots; self.threadRequest = threadRequest
     }
 }
 
@@ -197,6 +202,16 @@ public final class Trainer {
         return evaluateContrastive(model: model, data: val)
     }
 
+    /// Switches to the thread count in `options.threadRequest`, if that file exists, and
+    /// deletes it (a count outside 1…256 or unreadable text is ignored).
+    func applyThreadRequest() {
+        guard let url = options.threadRequest, let text = try? String(contentsOf: url, encoding: .utf8) else { return }
+        try? FileManager.default.removeItem(at: url)
+        if let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...256).contains(n) {
+            ThreadPool.shared.setThreadCount(n)
+        }
+    }
+
     /// Trains until the epochs are done, early stopping triggers, or `maxSteps` is reached.
     @discardableResult
     public func run() throws -> TrainSummary {
@@ -226,6 +241,7 @@ public final class Trainer {
             while state.batch < perEpoch {
                 if state.microStep >= stepLimit { break outer }
                 TrainingRandomness.step = state.microStep
+                applyThreadRequest()
                 model.train()
                 currentValidation = nil
                 let batch = train.batch(epoch: state.epoch, index: state.batch)

@@ -80,6 +80,36 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A thread count written into the run's request file is taken up before the next step and
+    /// the file deleted; the run is bitwise the one without it. Unreadable counts are ignored.
+    func testThreadRequestChangesTheThreadCountNotTheResults() throws {
+        let c = MicroMoRE.config
+        let threads = ThreadPool.shared.threadCount
+        defer { ThreadPool.shared.setThreadCount(threads) }
+        let a = try Fixtures.tempDirectory("trainer-threads-a"), b = try Fixtures.tempDirectory("trainer-threads-b")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        ThreadPool.shared.setThreadCount(1)
+        let plain = try makeTrainer(c, out: a, maxSteps: 3)
+        try plain.run()
+        let request = b.appendingPathComponent("threads.request")
+        try Data("3\n".utf8).write(to: request)
+        var o = TrainOptions(outDir: b, maxSteps: 3, progress: false, threadRequest: request)
+        let t = try makeTrainer(c, out: b, maxSteps: 3)
+        let asked = Trainer(model: t.model, train: t.train, val: t.val, options: o)
+        try asked.run()
+        XCTAssertEqual(ThreadPool.shared.threadCount, 3)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: request.path), "the request is consumed")
+        XCTAssertEqual(try losses(a), try losses(b))
+        for (x, y) in zip(plain.model.stateDict(), asked.model.stateDict()) { XCTAssertTrue(x.1.bitwiseEqual(y.1), x.0) }
+        try Data("lots".utf8).write(to: request)
+        o.outDir = try Fixtures.tempDirectory("trainer-threads-c")
+        defer { try? FileManager.default.removeItem(at: o.outDir) }
+        let t2 = try makeTrainer(c, out: o.outDir, maxSteps: 1)
+        try Trainer(model: t2.model, train: t2.train, val: t2.val, options: o).run()
+        XCTAssertEqual(ThreadPool.shared.threadCount, 3, "an unreadable count changes nothing")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: request.path))
+    }
+
     /// Stopping after 3 steps and resuming gives bitwise the same parameters as 6 straight steps.
     func testResumeIsBitwiseIdentical() throws {
         let c = MicroMoRE.config

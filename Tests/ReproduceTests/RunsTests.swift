@@ -53,6 +53,15 @@ final class RunsTests: XCTestCase {
         XCTAssertTrue(longer.contains { $0.name == "baseline" }, "a longer ablation budget cannot be a snapshot of the main run")
     }
 
+    /// Once no run is left to start, the threads are shared out among the running ones.
+    func testSharesSplitTheThreadsAsEvenlyAsPossible() {
+        XCTAssertEqual(RunScheduler.shares(total: 2, running: 1), [2])
+        XCTAssertEqual(RunScheduler.shares(total: 2, running: 2), [1, 1])
+        XCTAssertEqual(RunScheduler.shares(total: 4, running: 3), [2, 1, 1])
+        XCTAssertEqual(RunScheduler.shares(total: 1, running: 2), [1, 0], "never more than there are")
+        XCTAssertEqual(RunScheduler.shares(total: 8, running: 0), [])
+    }
+
     /// The variant configs `more pretrain --variant` builds are the ones the ablation plan asks for.
     func testPretrainVariantBuildsTheAblationPlansConfig() throws {
         var base = MoREConfig.tiny
