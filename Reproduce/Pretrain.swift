@@ -92,13 +92,17 @@ struct Pretrain: ParsableCommand {
         defer { lock.release() }
         let dir = URL(fileURLWithPath: data)
         let started = Date()
-        let model = try buildModel(c)
-        let (train, val) = try pretrainingPairs(c, dataDir: dir)
-        let hash = try fileHash(dir.appendingPathComponent("pretrain_train.h5"))
-        if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: hash) {
+        let trainFile = dir.appendingPathComponent("pretrain_train.h5")
+        // A finished run is recognised before the model is built and the data read (`make`
+        // asks at every table); a missing or malformed file is reported below, by name.
+        if resume, FileManager.default.fileExists(atPath: trainFile.path),
+           let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: try fileHash(trainFile)) {
             print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); delete it to retrain")
             return
         }
+        let model = try buildModel(c)
+        let (train, val) = try pretrainingPairs(c, dataDir: dir)
+        let hash = try fileHash(trainFile)
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
