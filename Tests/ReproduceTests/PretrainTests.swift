@@ -17,10 +17,7 @@ final class PretrainTests: XCTestCase {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: data.appendingPathComponent("pretrain_train.h5"),
                                                    withDestinationURL: s.data.appendingPathComponent("pretrain_train.h5"))
-        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TableFixture.config)) as! [String: Any]
-        json["base"] = "tiny"
-        let configFile = dir.appendingPathComponent("micro-table.json")
-        try JSONSerialization.data(withJSONObject: json).write(to: configFile)
+        let configFile = try TableFixture.writeConfigFile(in: dir)
         let run = s.checkpoint.deletingLastPathComponent().path
         XCTAssertNoThrow(try Pretrain.parse(["--config", configFile.path, "--data", data.path, "--out", run, "--resume", "--quiet"]).run())
         // Without --resume the same call must read the data, and finds the split missing.

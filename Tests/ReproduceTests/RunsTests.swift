@@ -91,10 +91,7 @@ final class RunsTests: XCTestCase {
         }
         let dir = s.root.appendingPathComponent("runs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TableFixture.config)) as! [String: Any]
-        json["base"] = "tiny"
-        let configFile = dir.appendingPathComponent("micro-table.json")
-        try JSONSerialization.data(withJSONObject: json).write(to: configFile)
+        let configFile = try TableFixture.writeConfigFile(in: dir)
         let main = dir.appendingPathComponent("main"), runs = dir.appendingPathComponent("ablation")
         try Runs.parse(["--config", configFile.path, "--data", s.data.path, "--out", main.path, "--ablation-runs", runs.path,
                         "--ablation-epochs", "1", "--jobs", "2", "--quiet", "--executable", exe.path]).run()

@@ -50,6 +50,16 @@ enum TableFixture {
     nonisolated(unsafe) private static var cached: Setup?
 
     /// The shared setup (skips when the MiniLM vocabulary is missing).
+    /// The fixture's config as a JSON file of overrides on `tiny` (what `--config FILE` reads),
+    /// written into `dir`.
+    static func writeConfigFile(in dir: URL) throws -> URL {
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
+        json["base"] = "tiny"
+        let url = dir.appendingPathComponent("micro-table.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        return url
+    }
+
     static func setup() throws -> Setup {
         _ = try Fixtures.miniLM()
         // The micro config's tokenizer is the MiniLM vocabulary, found through MORE_ROOT.
