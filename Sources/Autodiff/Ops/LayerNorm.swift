@@ -7,7 +7,8 @@
 //   ∂L/∂x_j = r · (ĝ_j − mean_k ĝ_k − x̂_j · mean_k(ĝ_k x̂_k))
 //   ∂L/∂γ_j = Σ_rows g_j x̂_j,   ∂L/∂β_j = Σ_rows g_j
 //
-// Each row is handled by one task in index order (deterministic for any thread count); the
+// Rows are computed eight at a time, one per SIMD lane, each row's sums in its own order
+// (RowLanes.swift), so a row's bits do not depend on its neighbours or on the thread count; the
 // γ/β sums go through `sumToShape` (each column summed over the rows in order).
 // Not here: the NN module holding γ and β (NN/LayerNorm.swift).
 
