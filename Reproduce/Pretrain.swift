@@ -93,16 +93,17 @@ struct Pretrain: ParsableCommand {
         let dir = URL(fileURLWithPath: data)
         let started = Date()
         let trainFile = dir.appendingPathComponent("pretrain_train.h5")
-        // A finished run is recognised before the model is built and the data read (`make`
-        // asks at every table); a missing or malformed file is reported below, by name.
-        if resume, FileManager.default.fileExists(atPath: trainFile.path),
-           let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: try fileHash(trainFile)) {
+        // Hashed first, so that a finished run is recognised before the model is built and the
+        // data read (`make` asks at every table); a missing or malformed file is reported below,
+        // by name, when the data is read.
+        let earlyHash = FileManager.default.fileExists(atPath: trainFile.path) ? try fileHash(trainFile) : nil
+        if resume, let h = earlyHash, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: h) {
             print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); delete it to retrain")
             return
         }
         let model = try buildModel(c)
         let (train, val) = try pretrainingPairs(c, dataDir: dir)
-        let hash = try fileHash(trainFile)
+        let hash = try earlyHash ?? fileHash(trainFile)
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
