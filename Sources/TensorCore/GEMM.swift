@@ -176,8 +176,8 @@ struct GEMMPanel {
         let aSlivers = (rows.count + gemmMR - 1) / gemmMR
         let beta = p0 == 0 ? p.beta : 1
         let bias = p0 + kc == p.k ? p.bias : nil   // the epilogue runs on the last depth block
-        GEMMScratchPool.shared.withBuffer(aSlivers * gemmMR * kc + gemmMR * gemmNR) { buffer in
-            let packedA = buffer, edge = buffer + aSlivers * gemmMR * kc
+        GEMMScratchPool.shared.withBuffer(aSlivers * gemmMR * kc) { buffer in
+            let packedA = buffer
             for t in 0..<aSlivers {
                 let r0 = rows.lowerBound + t * gemmMR
                 gemmPackASliver(transA: p.transA, a: p.a, lda: p.lda, i0: r0, rows: min(gemmMR, rows.upperBound - r0),
@@ -191,8 +191,7 @@ struct GEMMPanel {
                     let src = GEMMTileIn(a: packedA + t * gemmMR * kc, aRow: 1, aK: gemmMR,
                                          rows: min(gemmMR, rows.upperBound - r0), b: bs, bK: width, kc: kc)
                     gemmMicroTile(src, nr: width, cols: min(width, nc - c0), c: p.c + r0 * p.ldc + j0 + c0,
-                                  ldc: p.ldc, alpha: p.alpha, beta: beta, bias: bias.map { $0 + self.j0 + c0 },
-                                  scratch: edge)
+                                  ldc: p.ldc, alpha: p.alpha, beta: beta, bias: bias.map { $0 + self.j0 + c0 })
                 }
             }
         }

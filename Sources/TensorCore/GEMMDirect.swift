@@ -48,20 +48,17 @@ extension GEMMProblem {
             let aSlivers = (m + gemmMR - 1) / gemmMR
             let groups = min(aSlivers, threads)
             let task = { (g: Int) in
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: gemmMR * gemmNR) { edge in
-                    for s in 0..<nB {
-                        let c0 = s * gemmNR, width = gemmBSliverWidth(j: c0, nc: self.n)
-                        let inPlace = s < nB - packed
-                        let bs = inPlace ? self.b + c0 : UnsafePointer(buffer + (s - (nB - packed)) * gemmNR * self.k)
-                        for t in (aSlivers * g / groups)..<(aSlivers * (g + 1) / groups) {
-                            let r0 = t * gemmMR
-                            let src = GEMMTileIn(a: self.transA ? self.a + r0 : self.a + r0 * self.lda,
-                                                 aRow: self.transA ? 1 : self.lda, aK: self.transA ? self.lda : 1,
-                                                 rows: min(gemmMR, self.m - r0), b: bs, bK: inPlace ? self.ldb : width, kc: self.k)
-                            gemmMicroTile(src, nr: width, cols: min(width, self.n - c0), c: self.c + r0 * self.ldc + c0,
-                                          ldc: self.ldc, alpha: self.alpha, beta: self.beta,
-                                          bias: self.bias.map { $0 + c0 }, scratch: edge.baseAddress!)
-                        }
+                for s in 0..<nB {
+                    let c0 = s * gemmNR, width = gemmBSliverWidth(j: c0, nc: self.n)
+                    let inPlace = s < nB - packed
+                    let bs = inPlace ? self.b + c0 : UnsafePointer(buffer + (s - (nB - packed)) * gemmNR * self.k)
+                    for t in (aSlivers * g / groups)..<(aSlivers * (g + 1) / groups) {
+                        let r0 = t * gemmMR
+                        let src = GEMMTileIn(a: self.transA ? self.a + r0 : self.a + r0 * self.lda,
+                                             aRow: self.transA ? 1 : self.lda, aK: self.transA ? self.lda : 1,
+                                             rows: min(gemmMR, self.m - r0), b: bs, bK: inPlace ? self.ldb : width, kc: self.k)
+                        gemmMicroTile(src, nr: width, cols: min(width, self.n - c0), c: self.c + r0 * self.ldc + c0,
+                                      ldc: self.ldc, alpha: self.alpha, beta: self.beta, bias: self.bias.map { $0 + c0 })
                     }
                 }
             }

@@ -22,7 +22,8 @@
 //   60 % of OpenBLAS on 512³), with the raw accumulators carried between sub-blocks.
 //
 // Packing, blocking and threads are not here (GEMMPack.swift, GEMM.swift). Edge tiles
-// (fewer than MR rows or NR columns of C) go through a small stack tile.
+// (fewer than MR rows or NR columns of C) run the same kernel, whose epilogue stores only
+// their valid rows and columns.
 
 /// Which register layout this build's micro-kernels use (printed by the benchmarks).
 #if MORE_AVX512
@@ -57,16 +58,20 @@ private func gemmARow(_ src: GEMMTileIn, _ r: Int) -> UnsafePointer<Float> {
     src.rows > r ? src.a + r * src.aRow : src.a
 }
 
-/// Where a micro-kernel writes: `C = beta·C + alpha·acc` on an MR×NR tile, row stride `ldc`,
-/// then `+ bias[j]` when a bias row (of the tile's columns) is given. `beta == 0` overwrites
-/// (NaNs in C ignored). The same formula, `fma(acc, alpha, beta·C)` (+ bias), is applied lane
-/// by lane to full tiles and element by element to edge tiles.
+/// Where a micro-kernel writes: `C = beta·C + alpha·acc` on the first `rows` rows and `cols`
+/// columns of an MR×NR tile (all of it for a full tile), row stride `ldc`, then `+ bias[j]` when
+/// a bias row (of the tile's columns) is given. `beta == 0` overwrites (NaNs in C ignored). The
+/// same formula, `fma(acc, alpha, beta·C)` (+ bias), lane by lane, in full and edge tiles; an
+/// edge tile's rows past `rows` (which re-read A's row 0) and columns past `cols` are computed
+/// and dropped, and no element outside the tile's valid part is read or written.
 struct GEMMTileOut {
     let c: UnsafeMutablePointer<Float>
     let ldc: Int
     let alpha: GEMMVec
     let beta: Float
     var bias: UnsafePointer<Float>? = nil
+    /// Valid rows and columns of the tile (edge tiles have fewer than MR or NR).
+    var rows = gemmMR, cols = gemmNR
 
     /// Columns 0–15 of row `r`.
     @inline(__always)
@@ -84,16 +89,42 @@ struct GEMMTileOut {
     /// 16 columns of row `r` starting at column `column` of the tile.
     @inline(__always)
     func row(_ r: Int, column: Int, _ acc: GEMMVec) {
-        let raw = UnsafeMutableRawPointer(c + r * ldc + column)
+        guard r < rows else { return }
+        let valid = cols - column
+        if valid >= GEMMVec.scalarCount {
+            let raw = UnsafeMutableRawPointer(c + r * ldc + column)
+            var result: GEMMVec
+            if beta == 0 {
+                result = acc * alpha
+            } else {
+                let old = raw.loadUnaligned(as: GEMMVec.self)
+                result = (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
+            }
+            if let bias { result += UnsafeRawPointer(bias + column).loadUnaligned(as: GEMMVec.self) }
+            raw.storeBytes(of: result, as: GEMMVec.self)
+        } else if valid > 0 {
+            partialRow(c + r * ldc + column, bias: bias.map { $0 + column }, valid: valid, acc)
+        }
+    }
+
+    /// The first `valid` (< 16) lanes of a row segment: the same lane formula as a full row, on
+    /// a vector whose other lanes are never loaded from or stored to C.
+    @inline(never)
+    func partialRow(_ dst: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, valid: Int, _ acc: GEMMVec) {
         var result: GEMMVec
         if beta == 0 {
             result = acc * alpha
         } else {
-            let old = raw.loadUnaligned(as: GEMMVec.self)
+            var old = GEMMVec()
+            for j in 0..<valid { old[j] = dst[j] }
             result = (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
         }
-        if let bias { result += UnsafeRawPointer(bias + column).loadUnaligned(as: GEMMVec.self) }
-        raw.storeBytes(of: result, as: GEMMVec.self)
+        if let bias {
+            var b = GEMMVec()
+            for j in 0..<valid { b[j] = bias[j] }
+            result += b
+        }
+        for j in 0..<valid { dst[j] = result[j] }
     }
 }
 
@@ -258,25 +289,12 @@ private func gemmQuarter4x16(_ src: GEMMTileIn, _ out: GEMMTileOut, row r0: Int,
 #endif
 
 /// Runs the micro-kernel for a tile of `src.rows ≤ 8` × `cols ≤ nr` (nr = 32 or 16) of C at
-/// `c`. Full tiles write C directly; edge tiles go through `scratch` (≥ 8·32 floats) and only
-/// the valid part of C is touched, with the same per-element formula.
+/// `c`. Edge tiles (fewer rows or columns) are written in place by the same kernel, which
+/// stores only their valid part (GEMMTileOut): no stack tile to copy through.
 @inline(__always)
 func gemmMicroTile(_ src: GEMMTileIn, nr: Int, cols: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
-                   alpha: Float, beta: Float, bias: UnsafePointer<Float>? = nil, scratch: UnsafeMutablePointer<Float>) {
-    let rows = src.rows
-    if rows == gemmMR && cols == nr {
-        let out = GEMMTileOut(c: c, ldc: ldc, alpha: GEMMVec(repeating: alpha), beta: beta, bias: bias)
-        if nr == 32 { gemmKernel8x32(src, out) } else { gemmKernel8x16(src, out) }
-        return
-    }
-    // Edge: compute the raw product (alpha 1, beta 0) into the stack tile, then combine.
-    let tile = GEMMTileOut(c: scratch, ldc: nr, alpha: GEMMVec(repeating: 1), beta: 0)
-    if nr == 32 { gemmKernel8x32(src, tile) } else { gemmKernel8x16(src, tile) }
-    for r in 0..<rows {
-        let cr = c + r * ldc, sr = scratch + r * nr
-        for j in 0..<cols {
-            let r = beta == 0 ? sr[j] * alpha : (beta == 1 ? cr[j] : cr[j] * beta).addingProduct(sr[j], alpha)
-            cr[j] = bias.map { r + $0[j] } ?? r
-        }
-    }
+                   alpha: Float, beta: Float, bias: UnsafePointer<Float>? = nil) {
+    let out = GEMMTileOut(c: c, ldc: ldc, alpha: GEMMVec(repeating: alpha), beta: beta, bias: bias,
+                          rows: src.rows, cols: cols)
+    if nr == 32 { gemmKernel8x32(src, out) } else { gemmKernel8x16(src, out) }
 }

@@ -154,6 +154,46 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// Edge tiles (ragged rows, ragged and 16-wide column slivers) are written in place by the
+    /// kernel's epilogue: every element, full tile or edge, is `fma(chain, alpha, beta·C)` (or
+    /// `chain·alpha` at beta 0) `+ bias[j]` bit for bit, on the direct and the packed path, and
+    /// the padding between rows (ldc > n) is never touched.
+    func testEdgeTilesApplyTheFullTileFormulaBitwise() {
+        var rng = RNG(seed: 17, stream: RNG.stream("gemm-edge-test"))
+        for (m, n, k, transB) in [(13, 45, 30, false), (21, 20, 64, false), (9, 50, 33, true), (300, 41, 20, true),
+                                  (5, 3, 7, false), (170, 180, 150, true)] {
+            for beta: Float in [0, 1, 0.5] {
+                let ldc = n + 3
+                let a = (0..<(m * k)).map { _ in rng.uniform(-1, 1) }
+                let b = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }
+                let bias = (0..<n).map { _ in rng.uniform(-1, 1) }
+                let c0 = (0..<(m * ldc)).map { _ in rng.uniform(-1, 1) }
+                var c = c0
+                a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in bias.withUnsafeBufferPointer { bias in
+                    c.withUnsafeMutableBufferPointer { c in
+                        gemm(transA: false, transB: transB, m: m, n: n, k: k, alpha: 0.75, a: a.baseAddress!, lda: k,
+                             b: b.baseAddress!, ldb: transB ? k : n, beta: beta, c: c.baseAddress!, ldc: ldc,
+                             bias: bias.baseAddress!)
+                    }
+                } } }
+                var mismatches = 0
+                for i in 0..<m {
+                    for j in 0..<ldc {
+                        var expected = c0[i * ldc + j]
+                        if j < n {
+                            var acc: Float = 0
+                            for p in 0..<k { acc = acc.addingProduct(a[i * k + p], transB ? b[j * k + p] : b[p * n + j]) }
+                            let old = c0[i * ldc + j]
+                            expected = (beta == 0 ? acc * 0.75 : (beta == 1 ? old : old * beta).addingProduct(acc, 0.75)) + bias[j]
+                        }
+                        if expected.bitPattern != c[i * ldc + j].bitPattern { mismatches += 1 }
+                    }
+                }
+                XCTAssertEqual(mismatches, 0, "m \(m) n \(n) k \(k) transB \(transB) beta \(beta)")
+            }
+        }
+    }
+
     func testMatmulShapesAndBroadcast() {
         let a = Tensor(shape: [3, 4, 5], values: random(60, seed: 31))
         let w = Tensor(shape: [5, 6], values: random(30, seed: 32))
