@@ -15,6 +15,12 @@ struct More: ParsableCommand {
         abstract: "MoRE.swift: reproduce 'MoRE: Multi-Modal Contrastive Pre-training with Transformers on X-Rays, ECGs, and Diagnostic Report'.",
         subcommands: [DataCommand.self, Describe.self, Pretrain.self, Runs.self, Embed.self, TableCommand.self, FigureCommand.self, Bench.self, Record.self, ECGCommand.self, XrayCommand.self]
     )
+
+    /// Sets the malloc policy (MemoryPolicy.swift) before any command allocates, then runs it.
+    static func main() {
+        MemoryPolicy.keepFreedMemory()
+        main(nil)
+    }
 }
 
 /// Options every compute-heavy subcommand accepts.
