@@ -28,10 +28,8 @@ struct ComputeOptions: ParsableArguments {
     @Option(name: .long, help: "Worker threads, 1 to \(ComputeOptions.maxThreads) (default: MORE_THREADS or all cores). Results do not depend on it.")
     var threads: Int?
 
-    /// The most threads `--threads` or `MORE_THREADS` may ask for. Results never depend on the
-    /// count, and past the cores more threads only slow the work down: with 100,000, `more embed`
-    /// crawled at 1.7 rows/s on 2 cores instead of failing.
-    static let maxThreads = 256
+    /// The most threads `--threads` or `MORE_THREADS` may ask for (`ThreadPool.maxThreads`).
+    static let maxThreads = ThreadPool.maxThreads
 
     /// Checks `--threads` and `MORE_THREADS` (a usage error naming the bad one, before any work)
     /// and sets the pool's size.

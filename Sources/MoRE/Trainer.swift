@@ -47,9 +47,10 @@ public struct TrainOptions {
     /// ignored.
     public var snapshots: [Int: URL] = [:]
     /// A file that changes the thread count of the running training: before each step, when it
-    /// exists, the trainer reads a count (1…256) from it, switches `ThreadPool.shared` to it and
-    /// deletes the file. Results do not depend on the thread count, so only the speed changes;
-    /// `more runs` uses it to hand a run the cores that finished runs left idle. nil: none.
+    /// exists, the trainer reads a count (1…`ThreadPool.maxThreads`) from it, switches
+    /// `ThreadPool.shared` to it and deletes the file. Results do not depend on the thread
+    /// count, so only the speed changes; `more runs` uses it to hand a run the cores that
+    /// finished runs left idle. nil: none.
     public var threadRequest: URL?
     public init(outDir: URL, maxSteps: Int? = nil, progress: Bool = true, resume: Bool = false, dataHash: String = "",
                 snapshots: [Int: URL] = [:], threadRequest: URL? = nil) {
@@ -203,11 +204,11 @@ public final class Trainer {
     }
 
     /// Switches to the thread count in `options.threadRequest`, if that file exists, and
-    /// deletes it (a count outside 1…256 or unreadable text is ignored).
+    /// deletes it (a count outside 1…`ThreadPool.maxThreads` or unreadable text is ignored).
     func applyThreadRequest() {
         guard let url = options.threadRequest, let text = try? String(contentsOf: url, encoding: .utf8) else { return }
         try? FileManager.default.removeItem(at: url)
-        if let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...256).contains(n) {
+        if let n = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), (1...ThreadPool.maxThreads).contains(n) {
             ThreadPool.shared.setThreadCount(n)
         }
     }
