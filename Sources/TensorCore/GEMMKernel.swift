@@ -93,14 +93,8 @@ struct GEMMTileOut {
         let valid = cols - column
         if valid >= GEMMVec.scalarCount {
             let raw = UnsafeMutableRawPointer(c + r * ldc + column)
-            var result: GEMMVec
-            if beta == 0 {
-                result = acc * alpha
-            } else {
-                let old = raw.loadUnaligned(as: GEMMVec.self)
-                result = (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
-            }
-            if let bias { result += UnsafeRawPointer(bias + column).loadUnaligned(as: GEMMVec.self) }
+            let result = combine(acc, old: raw.loadUnaligned(as: GEMMVec.self),
+                                 bias: bias.map { UnsafeRawPointer($0 + column).loadUnaligned(as: GEMMVec.self) })
             raw.storeBytes(of: result, as: GEMMVec.self)
         } else if valid > 0 {
             partialRow(c + r * ldc + column, bias: bias.map { $0 + column }, valid: valid, acc)
@@ -111,20 +105,28 @@ struct GEMMTileOut {
     /// a vector whose other lanes are never loaded from or stored to C.
     @inline(never)
     func partialRow(_ dst: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, valid: Int, _ acc: GEMMVec) {
+        func lanes(_ p: UnsafePointer<Float>) -> GEMMVec {
+            var v = GEMMVec()
+            for j in 0..<valid { v[j] = p[j] }
+            return v
+        }
+        let result = combine(acc, old: lanes(dst), bias: bias.map(lanes))
+        for j in 0..<valid { dst[j] = result[j] }
+    }
+
+    /// The epilogue's formula, lane by lane: `acc·alpha` at beta 0 (C not read), else
+    /// `fma(acc, alpha, beta·C)` (`C` itself at beta 1); then `+ bias`.
+    @inline(__always)
+    func combine(_ acc: GEMMVec, old: @autoclosure () -> GEMMVec, bias: GEMMVec?) -> GEMMVec {
         var result: GEMMVec
         if beta == 0 {
             result = acc * alpha
         } else {
-            var old = GEMMVec()
-            for j in 0..<valid { old[j] = dst[j] }
-            result = (beta == 1 ? old : old * beta).addingProduct(acc, alpha)
+            let o = old()
+            result = (beta == 1 ? o : o * beta).addingProduct(acc, alpha)
         }
-        if let bias {
-            var b = GEMMVec()
-            for j in 0..<valid { b[j] = bias[j] }
-            result += b
-        }
-        for j in 0..<valid { dst[j] = result[j] }
+        if let bias { result += bias }
+        return result
     }
 }
 
