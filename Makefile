@@ -137,8 +137,13 @@ tables: runs $(TABLES) ## every table into Tables/ (pre-trains first the runs th
 figure-cohort: build
 	$(MORE) figure $@ --out Figures --seed $(SEED)
 
-$(filter-out figure-cohort,$(FIGURES)): pretrain
+$(filter-out figure-cohort figure-attention-%,$(FIGURES)): pretrain
 	$(MORE) figure $@ --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED) \
+	  --ablation-runs $(ABLATION_RUNS) --ablation-epochs $(ABLATION_EPOCHS)
+
+# One explanation study draws both attention figures: the pair is one grouped target, made once.
+figure-attention-xray figure-attention-ecg &: pretrain
+	$(MORE) figure figure-attention-xray --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED) \
 	  --ablation-runs $(ABLATION_RUNS) --ablation-epochs $(ABLATION_EPOCHS)
 
 figures: $(FIGURES) ## every figure into Figures/ (PNG + SVG with their .gp and .dat)

@@ -62,6 +62,7 @@ struct FigureCommand: ParsableCommand {
             }
         }
         let url: URL
+        var made = [name]     // the figures this command drew
         switch name {
         case "figure2": url = try ctx.figureTSNE(outDir: outDir)
         case "figure3": url = try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", findings: ["Cardiomegaly"], figureNumber: 3, outDir: outDir)
@@ -69,9 +70,11 @@ struct FigureCommand: ParsableCommand {
         case "figure5": url = try ctx.figureXrayToECG(outDir: outDir)
         case "figure-training": url = try ctx.figureTraining(outDir: outDir)
         case "figure-attention-xray", "figure-attention-ecg":
-            // One study makes both figures; the random-init encoder is scored as a floor.
+            // One study makes both figures (so both get their provenance; `make` runs it once for
+            // the pair); the random-init encoder is scored as a floor.
             let test = try ctx.split("pretrain_test")
-            let report = try makeAttentionFigures(model: ctx.model, split: test.split, tokenizer: ctx.tokenizer, outDir: outDir)
+            let (report, drawn) = try makeAttentionFigures(model: ctx.model, split: test.split, tokenizer: ctx.tokenizer, outDir: outDir)
+            made = drawn
             let floor = try explanationStudy(model: ctx.randomModel, split: test.split, tokenizer: ctx.tokenizer,
                                              options: ExplanationStudyOptions()).report
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -80,7 +83,10 @@ struct FigureCommand: ParsableCommand {
             url = outDir.appendingPathComponent(name + ".png")
         default: url = try ctx.figureROC(outDir: outDir)
         }
-        try ctx.writeFigureProvenance(name, outDir: outDir, wallSeconds: Date().timeIntervalSince(t0))
-        print("wrote \(url.path)")
+        for figure in made {
+            try ctx.writeFigureProvenance(figure, outDir: outDir, wallSeconds: Date().timeIntervalSince(t0))
+        }
+        print("wrote " + made.map { $0 == name ? url.path : outDir.appendingPathComponent($0 + ".png").path }.joined(separator: " and "))
+        guard made.contains(name) else { throw ValidationError("\(name) was not drawn: the explanation study had no patient for it") }
     }
 }

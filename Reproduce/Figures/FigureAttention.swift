@@ -20,22 +20,26 @@ import Eval
 import Plot
 
 /// Builds both attention figures from `split` (synthetic or converted) into `outDir` and
-/// returns the scores of the whole study (also written to `outDir/explanation-scores.json`).
+/// returns the scores of the whole study (also written to `outDir/explanation-scores.json`)
+/// and the names of the figures drawn (the ECG one only when the split has an MI patient).
 func makeAttentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer, outDir: URL,
-                          options: ExplanationStudyOptions = ExplanationStudyOptions()) throws -> ExplanationReport {
+                          options: ExplanationStudyOptions = ExplanationStudyOptions()) throws
+    -> (report: ExplanationReport, figures: [String]) {
     var split = split
     split.prepareECGForModel()      // show the ECG as the model sees it
     let (report, details) = try explanationStudy(model: model, split: split, tokenizer: tokenizer, options: options)
     try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+    var figures = ["figure-attention-xray"]
     try xrayAttentionFigure(split: split, details: details.filter { $0.scores.tower == .xray }).render(in: outDir)
     if let mi = details.first(where: { $0.scores.tower == .ecg }) {
         try ecgAttentionFigure(split: split, mi: mi, all: details.filter { $0.scores.tower == .ecg }).render(in: outDir)
+        figures.append("figure-attention-ecg")
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let json = try encoder.encode(report)
     try writeAtomically(to: outDir.appendingPathComponent("explanation-scores.json")) { try json.write(to: $0) }
-    return report
+    return (report, figures)
 }
 
 /// Indices (into a finding's explained rows) of the `k` highest explained similarities.
