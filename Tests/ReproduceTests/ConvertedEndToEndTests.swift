@@ -135,8 +135,12 @@ final class ConvertedEndToEndTests: XCTestCase {
         let figureSplits = ["figure2": ["chexpert5x200", "mimic4label_test"], "figure3": ["mimic4label_test"],
                             "figure4": ["mimic4label_test"], "figure5": ["pretrain_test"],
                             "figure-attention-xray": ["pretrain_test"], "figure-attention-ecg": ["pretrain_test"]]
-        for (name, used) in figureSplits.sorted(by: { $0.key < $1.key }) {
+        // One explanation study draws both attention figures: the X-ray command (all `make` runs)
+        // must leave the ECG figure and its provenance too.
+        for name in figureSplits.keys.sorted() where name != "figure-attention-ecg" {
             try more(["figure", name, "--out", figures.path, "--data", data.path, "--checkpoint", checkpoint.path])
+        }
+        for (name, used) in figureSplits.sorted(by: { $0.key < $1.key }) {
             for ext in ["png", "svg", "gp", "dat"] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: figures.appendingPathComponent("\(name).\(ext)").path), "\(name).\(ext) missing")
             }
