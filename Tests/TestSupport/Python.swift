@@ -20,16 +20,31 @@ public enum Python {
 
     /// Runs `python3 arguments…`; returns the exit status and stderr (stdout is discarded).
     public static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let r = try capture(arguments, keepOutput: false)
+        return (r.status, r.stderr)
+    }
+
+    /// Runs `python3 arguments…`; returns the exit status, stdout and stderr (stdout goes
+    /// through a temporary file, so neither pipe can fill while the other is read).
+    public static func capture(_ arguments: [String], keepOutput: Bool = true) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3"] + arguments
         let err = Pipe()
         p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("python-stdout-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        if keepOutput {
+            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            p.standardOutput = try FileHandle(forWritingTo: outURL)
+        } else {
+            p.standardOutput = FileHandle.nullDevice
+        }
         try p.run()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        return (p.terminationStatus, message)
+        let output = keepOutput ? ((try? String(contentsOf: outURL, encoding: .utf8)) ?? "") : ""
+        return (p.terminationStatus, output, message)
     }
 
     /// Throws XCTSkip unless `python3 -c "import <modules>"` succeeds (probed once per process).
