@@ -35,7 +35,9 @@ public enum Python {
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("python-stdout-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outURL) }
         if keepOutput {
-            FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            guard FileManager.default.createFile(atPath: outURL.path, contents: nil) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outURL.path])
+            }
             p.standardOutput = try FileHandle(forWritingTo: outURL)
         } else {
             p.standardOutput = FileHandle.nullDevice
