@@ -21,7 +21,7 @@ import Plot
 
 /// Builds both attention figures from `split` (synthetic or converted) into `outDir` and
 /// returns the scores of the whole study (also written to `outDir/explanation-scores.json`)
-/// and the names of the figures drawn (the ECG one only when the split has an MI patient).
+/// and the names of the figures drawn (the ECG one when the study explained an ECG finding).
 func makeAttentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer, outDir: URL,
                           options: ExplanationStudyOptions = ExplanationStudyOptions()) throws
     -> (report: ExplanationReport, figures: [String]) {

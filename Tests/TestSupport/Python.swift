@@ -34,14 +34,15 @@ public enum Python {
         p.standardError = err
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("python-stdout-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: outURL) }
+        var out: FileHandle? = nil
         if keepOutput {
             guard FileManager.default.createFile(atPath: outURL.path, contents: nil) else {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: outURL.path])
             }
-            p.standardOutput = try FileHandle(forWritingTo: outURL)
-        } else {
-            p.standardOutput = FileHandle.nullDevice
+            out = try FileHandle(forWritingTo: outURL)
         }
+        defer { try? out?.close() }
+        p.standardOutput = out ?? FileHandle.nullDevice
         try p.run()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
