@@ -137,16 +137,12 @@ tables: runs $(TABLES) ## every table into Tables/ (pre-trains first the runs th
 figure-cohort: build
 	$(MORE) figure $@ --out Figures --seed $(SEED)
 
-$(filter-out figure-cohort figure-attention-%,$(FIGURES)): pretrain
+$(filter-out figure-cohort figure-attention-ecg,$(FIGURES)): pretrain
 	$(MORE) figure $@ --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED) \
 	  --ablation-runs $(ABLATION_RUNS) --ablation-epochs $(ABLATION_EPOCHS)
 
 # One explanation study draws both attention figures, so the ECG one is made by the X-ray one's
 # command (once per `make`, also under `make figures`).
-figure-attention-xray: pretrain
-	$(MORE) figure figure-attention-xray --out Figures --data $(DATA) --checkpoint $(CHECKPOINT) --seed $(SEED) \
-	  --ablation-runs $(ABLATION_RUNS) --ablation-epochs $(ABLATION_EPOCHS)
-
 figure-attention-ecg: figure-attention-xray
 	@echo "figure-attention-ecg: drawn by the same study as figure-attention-xray"
 

@@ -25,24 +25,21 @@ struct More: ParsableCommand {
 
 /// Options every compute-heavy subcommand accepts.
 struct ComputeOptions: ParsableArguments {
-    @Option(name: .long, help: "Worker threads, 1 to \(ComputeOptions.maxThreads) (default: MORE_THREADS or all cores). Results do not depend on it.")
+    @Option(name: .long, help: "Worker threads, 1 to \(ThreadPool.maxThreads) (default: MORE_THREADS or all cores). Results do not depend on it.")
     var threads: Int?
-
-    /// The most threads `--threads` or `MORE_THREADS` may ask for (`ThreadPool.maxThreads`).
-    static let maxThreads = ThreadPool.maxThreads
 
     /// Checks `--threads` and `MORE_THREADS` (a usage error naming the bad one, before any work)
     /// and sets the pool's size.
     func apply(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         if let s = environment["MORE_THREADS"] {
-            guard let n = Int(s), (1...Self.maxThreads).contains(n) else {
-                throw ValidationError("MORE_THREADS='\(s)' must be a whole number from 1 to \(Self.maxThreads) (this machine has \(cores) cores)")
+            guard let n = Int(s), (1...ThreadPool.maxThreads).contains(n) else {
+                throw ValidationError("MORE_THREADS='\(s)' must be a whole number from 1 to \(ThreadPool.maxThreads) (this machine has \(cores) cores)")
             }
         }
         if let t = threads {
-            guard (1...Self.maxThreads).contains(t) else {
-                throw ValidationError("--threads must be from 1 to \(Self.maxThreads), got \(t) (this machine has \(cores) cores; results do not depend on it)")
+            guard (1...ThreadPool.maxThreads).contains(t) else {
+                throw ValidationError("--threads must be from 1 to \(ThreadPool.maxThreads), got \(t) (this machine has \(cores) cores; results do not depend on it)")
             }
             ThreadPool.shared.setThreadCount(t)
         }
