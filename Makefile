@@ -62,6 +62,8 @@ FIGURES := figure-cohort figure2 figure3 figure4 figure5 figure-training figure-
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_%-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 24
+	@echo "one table:              $(TABLES)" | fold -s -w 100 | sed -e 's/ *$$//' -e '2,$$s/^/                        /'
+	@echo "one figure:             $(FIGURES)" | fold -s -w 100 | sed -e 's/ *$$//' -e '2,$$s/^/                        /'
 
 isa: ## print the vector ISA the release build targets
 	@echo "$(ISA) ($(if $(ARCH_FLAGS),$(ARCH_FLAGS),no -march flag))"

@@ -38,7 +38,7 @@ struct BenchGEMM: ParsableCommand {
         commandName: "gemm",
         abstract: "GEMM GFLOP/s against numpy/OpenBLAS, 1 and 2 threads.")
 
-    @Flag(name: .long, help: "Fewer and smaller cases (for `make reproduce`).")
+    @Flag(name: .long, help: "Fewer and smaller cases: 64³, 256³, 512³ and 4096×256×768 (a quick check of a build).")
     var quick = false
 
     @Option(name: .long, help: "Comma-separated thread counts to measure.")

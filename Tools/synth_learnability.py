@@ -6,7 +6,7 @@ raw, standardised 12x1000 ECG samples (5 PTB-XL superclasses). Trained on pretra
 chosen by AUROC on pretrain_val, AUROC reported on pretrain_test + mimic4label_test (uncertain
 -1 labels dropped per label). Reads the HDF5 files written by `more data synth --out DIR`.
 
-    python3 synth-learnability.py DIR        # needs numpy, h5py, scikit-learn
+    python3 Tools/synth_learnability.py DIR        # needs numpy, h5py, scikit-learn
 """
 import sys
 import h5py

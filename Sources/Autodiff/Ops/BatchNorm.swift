@@ -12,7 +12,7 @@
 // Both:   ∂L/∂γ_c = Σ g x̂,  ∂L/∂β_c = Σ g   (sums over the M positions of channel c)
 //
 // Each channel is reduced by one task in (n, l) order, so results do not depend on the
-// thread count. Not here: the running statistics and momentum (NN/BatchNorm.swift).
+// thread count. Not here: the running statistics and momentum (Sources/NN/BatchNorm1d.swift).
 
 import TensorCore
 

@@ -10,7 +10,7 @@
 //
 // Single-class policy: with no positive or no negative the AUROC is undefined and the function
 // returns `Double.nan` (not an error); `MultiLabelMetrics` drops such classes from the macro
-// mean and lists them in `undefinedClasses`, and `Bootstrap` counts such resamples as skipped.
+// mean and lists them in `undefinedAUROCClasses`, and `Bootstrap` counts such resamples as skipped.
 //
 // Deliberately not here: partial AUC, the ROC curve points (`ROCCurve.swift`).
 
