@@ -4,6 +4,6 @@ import ArgumentParser
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks: GEMM against numpy/OpenBLAS.",
+        abstract: "Benchmarks: GEMM against numpy/OpenBLAS, a training step against PyTorch.",
         subcommands: [BenchGEMM.self, BenchTrain.self])
 }
