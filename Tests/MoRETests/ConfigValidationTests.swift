@@ -44,16 +44,23 @@ final class ConfigValidationTests: XCTestCase {
         (#"{"optim": {"restartPeriodEpochs": 0}}"#, "optim.restartPeriodEpochs"),
         (#"{"optim": {"gradClip": -1}}"#, "optim.gradClip"),
         (#"{"optim": {"patience": 0}}"#, "optim.patience"),
+        // A patch that does not tile the image stopped pretrain on patchify's precondition.
+        (#"{"xrayPatch": 7}"#, "xrayPatch"),
+        (#"{"xrayImageSize": 60}"#, "xrayPatch"),
+        // RoBERTa's positions start after the padding index: a negative one indexes before the table.
+        (#"{"base": "paper", "text": {"padTokenId": -1}}"#, "text.padTokenId"),
+        // The schedule decays from learningRate to minLearningRate.
+        (#"{"optim": {"minLearningRate": 0.01}}"#, "optim.minLearningRate"),
     ]
 
     func testOutOfRangeValuesNameTheFileAndTheKey() {
-        for (json, key) in Self.bad {
-            XCTAssertThrowsError(try MoREConfig.fromJSON(Data(json.utf8), file: "bad.json"), json) { e in
-                guard case ConfigError.badValue(let f, let k, let reason) = e else { return XCTFail("\(json): \(e)") }
-                XCTAssertEqual(f, "bad.json", json)
-                XCTAssertEqual(k, key, "\(json): \(reason)")
-                XCTAssertTrue("\(e)".hasPrefix("bad.json: bad value for config key '\(key)'"), "\(e)")
-            }
+        for (json, key) in Self.bad { assertBadValue(json, key: key) }
+    }
+
+    /// The audit's patch 7 on a 64-pixel image, word for word.
+    func testAPatchThatDoesNotTileTheImageIsNamed() {
+        XCTAssertThrowsError(try MoREConfig.fromJSON(Data(#"{"xrayPatch": 7}"#.utf8), file: "c.json")) { e in
+            XCTAssertEqual("\(e)", "c.json: bad value for config key 'xrayPatch': 7 does not divide xrayImageSize 64")
         }
     }
 
@@ -74,7 +81,7 @@ final class ConfigValidationTests: XCTestCase {
 
     /// The limits themselves are accepted: the checks reject only what cannot run.
     func testBoundaryValuesAreAccepted() throws {
-        for json in [#"{"ecgLength": 25}"#, #"{"xrayPatch": 64}"#, #"{"textMaxLength": 512}"#, #"{"optim": {"batchSize": 2}}"#,
+        for json in [#"{"ecgLength": 25}"#, #"{"ecgLength": 1003}"#, #"{"xrayPatch": 16}"#, #"{"optim": {"minLearningRate": 0.001}}"#, #"{"xrayPatch": 64}"#, #"{"textMaxLength": 512}"#, #"{"optim": {"batchSize": 2}}"#,
                      #"{"dropKey": {"kind": "linear", "from": 0, "to": 0.5}}"#, #"{"useECG": false}"#, #"{"textTuning": "frozen", "loraRank": 0}"#] {
             XCTAssertNoThrow(try MoREConfig.fromJSON(Data(json.utf8), file: "ok.json"), json)
         }
@@ -90,5 +97,17 @@ private extension MoREConfig {
         c.useXray = xray
         c.useECG = ecg
         return c
+    }
+}
+
+/// Asserts that the config file `json` is a `ConfigError.badValue` naming the file, `key` and a
+/// reason containing `reason` (the shared check of the config tests).
+func assertBadValue(_ json: String, key: String, reason: String = "", line: UInt = #line) {
+    XCTAssertThrowsError(try MoREConfig.fromJSON(Data(json.utf8), file: "bad.json"), json, line: line) { e in
+        guard case ConfigError.badValue(let f, let k, let r) = e else { return XCTFail("\(json): \(e)", line: line) }
+        XCTAssertEqual(f, "bad.json", json, line: line)
+        XCTAssertEqual(k, key, "\(json): \(r)", line: line)
+        XCTAssertTrue(reason.isEmpty || r.contains(reason), "\(json): \(r)", line: line)
+        XCTAssertTrue("\(e)".hasPrefix("bad.json: bad value for config key '\(key)'"), "\(e)", line: line)
     }
 }
