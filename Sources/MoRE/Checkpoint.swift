@@ -126,6 +126,12 @@ extension MoREConfig {
             throw ConfigError.unreadable(file: file, reason: "not a JSON object")
         }
         for (k, v) in keysAddedLater where stored[k] == nil { stored[k] = v }
+        // JSONEncoder leaves a nil optional out (the paper's optim.gradClip): absent means nil
+        // there, not `tiny`'s value.
+        if var optim = stored["optim"] as? [String: Any], optim["gradClip"] == nil {
+            optim["gradClip"] = NSNull()
+            stored["optim"] = optim
+        }
         return try fromJSON(try JSONSerialization.data(withJSONObject: stored), file: file)
     }
 }

@@ -4,6 +4,7 @@
 // fields, nested objects included: {"base": "tiny", "optim": {"epochs": 3}}. Every key is
 // checked against the base: an unknown key, a value of the wrong type, or a value out of its
 // range (ConfigValidation.swift) is a ConfigError that names the file and the dotted key path.
+// A key the base leaves unset (the paper's optim.gradClip, nil) may be set all the same.
 
 import Foundation
 
@@ -40,46 +41,79 @@ extension MoREConfig {
 
     /// Parses JSON overrides on top of their base config.
     public static func fromJSON(_ data: Data, file: String) throws -> MoREConfig {
-        guard let user = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw ConfigError.unreadable(file: file, reason: "not a JSON object")
-        }
-        var overrides = user
-        let baseName = (overrides.removeValue(forKey: "base") as? String) ?? "tiny"
-        guard let base = builtIn[baseName] else {
-            throw ConfigError.badValue(file: file, key: "base", reason: "unknown base '\(baseName)'")
+        var overrides = try jsonObject(data, file: file)
+        let baseName = overrides.removeValue(forKey: "base") ?? "tiny"
+        guard let name = baseName as? String, let base = builtIn[name] else {
+            let known = builtIn.keys.sorted().map { "\"\($0)\"" }.joined(separator: " or ")
+            throw ConfigError.badValue(file: file, key: "base", reason: "must be \(known), got \(baseName is String ? "\"\(baseName)\"" : "\(baseName)")")
         }
         let baseData = try JSONEncoder().encode(base)
         var merged = try JSONSerialization.jsonObject(with: baseData) as! [String: Any]
-        try merge(overrides, into: &merged, file: file, prefix: "")
+        try merge(overrides, into: &merged, base: base, file: file, prefix: "")
         if overrides["name"] == nil { merged["name"] = (file as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "") }
         let config: MoREConfig
         do {
             let out = try JSONSerialization.data(withJSONObject: merged)
             config = try JSONDecoder().decode(MoREConfig.self, from: out)
-        } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.dataCorrupted(ctx) {
-            throw ConfigError.badValue(file: file, key: ctx.codingPath.map(\.stringValue).joined(separator: "."),
-                                       reason: ctx.debugDescription)
-        } catch {
-            throw ConfigError.badValue(file: file, key: "?", reason: "\(error)")
+        } catch let e as DecodingError {
+            // The values' kinds were checked in `merge`; what is left (an unknown enum name) has a path.
+            throw ConfigError.badValue(file: file, key: e.keyPath, reason: e.reason)
         }
         try config.validate(file: file)   // ConfigValidation.swift: every value in its range
         return config
     }
 
-    private static func merge(_ src: [String: Any], into dst: inout [String: Any], file: String, prefix: String) throws {
+    /// The file's top-level JSON object. A number JSON cannot hold in 64 bits (1e400) stops the
+    /// parser without a key; it is swapped for a marker string and the key holding it named.
+    private static func jsonObject(_ data: Data, file: String) throws -> [String: Any] {
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) } catch {
+            let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            if let r = reason.range(of: #"(?<=Number )\S+(?= is not representable)"#, options: .regularExpression),
+               let text = String(data: data, encoding: .utf8) {
+                let number = String(reason[r])
+                let marker = "⟨\(number)⟩"
+                let marked = text.replacingOccurrences(of: #"([:\[,]\s*)"# + NSRegularExpression.escapedPattern(for: number),
+                                                       with: "$1\"\(marker)\"", options: .regularExpression)
+                if let obj = try? JSONSerialization.jsonObject(with: Data(marked.utf8)), let key = keyPath(of: marker, in: obj) {
+                    throw ConfigError.badValue(file: file, key: key, reason: "\(number) is out of range for a 64-bit number")
+                }
+            }
+            throw ConfigError.unreadable(file: file, reason: "not valid JSON: \(reason)")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw ConfigError.unreadable(file: file, reason: "not a JSON object (found \(parsed is [Any] ? "an array" : "a single value"))")
+        }
+        return object
+    }
+
+    /// The dotted key path at which `marker` occurs in a parsed JSON object, if any.
+    private static func keyPath(of marker: String, in value: Any, prefix: String = "") -> String? {
+        if value as? String == marker { return prefix }
+        guard let object = value as? [String: Any] else { return nil }
+        for (k, v) in object {
+            if let p = keyPath(of: marker, in: v, prefix: prefix.isEmpty ? k : prefix + "." + k) { return p }
+        }
+        return nil
+    }
+
+    /// Copies `src` into `dst` key by key. Every key must be a field of `base` (the config or
+    /// one of its groups, ConfigFieldTypes.swift), groups must be objects, and a value must be
+    /// of its field's kind.
+    private static func merge(_ src: [String: Any], into dst: inout [String: Any], base: Any, file: String, prefix: String) throws {
+        let fields = ConfigField.fields(of: base)
         for (k, v) in src {
             let path = prefix.isEmpty ? k : prefix + "." + k
-            guard let existing = dst[k] else { throw ConfigError.unknownKey(file: file, key: path) }
-            if let sub = v as? [String: Any] {
-                guard var e = existing as? [String: Any] else {
-                    throw ConfigError.badValue(file: file, key: path, reason: "expected a value, found an object")
+            guard let field = fields.first(where: { $0.name == k }) else { throw ConfigError.unknownKey(file: file, key: path) }
+            if field.isGroup {
+                guard let sub = v as? [String: Any] else {
+                    throw ConfigError.badValue(file: file, key: path, reason: "expected an object of keys, found \(v)")
                 }
-                try merge(sub, into: &e, file: file, prefix: path)
-                dst[k] = e
+                var group = dst[k] as? [String: Any] ?? [:]
+                try merge(sub, into: &group, base: field.value, file: file, prefix: path)
+                dst[k] = group
             } else {
-                if existing is [String: Any] {
-                    throw ConfigError.badValue(file: file, key: path, reason: "expected an object")
-                }
+                if let why = field.mismatch(v) { throw ConfigError.badValue(file: file, key: path, reason: why) }
                 dst[k] = v
             }
         }
@@ -97,5 +131,25 @@ extension MoREConfig {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in json().utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return String(h, radix: 16)
+    }
+}
+
+extension DecodingError {
+    /// The dotted key path the error is about ("" for the top level).
+    var keyPath: String {
+        switch self {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+            return c.codingPath.map(\.stringValue).joined(separator: ".")
+        @unknown default: return ""
+        }
+    }
+
+    /// The decoder's own explanation.
+    var reason: String {
+        switch self {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
+            return c.debugDescription
+        @unknown default: return "\(self)"
+        }
     }
 }
