@@ -217,9 +217,20 @@ public final class Trainer {
     @discardableResult
     public func run() throws -> TrainSummary {
         let fm = FileManager.default
-        try fm.createDirectory(at: options.outDir, withIntermediateDirectories: true)
+        do { try fm.createDirectory(at: options.outDir, withIntermediateDirectories: true) } catch {
+            throw DataError.writeFailed(file: options.outDir.path, reason: "cannot create the output folder: \(error.localizedDescription)")
+        }
         if options.resume && fm.fileExists(atPath: lastURL.path) { try resume() }
         else {
+            // A fresh run replaces what an earlier run left in the folder: its checkpoints and
+            // summary go before the new logs start, so that a run stopped early (an error, a
+            // NaN) never leaves the old run's checkpoints beside the new run's logs.
+            for url in [lastURL, bestURL, options.outDir.appendingPathComponent(TrainSummary.fileName)]
+            where fm.fileExists(atPath: url.path) {
+                do { try fm.removeItem(at: url) } catch {
+                    throw DataError.writeFailed(file: url.path, reason: "cannot replace the earlier run's file: \(error.localizedDescription)")
+                }
+            }
             try CSVLog.header(logURL, ["step", "epoch", "micro_step", "lr", "loss", "t2x_top1", "x2t_top1", "t2e_top1",
                                        "e2t_top1", "t2x_top5", "t2e_top5", "grad_norm", "samples_per_s", "elapsed_s"])
             try CSVLog.header(valLogURL, ["epoch", "step", "val_loss", "t2x_top1", "x2t_top1", "t2e_top1", "e2t_top1",

@@ -144,6 +144,30 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A fresh run (no --resume) into a folder holding a finished run replaces it: when the new
+    /// run stops early (here on a NaN), the old checkpoints and summary are gone instead of
+    /// standing beside the new run's logs (before, the logs were truncated and the rest kept).
+    func testAFreshRunThatFailsLeavesNoFilesOfTheEarlierRun() throws {
+        var c = MicroMoRE.config
+        let dir = try Fixtures.tempDirectory("trainer-replace")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        c.optim.epochs = 1
+        try makeTrainer(c, out: dir, maxSteps: nil).run()
+        for f in ["best.safetensors", "last.safetensors", "summary.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
+        }
+        c.optim.learningRate = 1e30   // the first update ruins the weights: the next loss is not finite
+        c.optim.gradClip = nil
+        c.optim.checkpointEvery = 0
+        XCTAssertThrowsError(try makeTrainer(c, out: dir, maxSteps: 3).run()) { e in
+            guard case TrainingError.nonFinite = e else { return XCTFail("\(e)") }
+        }
+        for f in ["best.safetensors", "last.safetensors", "summary.json"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
+        }
+        XCTAssertEqual(try losses(dir).count, 1, "the new run's log holds its one finite step")
+    }
+
     /// The 1-epoch snapshot of a 3-epoch run is the 1-epoch run: the same checkpoint files byte
     /// for byte, the same validation log, the same losses (the ablation baseline of `make
     /// reproduce` relies on it). A budget as long as the run is not written.
