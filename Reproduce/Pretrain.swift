@@ -44,15 +44,17 @@ struct Pretrain: ParsableCommand {
     var resume = false
 
     @Option(name: .long, parsing: .singleValue,
-            help: ArgumentHelp("Also leave the finished run of a shorter budget: K:DIR writes into DIR, after epoch K, what this config with K epochs would have written (byte-identical checkpoints). Repeatable.",
+            help: ArgumentHelp("Also leave the finished run of a shorter budget: K:DIR writes into DIR, after epoch K, what this config with K epochs would have written (byte-identical checkpoints). K may not exceed the run's epochs; K equal to them writes nothing (the run in --out is that run). Repeatable.",
                                valueName: "K:DIR"))
     var snapshot: [String] = []
 
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
-    /// `--snapshot K:DIR` values as epochs → folder.
-    func snapshots() throws -> [Int: URL] {
+    /// `--snapshot K:DIR` values as epochs → folder, for a run of `epochs` epochs. K above the
+    /// epochs is an error (the run never reaches it); K equal to them is the run itself, which
+    /// `more runs` relies on when the ablation budget is the main run's: noted, nothing written.
+    func snapshots(epochs: Int) throws -> [Int: URL] {
         var out: [Int: URL] = [:]
         for v in snapshot {
             let parts = v.split(separator: ":", maxSplits: 1).map(String.init)
@@ -63,6 +65,13 @@ struct Pretrain: ParsableCommand {
             guard dir.path != URL(fileURLWithPath: self.out).standardizedFileURL.path else {
                 throw ValidationError("--snapshot \(v): the snapshot folder must differ from --out (it would overwrite the run's own checkpoints)")
             }
+            guard k <= epochs else {
+                throw ValidationError("--snapshot \(v): the run has only \(epochs) epochs, so it never reaches epoch \(k) (K must be at most \(epochs))")
+            }
+            if k == epochs {
+                FileHandle.standardError.write(Data("--snapshot \(v): the \(k)-epoch run is this run itself (in --out); nothing is written to \(dir.path)\n".utf8))
+                continue
+            }
             out[k] = dir
         }
         return out
@@ -72,7 +81,6 @@ struct Pretrain: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let snapshots = try snapshots()
         var c = try MoREConfig.load(config)
         if let s = seed { c.optim.seed = s }
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1, got \(e)") }
@@ -86,24 +94,36 @@ struct Pretrain: ParsableCommand {
         // A variant can switch off the one modality a JSON config kept: the derived config is
         // checked again, named by the config and the variant.
         try c.validate(file: variant.map { "\(config) with --variant \($0)" } ?? config)
+        let snapshots = try snapshots(epochs: c.optim.epochs)
+        // Everything a user can get wrong is checked before the lock is taken and anything is
+        // written: the folders can be written, the data and the text model are there.
+        try requireWritableFolder(URL(fileURLWithPath: out))
+        for dir in snapshots.values { try requireWritableFolder(dir) }
+        let dir = URL(fileURLWithPath: data)
+        let trainFile = dir.appendingPathComponent("pretrain_train.h5")
+        // A finished run is recognised (below) by the training file's hash alone, before the
+        // validation split is read; a fresh run needs both now.
+        for f in resume ? [trainFile] : [trainFile, dir.appendingPathComponent("pretrain_val.h5")]
+        where !FileManager.default.fileExists(atPath: f.path) {
+            throw DataError.missingFile(f.path)
+        }
+        if !c.textModel.isEmpty { _ = try resolveTextModelFolder(c.textModel) }
         // One process per run folder: a second one (another `make` job, `more table` training an
         // ablation row) waits here, then finds the run finished.
         let lock = try RunLock(run: URL(fileURLWithPath: out))
         defer { lock.release() }
-        let dir = URL(fileURLWithPath: data)
         let started = Date()
-        let trainFile = dir.appendingPathComponent("pretrain_train.h5")
         // Hashed first, so that a finished run is recognised before the model is built and the
-        // data read (`make` asks at every table); a missing or malformed file is reported below,
-        // by name, when the data is read.
-        let earlyHash = FileManager.default.fileExists(atPath: trainFile.path) ? try fileHash(trainFile) : nil
-        if resume, let h = earlyHash, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: h) {
+        // data read (`make` asks at every table); a malformed file is reported below, by name,
+        // when the data is read.
+        let earlyHash = try fileHash(trainFile)
+        if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: earlyHash) {
             print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); delete it to retrain")
             return
         }
         let model = try buildModel(c)
         let (train, val) = try pretrainingPairs(c, dataDir: dir)
-        let hash = try earlyHash ?? fileHash(trainFile)
+        let hash = earlyHash
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,

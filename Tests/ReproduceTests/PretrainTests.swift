@@ -1,6 +1,7 @@
 import XCTest
 import Foundation
 import MoRE
+import Datasets
 import TestSupport
 @testable import more
 
@@ -24,6 +25,40 @@ final class PretrainTests: XCTestCase {
         XCTAssertThrowsError(try Pretrain.parse(["--config", configFile.path, "--data", data.path,
                                                  "--out", dir.appendingPathComponent("fresh").path, "--quiet"]).run()) { e in
             XCTAssertTrue("\(e)".contains("pretrain_val.h5"), "\(e)")
+        }
+    }
+
+    /// An --out that cannot be a folder (a file, a path under a file, a read-only place) and a
+    /// missing --data folder are errors naming the path, raised before the model is built and
+    /// before `<out>.lock` is created beside --out.
+    func testUnwritableOutAndMissingDataFailFirstAndLeaveNothing() throws {
+        let dir = try Fixtures.tempDirectory("pretrain-paths")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("afile")
+        try Data("x".utf8).write(to: file)
+        let data = dir.appendingPathComponent("no-data")
+        for (out, reason) in [(file.path, "it is a file, expected a folder"), (file.path + "/sub", "\(file.path) is a file, not a folder")] {
+            XCTAssertThrowsError(try Pretrain.parse(["--data", data.path, "--out", out, "--quiet"]).run()) { e in
+                XCTAssertEqual(e as? DataError, .writeFailed(file: out, reason: reason))
+                XCTAssertTrue("\(e)".hasPrefix("\(out): could not write ("), "\(e)")
+            }
+        }
+        let out = dir.appendingPathComponent("run")
+        XCTAssertThrowsError(try Pretrain.parse(["--data", data.path, "--out", out.path, "--quiet"]).run()) { e in
+            XCTAssertEqual(e as? DataError, .missingFile(data.appendingPathComponent("pretrain_train.h5").path))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["afile"])
+    }
+
+    /// --snapshot K must lie within the run: K above its epochs is a usage error naming both;
+    /// K equal to them is the run itself (what `more runs` assumes when the ablation budget is
+    /// the main run's), accepted with nothing to write.
+    func testSnapshotBeyondTheRunIsAnError() throws {
+        let p = try Pretrain.parse(["--data", "/d", "--out", "/o", "--snapshot", "1:/s1", "--snapshot", "3:/s3"])
+        XCTAssertEqual(try p.snapshots(epochs: 3), [1: URL(fileURLWithPath: "/s1")])
+        XCTAssertThrowsError(try p.snapshots(epochs: 2)) { e in
+            XCTAssertTrue(More.message(for: e).contains("--snapshot 3:/s3: the run has only 2 epochs"), More.message(for: e))
+            XCTAssertEqual(More.exitCode(for: e).rawValue, 64)
         }
     }
 }
