@@ -12,6 +12,7 @@ import Foundation
 public enum ConfigError: Error, CustomStringConvertible, Equatable {
     case unknownName(String, known: [String])
     case unreadable(file: String, reason: String)
+    case isDirectory(String)
     case unknownKey(file: String, key: String)
     case badValue(file: String, key: String, reason: String)
 
@@ -20,6 +21,7 @@ public enum ConfigError: Error, CustomStringConvertible, Equatable {
         case .unknownName(let n, let known):
             return "unknown config '\(n)': use one of \(known.sorted().joined(separator: ", ")) or a path to a .json file"
         case .unreadable(let f, let r): return "\(f): cannot read config: \(r)"
+        case .isDirectory(let f): return "\(f): is a directory, expected a JSON config file"
         case .unknownKey(let f, let k): return "\(f): unknown config key '\(k)'"
         case .badValue(let f, let k, let r): return "\(f): bad value for config key '\(k)': \(r)"
         }
@@ -32,6 +34,10 @@ extension MoREConfig {
         if let c = builtIn[nameOrPath] { return c }
         guard nameOrPath.hasSuffix(".json") || FileManager.default.fileExists(atPath: nameOrPath) else {
             throw ConfigError.unknownName(nameOrPath, known: Array(builtIn.keys))
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), isDir.boolValue {
+            throw ConfigError.isDirectory(nameOrPath)
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: nameOrPath)) }

@@ -32,6 +32,15 @@ final class SafetensorsErrorTests: XCTestCase {
         guard case .unreadable? = try readError(Data([1, 2, 3])) else { return XCTFail() }
     }
 
+    /// A folder given as a checkpoint (`--checkpoint run/`) says so, instead of Foundation's
+    /// "(NSCocoaErrorDomain error 256.)".
+    func testAFolderIsNotAFile() {
+        XCTAssertThrowsError(try readSafetensors(dir)) { e in
+            XCTAssertEqual(e as? DataError, .isDirectory(dir.path, expected: "safetensors file"))
+            XCTAssertEqual("\(e)", "\(dir.path): is a directory, expected a safetensors file")
+        }
+    }
+
     func testHeaderLengthBeyondFile() throws {
         let e = try readError(rawSafetensors("{}", [], length: 1 << 40))
         XCTAssertEqual(e?.field, "header")

@@ -39,6 +39,15 @@ final class ConfigLoadingTests: XCTestCase {
         }
     }
 
+    /// A folder given as --config says so, instead of Foundation's "(NSCocoaErrorDomain error 256.)".
+    func testAFolderIsNotAConfigFile() throws {
+        let dir = FileManager.default.temporaryDirectory.path
+        XCTAssertThrowsError(try MoREConfig.load(dir)) { e in
+            XCTAssertEqual(e as? ConfigError, .isDirectory(dir))
+            XCTAssertEqual("\(e)", "\(dir): is a directory, expected a JSON config file")
+        }
+    }
+
     /// A key the base leaves nil (the paper's gradient clipping) can be set, and null unsets it.
     func testAnOptionalKeyCanBeSetOnEitherBase() throws {
         XCTAssertEqual(try MoREConfig.fromJSON(Data(#"{"base": "paper", "optim": {"gradClip": 2}}"#.utf8), file: "c.json").optim.gradClip, 2)

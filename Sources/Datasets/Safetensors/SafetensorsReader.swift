@@ -56,7 +56,9 @@ struct SafetensorsEntry {
 ///   "header", "__metadata__" or the tensor, `.wrongType` for an unsupported dtype.
 public func readSafetensors(_ url: URL) throws -> SafetensorsFile {
     let path = url.path
-    guard FileManager.default.fileExists(atPath: path) else { throw DataError.missingFile(path) }
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw DataError.missingFile(path) }
+    guard !isDir.boolValue else { throw DataError.isDirectory(path, expected: "safetensors file") }
     let data: Data
     do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
         throw DataError.unreadable(file: path, format: "safetensors", reason: "\(error.localizedDescription)")
