@@ -32,7 +32,8 @@ struct ComputeOptions: ParsableArguments {
     /// and sets the pool's size.
     func apply(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if let s = environment["MORE_THREADS"] {
+        // An empty MORE_THREADS (`MORE_THREADS= more …`) means unset, as a shell user expects.
+        if let s = environment["MORE_THREADS"], !s.isEmpty {
             guard let n = Int(s), (1...ThreadPool.maxThreads).contains(n) else {
                 throw ValidationError("MORE_THREADS='\(s)' must be a whole number from 1 to \(ThreadPool.maxThreads) (this machine has \(cores) cores)")
             }

@@ -22,6 +22,9 @@ final class MoreTests: XCTestCase {
                 XCTAssertTrue(More.message(for: e).hasPrefix("MORE_THREADS='\(bad)' must be a whole number from 1 to 256"), More.message(for: e))
             }
         }
+        // Empty is unset, as in a shell (`MORE_THREADS= more …`): no error, the pool unchanged.
+        try ComputeOptions.parse([]).apply(environment: ["MORE_THREADS": ""])
+        XCTAssertEqual(pool.threadCount, saved)
         try ComputeOptions.parse(["--threads", "3"]).apply(environment: ["MORE_THREADS": "2"])
         XCTAssertEqual(pool.threadCount, 3)
     }
