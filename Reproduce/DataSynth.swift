@@ -65,11 +65,26 @@ struct DataSynth: ParsableCommand {
             guard (0...1).contains(value) else { throw ValidationError("\(flag) must be in [0, 1], got \(value)") }
         }
         guard patients >= 10 else { throw ValidationError("--patients must be at least 10, got \(patients)") }
+        let memory = ProcessInfo.processInfo.physicalMemory, limit = maxPatients(memory: memory)
+        guard patients <= limit else {
+            throw ValidationError("--patients \(patients) would need about \(patients / 1000 * bytesPerPatient / 1_000_000) GB of memory, "
+                                  + "more than half of this machine's \(memory / 1_000_000_000) GB; at most \(limit) here")
+        }
         guard RawECGPolicy(rawValue: rawEcg) != nil else {
             throw ValidationError("--raw-ecg must be one of \(RawECGPolicy.allCases.map(\.rawValue).joined(separator: ", ")), got \(rawEcg)")
         }
         if let d = deflate, !(1...9).contains(d) { throw ValidationError("--deflate must be 1-9, got \(d)") }
     }
+
+    /// A generous estimate of the memory per pre-training patient while the cohort is generated:
+    /// with every downstream set about two patients' X-rays and ECGs in float32 (5,900 patients
+    /// for the default 3,000), plus the raw 500 Hz ECG when every split keeps it.
+    var bytesPerPatient: Int {
+        2 * 4 * (xraySize * xraySize + 12 * 1000 + (rawEcg == RawECGPolicy.all.rawValue ? 12 * 5000 : 0))
+    }
+
+    /// The largest --patients whose estimate fits in half of `memory` bytes.
+    func maxPatients(memory: UInt64) -> Int { Int(memory / 2 / UInt64(bytesPerPatient)) }
 
     func run() throws {
         try compute.apply()

@@ -5,8 +5,8 @@
 // Writes <out> (little-endian float32, N×D row-major, no header) and <out>.json (manifest:
 // shape, dtype, byte order, modality, stage, checkpoint and its hash/config/seed/step, data
 // file and its hash, row ids). D = 128 (after the projection head), or the encoder width with
-// --features (before it). Both files are written to a temporary name and renamed, so a failed
-// run never leaves a half-written output. `text` embeds each row's report pair with the
+// --features (before it). Both files are written to temporary names first and then renamed
+// together (`writeAllOrNone`), so a failed run leaves neither, never one without the other. `text` embeds each row's report pair with the
 // authors' prefixes, as in pre-training. `--prompts TASK` embeds a zero-shot task's prompts
 // instead, exactly as the zero-shot tables score them (MoREModel.promptEmbeddings).
 
@@ -34,10 +34,10 @@ struct Embed: ParsableCommand {
     var prompts: String?
 
     @Option(name: .long, help: "With --prompts: seed of the prompt sampling (the tables use their --seed, default 42).")
-    var promptSeed: UInt64 = Prompts.publishedSeed
+    var promptSeed: UInt64?
 
-    @Option(name: .long, help: "With --prompts: alone (the authors') or report (see `more table --help`).")
-    var promptForm: ZeroShotPromptForm = .alone
+    @Option(name: .long, help: "With --prompts: alone (the authors', default) or report (see `more table --help`).")
+    var promptForm: ZeroShotPromptForm?
 
     @Option(name: .long, help: "Output file for the raw float32 values; the manifest goes to <out>.json.")
     var out: String
@@ -61,6 +61,7 @@ struct Embed: ParsableCommand {
         try compute.apply()
         if let prompts { return try embedPrompts(prompts) }
         guard let data, let modality else { throw ValidationError("give --data FILE and --modality, or --prompts TASK") }
+        guard promptSeed == nil, promptForm == nil else { throw ValidationError("--prompt-seed and --prompt-form go with --prompts only") }
         guard let m = EmbeddingModality(rawValue: modality) else {
             throw ValidationError("--modality must be one of \(EmbeddingModality.allCases.map(\.rawValue).joined(separator: ", ")), got '\(modality)'")
         }
@@ -87,26 +88,26 @@ struct Embed: ParsableCommand {
         }
         var t: ZeroShotTask
         switch name {
-        case "chexpert4": t = try .cheXpert(classes: 4, seed: promptSeed)
-        case "chexpert5": t = try .cheXpert(classes: 5, seed: promptSeed)
+        case "chexpert4": t = try .cheXpert(classes: 4, seed: promptSeed ?? Prompts.publishedSeed)
+        case "chexpert5": t = try .cheXpert(classes: 5, seed: promptSeed ?? Prompts.publishedSeed)
         case "ptbxl": t = try .ptbxl(singleLabel: false)
         default: throw ValidationError("--prompts must be chexpert4, chexpert5 or ptbxl, got '\(name)'")
         }
-        t.promptForm = promptForm
+        t.promptForm = promptForm ?? .alone
         let ckptURL = URL(fileURLWithPath: checkpoint)
         let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
         let z = concatenate(try model.promptEmbeddings(t, tokenizer: try textTokenizer(model.config), batchSize: batchSize), axis: 0)
         try write(z, to: URL(fileURLWithPath: out), checkpoint: ckptURL, info: ck.info, manifest: [
             "modality": "text", "stage": "projected (after the projection head)",
-            "task": t.name, "prompt_form": t.promptForm.rawValue, "prompt_seed": String(promptSeed), "prompt_max_length": t.promptMaxLength,
+            "task": t.name, "prompt_form": t.promptForm.rawValue, "prompt_seed": String(promptSeed ?? Prompts.publishedSeed), "prompt_max_length": t.promptMaxLength,
             "classes": t.classNames, "prompts": t.prompts.flatMap { $0 },
             "class_of_row": t.prompts.enumerated().flatMap { c, ps in ps.map { _ in c } },
         ])
         print("wrote \(out) (\(z.shape[0]) prompts × \(z.shape[1]) float32, \(t.name)) and \(out).json")
     }
 
-    /// `z` as little-endian float32 into `url` and its manifest into `url.json`, each written
-    /// atomically: `manifest` plus the format, shape and the checkpoint's provenance.
+    /// `z` as little-endian float32 into `url` and its manifest into `url.json`, both or neither
+    /// (`writeAllOrNone`): `manifest` plus the format, shape and the checkpoint's provenance.
     func write(_ z: Tensor, to url: URL, checkpoint: URL, info: CheckpointInfo, manifest: [String: Any]) throws {
         let common: [String: Any] = [
             "format": "raw float32, row-major, no header",
@@ -119,7 +120,34 @@ struct Embed: ParsableCommand {
         var bytes = Data(capacity: z.count * 4)
         for v in z.scalars { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         let json = try JSONSerialization.data(withJSONObject: all, options: [.prettyPrinted, .sortedKeys])
-        try writeAtomically(to: url) { try bytes.write(to: $0) }
-        try writeAtomically(to: URL(fileURLWithPath: url.path + ".json")) { try json.write(to: $0) }
+        try writeAllOrNone([(url, bytes), (URL(fileURLWithPath: url.path + ".json"), json)])
+    }
+}
+
+/// Writes each (file, bytes) to a temporary file beside it, then renames them in order. When a
+/// write or a rename fails, the temporary files and the files already renamed are removed, so a
+/// failed call leaves none of the outputs rather than some of them (an older file that a rename
+/// replaced is gone too: never an old file beside a new partner).
+func writeAllOrNone(_ files: [(URL, Data)]) throws {
+    var temporary: [URL] = [], renamed: [URL] = []
+    do {
+        for (url, bytes) in files {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+                throw DataError.writeFailed(file: url.path, reason: "is a folder")
+            }
+            let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+            temporary.append(tmp)
+            try writeAtomically(to: tmp) { try bytes.write(to: $0) }
+        }
+        for ((url, _), tmp) in zip(files, temporary) {
+            guard rename(tmp.path, url.path) == 0 else {
+                throw DataError.writeFailed(file: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
+            }
+            renamed.append(url)
+        }
+    } catch {
+        for u in temporary + renamed { try? FileManager.default.removeItem(at: u) }
+        throw error
     }
 }

@@ -41,6 +41,7 @@ struct FigureCommand: ParsableCommand {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
         }
         let outDir = URL(fileURLWithPath: out)
+        try requireWritableFolder(outDir)
         try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         if name == "figure-cohort" {
             print("wrote \(try makeCohortFigure(seed: seed, outDir: outDir).path)")

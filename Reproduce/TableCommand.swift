@@ -55,6 +55,7 @@ struct TableCommand: ParsableCommand {
             throw ValidationError("unknown table '\(name)'; use one of \(TableCommand.names.joined(separator: ", "))")
         }
         let outDir = URL(fileURLWithPath: out)
+        try requireWritableFolder(outDir)
         let url: URL
         switch name {
         case "table-params": url = try makeTableParams(outDir: outDir)

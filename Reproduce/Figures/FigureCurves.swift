@@ -8,21 +8,18 @@ import Plot
 
 extension EvalContext {
     /// Loss, in-batch top-1 accuracy and learning rate per optimiser step, from the run's
-    /// train_log.csv (next to the checkpoint), with the per-epoch validation values.
+    /// train_log.csv (next to the checkpoint), with the per-epoch validation values of
+    /// val_log.csv when the run finished an epoch (`RunLog`: a malformed log is an error).
     func figureTraining(outDir: URL) throws -> URL {
         let runDir = checkpointURL.deletingLastPathComponent()
-        func table(_ file: String) throws -> [[String: Double]] {
-            let url = runDir.appendingPathComponent(file)
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw TableError.missingSplit(file: url.path, split: "training log") }
-            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            guard let head = lines.first else { return [] }
-            return lines.dropFirst().map { row in
-                var d: [String: Double] = [:]
-                for (k, v) in zip(head, row) { if let x = Double(v) { d[k] = x } }
-                return d
-            }
+        let train = try RunLog(url: runDir.appendingPathComponent("train_log.csv"),
+                               required: ["step", "loss", "t2x_top1", "t2e_top1", "lr"]).rows
+        let val: [[String: Double]]
+        do {
+            val = try RunLog(url: runDir.appendingPathComponent("val_log.csv"), required: ["step", "val_loss", "t2x_top1", "t2e_top1"]).rows
+        } catch RunLogError.missing, RunLogError.noRows {
+            val = []   // a run stopped before its first validation
         }
-        let train = try table("train_log.csv"), val = (try? table("val_log.csv")) ?? []
         func series(_ rows: [[String: Double]], _ x: String, _ y: String, _ name: String, dashed: Bool = false) -> LineSeries {
             let pts = rows.compactMap { r -> (Double, Double)? in
                 guard let a = r[x], let b = r[y] else { return nil }

@@ -38,7 +38,8 @@ final class EvalContext {
         bootstrap = Bootstrap(resamples: resamples, confidence: 0.95, seed: seed)
     }
 
-    /// A split of the dataset folder, e.g. "chexpert5x200" → chexpert5x200.h5 (read once).
+    /// A split of the dataset folder, e.g. "chexpert5x200" → chexpert5x200.h5 (read once); a
+    /// file without rows is an error naming it (`data check` accepts one, nothing can use it).
     func split(_ name: String) throws -> EvalSplit {
         if let s = cache[name] { return s }
         let url = dataDir.appendingPathComponent(name + ".h5")
@@ -47,6 +48,7 @@ final class EvalContext {
         }
         var raw = try readHDF5(url, fields: Set([DatasetSchema.ids, DatasetSchema.xray, DatasetSchema.ecg, DatasetSchema.reportXray,
                                                           DatasetSchema.reportECG, DatasetSchema.labels]))
+        guard raw.count > 0 else { throw TableError.emptySplit(file: url.path, split: name) }
         raw.prepareECGForModel()
         let s = EvalSplit(raw, file: url.path)
         cache[name] = s
@@ -106,10 +108,12 @@ final class EvalContext {
 /// Problems a table run can hit that the evaluation library does not name.
 enum TableError: Error, CustomStringConvertible {
     case missingSplit(file: String, split: String)
+    case emptySplit(file: String, split: String)
     case unknownTable(String)
     var description: String {
         switch self {
         case .missingSplit(let f, let s): return "\(f): missing (the \(s) split; generate it with `make data` or a converter)"
+        case .emptySplit(let f, let s): return "\(f): no rows (the \(s) split is empty; nothing to evaluate)"
         case .unknownTable(let n): return "unknown table '\(n)'"
         }
     }

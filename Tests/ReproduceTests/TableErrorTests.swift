@@ -68,6 +68,26 @@ final class TableErrorTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs").path), "no ablation run may start on unusable data")
     }
 
+    /// A split without rows (which `data check` accepts) is an error naming the file, for the
+    /// tables and for the figures that read it (figure5 used to crash on it).
+    func testEmptySplitIsAClearError() throws {
+        let s = try TableFixture.setup()
+        let empty = try HDF5BatchReader(url: s.data.appendingPathComponent("pretrain_test.h5")).read(rows: 0..<0)
+        XCTAssertEqual(empty.count, 0)
+        let data = try dataVariant(s, "empty", replacing: "pretrain_test") { d in d = empty }
+        let out = s.root.appendingPathComponent("err-\(UUID().uuidString)")
+        let commands: [() throws -> Void] = [
+            { try TableFixture.table(self.args("table-retrieval", data: data, checkpoint: s.checkpoint, out: out)) },
+            { try FigureCommand.parse(["figure5", "--out", out.path, "--data", data.path, "--checkpoint", s.checkpoint.path]).run() },
+        ]
+        for command in commands {
+            XCTAssertThrowsError(try command()) { e in
+                guard case TableError.emptySplit(let file, "pretrain_test") = e else { return XCTFail("expected emptySplit, got \(e)") }
+                XCTAssertTrue(file.hasSuffix("pretrain_test.h5") && "\(e)".contains("no rows"), "\(e)")
+            }
+        }
+    }
+
     func testMissingSplitIsAClearError() throws {
         let s = try TableFixture.setup()
         let data = try dataVariant(s, "nosplit", replacing: "chexpert5x200", with: nil)

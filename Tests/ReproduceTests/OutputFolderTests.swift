@@ -1,0 +1,46 @@
+import XCTest
+import Foundation
+import Datasets
+import TestSupport
+@testable import more
+
+/// `requireWritableFolder` (Reproduce/OutputFolder.swift): `more pretrain`, `more table` and
+/// `more figure` check their --out folder before any work, with errors naming the path, and the
+/// check itself creates nothing.
+final class OutputFolderTests: XCTestCase {
+    func testANewNestedFolderPassesAndIsNotCreated() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)/a/b")
+        try requireWritableFolder(dir)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().deletingLastPathComponent().path))
+        try requireWritableFolder(FileManager.default.temporaryDirectory)   // an existing folder is fine
+    }
+
+    func testAFileOrAPathUnderAFileIsAnErrorNamingIt() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("out-file-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        for (path, reason) in [(file, "it is a file, expected a folder"), (file.appendingPathComponent("sub"), "\(file.path) is a file, not a folder")] {
+            XCTAssertThrowsError(try requireWritableFolder(path)) { e in
+                XCTAssertEqual(e as? DataError, .writeFailed(file: path.path, reason: reason))
+            }
+        }
+    }
+
+    /// The table and figure commands check their --out before they load the checkpoint or read
+    /// any data (both would fail here too, on the missing files, but later and about those).
+    func testTableAndFigureCommandsRefuseAFileAsOutBeforeAnyWork() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("out-file-\(UUID().uuidString)")
+        try Data("x".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let missing = ["--data", "/nonexistent", "--checkpoint", "/nonexistent.safetensors"]
+        let commands: [(String, () throws -> Void)] = [
+            ("table", { try TableCommand.parse(["table-zeroshot-cxr", "--out", file.path] + missing).run() }),
+            ("figure", { try FigureCommand.parse(["figure3", "--out", file.path] + missing).run() }),
+        ]
+        for (name, command) in commands {
+            XCTAssertThrowsError(try command()) { e in
+                XCTAssertEqual(e as? DataError, .writeFailed(file: file.path, reason: "it is a file, expected a folder"), "\(name): \(e)")
+            }
+        }
+    }
+}
