@@ -11,18 +11,17 @@ import TestSupport
 
 final class BPETests: XCTestCase {
     private static var cached: BPETokenizer?
-    private let hint = "run Tests/Golden/bpe/make_bpe_fixture.py"
 
     private func tokenizer() throws -> BPETokenizer {
         if let t = Self.cached { return t }
-        let dir = try Fixtures.repo("Tests/Golden/bpe/vocab.json", hint: hint).deletingLastPathComponent()
+        let dir = try Fixtures.committed("Tests/Golden/bpe/vocab.json").deletingLastPathComponent()
         let t = try BPETokenizer(directory: dir)
         Self.cached = t
         return t
     }
 
     private func expected() throws -> [String: Any] {
-        try XCTUnwrap(Fixtures.json(try Fixtures.repo("Tests/Golden/bpe/expected.json", hint: hint)) as? [String: Any])
+        try XCTUnwrap(Fixtures.json(try Fixtures.committed("Tests/Golden/bpe/expected.json")) as? [String: Any])
     }
 
     func testLoadsFixtureWithRobertaSpecialIds() throws {

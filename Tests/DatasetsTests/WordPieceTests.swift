@@ -26,8 +26,7 @@ final class WordPieceTests: XCTestCase {
     }
 
     private func goldenLocal() throws -> [String: Any] {
-        let url = try Fixtures.repo("Tests/Golden/wordpiece/expected.json",
-                                    hint: "run Tests/Golden/wordpiece/make_wordpiece_fixture.py")
+        let url = try Fixtures.committed("Tests/Golden/wordpiece/expected.json")
         return try XCTUnwrap(Fixtures.json(url) as? [String: Any])
     }
 

@@ -29,7 +29,7 @@ struct MetricsGolden {
               let binary = root["binary"] as? [String: [String: Any]],
               let multi = root["multilabel"] as? [String: Any],
               let recall = root["recall_at_k"] as? [String: Any] else {
-            throw XCTSkip("unexpected layout of \(url.path)")
+            throw FixtureError.layout(path: url.path, expected: "objects binary, multilabel and recall_at_k")
         }
         let cases = binary.keys.sorted().map { name -> Binary in
             let b = binary[name]!

@@ -87,7 +87,7 @@ final class TorchOracleTests: XCTestCase {
 
     /// A script of the twin; skips (with the command to run) when torch or numpy is missing.
     static func twinScript(_ name: String) throws -> URL {
-        let script = try Fixtures.repo("Benchmarks/torch_twin/" + name, hint: "the PyTorch twin is part of the repository")
+        let script = try Fixtures.committed("Benchmarks/torch_twin/" + name)
         try Python.require(modules: ["torch", "numpy"], install: "pip install torch==2.13.0+cpu numpy")
         return script
     }

@@ -124,6 +124,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(pa.map(\.0), pb.map(\.0))
         for (x, y) in zip(pa, pb) { XCTAssertTrue(x.1.bitwiseEqual(y.1), "\(x.0) differs after resume") }
         XCTAssertEqual(try losses(a), try losses(b))
+
+        // …and the resumed run does start from the checkpoint (a trainer that ignored `resume`
+        // and trained 6 fresh steps would also pass the comparison above): a weight changed in
+        // last.safetensors after step 3 changes the parameters after step 6.
+        let d = try Fixtures.tempDirectory("trainer-d")
+        defer { try? FileManager.default.removeItem(at: d) }
+        try makeTrainer(c, out: d, maxSteps: 3).run()
+        let url = d.appendingPathComponent("last.safetensors"), ck = try readSafetensors(url)
+        let name = try XCTUnwrap(straight.model.trainableParameters().map { "model." + $0.0 }.first { ck.names.contains($0) })
+        ck.tensors[name]!.pointer[0] += 1
+        try writeSafetensors(ck.names.map { ($0, ck.tensors[$0]!) }, metadata: ck.metadata, to: url)
+        let perturbed = try makeTrainer(c, out: d, maxSteps: 6, resume: true)
+        try perturbed.run()
+        let pd = perturbed.model.stateDict()
+        XCTAssertFalse(zip(pa, pd).allSatisfy { $0.1.bitwiseEqual($1.1) }, "resume ignored the checkpoint's \(name)")
     }
 
     /// Resuming from a checkpoint whose optimiser state holds a NaN (a corrupted file: the
@@ -210,6 +225,38 @@ final class TrainerTests: XCTestCase {
         let g01 = grads()
         XCTAssertFalse(g01.isEmpty)
         for (n, g) in g01 { assertClose(g, g0[n]! + g1[n]!, abs: 1e-6, rel: 1e-5, n) }
+    }
+
+    /// Through the trainer: with accumulation 2, an optimiser step takes two micro-batches, and
+    /// its gradient is their sum — the logged gradient norm of step 1 is ‖g₀ + g₁‖, computed here
+    /// by hand from the same initial model, batches and randomness (‖g₁‖ alone would differ).
+    func testTrainerAccumulatesTwoMicroBatchesPerStep() throws {
+        var c = MicroMoRE.config
+        c.optim.accumulation = 2
+        let dir = try Fixtures.tempDirectory("trainer-acc")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try makeTrainer(c, out: dir, maxSteps: 2)
+        try t.run()
+        let rows = try String(contentsOf: dir.appendingPathComponent("train_log.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.map { $0[0] }, ["1", "2"], "optimiser steps")
+        XCTAssertEqual(rows.map { $0[2] }, ["2", "4"], "micro-batches so far")
+
+        let model = MoREModel(config: c, seed: c.optim.seed)
+        model.train()
+        TrainingRandomness.seed = c.optim.seed
+        func backward(_ micro: Int) {
+            TrainingRandomness.step = micro
+            model.contrastive(t.train.batch(epoch: 0, index: micro)).loss.backward()
+        }
+        func norm() -> String { String(format: "%.4f", clipGradNorm(model.trainableParameters(), maxNorm: .infinity)) }
+        backward(0); let g0 = norm()
+        backward(1); let sum = norm()
+        model.zeroGrad()
+        backward(1); let g1 = norm()
+        XCTAssertEqual(rows[0][11], sum, "step 1's gradient norm is that of g₀ + g₁")
+        XCTAssertNotEqual(sum, g0)
+        XCTAssertNotEqual(sum, g1)
     }
 
     func testDatasetWithoutECGIsRejectedByName() throws {

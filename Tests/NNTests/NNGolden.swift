@@ -10,8 +10,7 @@ import TensorCore
 enum NNGolden {
     /// The golden file parsed, with its path for messages.
     private static func file() throws -> (all: [String: Any], path: String) {
-        let url = try Fixtures.repo("Tests/Golden/nn/expected.json",
-                                    hint: "regenerate it with Tests/Golden/nn/make_nn_golden.py")
+        let url = try Fixtures.committed("Tests/Golden/nn/expected.json")
         return (try XCTUnwrap(Fixtures.json(url) as? [String: Any]), url.path)
     }
 

@@ -4,7 +4,9 @@
 // repository (or wherever `MORE_SHARED` points). Tests that need them call
 // `try Fixtures.shared("reference/minilm.json")`, which skips the test with a message naming
 // the missing path when it is absent. Generated artefacts (models fetched by the Makefile)
-// are found with `Fixtures.repo(...)`.
+// are found with `Fixtures.repo(...)`, which skips likewise; files committed to the repository
+// (the goldens of Tests/Golden, the PyTorch twin) with `Fixtures.committed(...)`, whose
+// absence is a failure: a test must not turn into a skip because its golden was deleted.
 
 import Foundation
 import XCTest
@@ -41,6 +43,14 @@ public enum Fixtures {
         return url
     }
 
+    /// A file committed to the repository; its absence (or a malformed fixture, `FixtureError`)
+    /// fails the test instead of skipping it.
+    public static func committed(_ relative: String) throws -> URL {
+        let url = repoRoot.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw FixtureError.missing(path: url.path) }
+        return url
+    }
+
     /// The pretrained MiniLM folder fetched by `make fetch-model`.
     public static func miniLM() throws -> URL {
         try repo(".cache/models/all-MiniLM-L6-v2/model.safetensors", hint: "run `make fetch-model`")
@@ -64,6 +74,19 @@ public enum Fixtures {
             .appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+/// A committed fixture that is missing or does not have the expected layout: a test failure.
+public enum FixtureError: Error, CustomStringConvertible {
+    case missing(path: String)
+    case layout(path: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let p): return "\(p) is missing, but it is part of the repository"
+        case .layout(let p, let e): return "\(p): unexpected layout (expected \(e))"
+        }
     }
 }
 
@@ -94,11 +117,17 @@ public func assertClose(_ actual: Tensor, _ expected: Tensor, abs: Float = 1e-5,
     }
 }
 
-/// Max absolute difference of two equal-length arrays.
+/// Max absolute difference of two equal-length arrays; NaN when any difference is NaN (a NaN on
+/// either side, or ∞ − ∞), so that `XCTAssertLessThanOrEqual(maxAbsDiff(a, b), tol)` fails on it
+/// as `assertClose` does (`Swift.max` alone would drop a NaN).
 public func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count)
     var m: Float = 0
-    for i in 0..<a.count { m = max(m, Swift.abs(a[i] - b[i])) }
+    for i in 0..<a.count {
+        let d = Swift.abs(a[i] - b[i])
+        if d.isNaN { return .nan }
+        m = Swift.max(m, d)
+    }
     return m
 }
 
