@@ -171,7 +171,16 @@ func buildModel(_ c: MoREConfig) throws -> MoREModel {
     try MoREModel.withPretrainedText(config: c, seed: c.optim.seed)
 }
 
-/// The tokenizer stored with the config's text model.
+/// The tokenizer stored with the config's text model (MiniLM's when the config has none). Its
+/// ids must fit the text tower's embedding table: a config whose `text.vocabSize` is smaller
+/// (possible with `textModel: ""`, whose weights are random) is an error naming that key, not a
+/// shape check failing in the first forward pass.
 func textTokenizer(_ c: MoREConfig) throws -> TextTokenizer {
-    try loadTokenizer(folder: resolveTextModelFolder(c.textModel.isEmpty ? ".cache/models/all-MiniLM-L6-v2" : c.textModel))
+    let folder = try resolveTextModelFolder(c.textModel.isEmpty ? ".cache/models/all-MiniLM-L6-v2" : c.textModel)
+    let tokenizer = try loadTokenizer(folder: folder)
+    guard tokenizer.vocabularySize <= c.text.vocabSize else {
+        throw ConfigError.badValue(file: c.name, key: "text.vocabSize",
+                                   reason: "\(c.text.vocabSize) is smaller than the \(tokenizer.vocabularySize) tokens of the tokenizer in \(folder.path)")
+    }
+    return tokenizer
 }

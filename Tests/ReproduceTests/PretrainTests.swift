@@ -53,6 +53,21 @@ final class PretrainTests: XCTestCase {
     /// --snapshot K must lie within the run: K above its epochs is a usage error naming both;
     /// K equal to them is the run itself (what `more runs` assumes when the ablation budget is
     /// the main run's), accepted with nothing to write.
+    /// A text tower whose vocabulary is smaller than its tokenizer's is a config error naming
+    /// `text.vocabSize` (possible with a random text tower, `textModel: ""`), before any forward.
+    func testATokenizerLargerThanTheTextVocabularyIsAConfigError() throws {
+        _ = try Fixtures.miniLM()
+        var c = MoREConfig.tiny
+        c.textModel = ""
+        c.text.vocabSize = 1000
+        XCTAssertThrowsError(try textTokenizer(c)) { e in
+            guard case ConfigError.badValue(_, "text.vocabSize", let reason) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(reason.contains("1000 is smaller than the 30522 tokens"), reason)
+        }
+        c.text.vocabSize = 30522
+        XCTAssertEqual(try textTokenizer(c).vocabularySize, 30522)
+    }
+
     /// Only snapshots before the run's last epoch are written: K equal to the epochs is the run
     /// itself and K above them is never reached (`make pretrain ABLATION_EPOCHS=5` on a 3-epoch
     /// config must still train the main run); both are left out with a note.
