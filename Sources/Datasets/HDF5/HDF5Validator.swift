@@ -68,12 +68,13 @@ public struct ValidationReport: Sendable {
 
 /// Checks the dataset file `url` against `DatasetSchema` and returns every problem found.
 /// With `checkValues` the float datasets are streamed (a few MB at a time) for NaN/Inf and the
-/// X-ray range, and `/ids` for duplicates.
+/// X-ray range, and `/ids` for duplicates. `reportingAs` names the file in the report and its
+/// problems instead of `url` (a converter checks a temporary file under its final name).
 /// - Throws: only when the file cannot be opened at all (`.missingFile`, `.unreadable`).
-public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> ValidationReport {
+public func validateDataset(_ url: URL, checkValues: Bool = true, reportingAs name: String? = nil) throws -> ValidationReport {
     let file = try HDF5File.open(path: url.path)
     let inspection = try file.inspect()
-    let path = url.path
+    let path = name ?? url.path
     let check = inspection.schemaCheck(file: path)
     var report = ValidationReport(file: path, n: check.n, fields: inspection.fields, attributes: inspection.attributes,
                                   stats: [:], problems: check.problems, warnings: check.warnings)
