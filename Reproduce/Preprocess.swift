@@ -6,8 +6,8 @@
 //
 // The ECG chain is Datasets/Preprocess/ECGPreprocess.swift, the X-ray chain XrayPreprocess.swift
 // (before Normalize(0.499, 0.293)). Each command prints a one-line summary. Bad input (missing or
-// malformed record, a record without 12 signals, unreadable image) is a one-line error naming
-// the file and field.
+// malformed record, a record without 12 signals, unreadable image, an image larger than
+// `maxImagePixels`) is a one-line error naming the file and field.
 
 import ArgumentParser
 import Foundation
