@@ -6,7 +6,8 @@
 //
 // The ECG chain is Datasets/Preprocess/ECGPreprocess.swift, the X-ray chain XrayPreprocess.swift
 // (before Normalize(0.499, 0.293)). Each command prints a one-line summary. Bad input (missing or
-// malformed record, unreadable image) is a one-line error naming the file and field.
+// malformed record, a record without 12 signals, unreadable image, an image larger than
+// `maxImagePixels`) is a one-line error naming the file and field.
 
 import ArgumentParser
 import Foundation
@@ -34,10 +35,10 @@ struct ECGPreprocessCommand: ParsableCommand {
         commandName: "preprocess",
         abstract: "WFDB record → NaN→0, resample to 100 Hz, baseline removal, per-lead min-max; writes 12×1000 float32.")
 
-    @Argument(help: "WFDB record path without extension (RECORD.hea + its .dat).")
+    @Argument(help: "WFDB record path without extension (RECORD.hea + its .dat); it must hold 12 signals (the standard leads).")
     var record: String
 
-    @Option(name: .long, help: "Output file (raw little-endian float32, [leads, 1000]).")
+    @Option(name: .long, help: "Output file (raw little-endian float32, [12, 1000]).")
     var out: String
 
     @Option(name: .long, help: "Lead order: 'stored' (the authors' default), 'mimic' (swap aVF/aVL, MIMIC-IV-ECG → standard) or 'names' (reorder by the header's lead names).")
@@ -46,6 +47,7 @@ struct ECGPreprocessCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: record.hasSuffix(".hea") ? String(record.dropLast(4)) : record)
         let rec = try WFDBRecord(record: url)
+        try rec.requireSignals(12, headerFile: url.path + ".hea")   // the help promises 12×1000
         let order: ECGLeadOrder
         switch leadOrder {
         case "stored": order = .asStored

@@ -42,9 +42,12 @@ static inline void more_jpeg_emit(j_common_ptr cinfo, int level) {
 /// Decodes a JPEG held in memory. On success returns 0 and sets *pixels (malloc'ed, free with
 /// more_jpeg_free), *width, *height, *components (1 or 3). On failure returns 1 or 2 and copies
 /// libjpeg's message into `message` (2: the data ended early) (at most `message_size` bytes, NUL-terminated).
+/// Returns 3, with *width and *height set to the header's size and nothing allocated, when the
+/// header claims more than `max_pixels` pixels (a decompression bomb: a few bytes claiming
+/// 65500 × 65500 would otherwise make it allocate gigabytes).
 static inline int more_jpeg_decode(const unsigned char *data, unsigned long size,
                                    unsigned char **pixels, int *width, int *height, int *components,
-                                   char *message, size_t message_size) {
+                                   unsigned long long max_pixels, char *message, size_t message_size) {
     struct jpeg_decompress_struct cinfo;
     struct more_jpeg_error jerr;
     unsigned char *volatile out = NULL;
@@ -64,6 +67,12 @@ static inline int more_jpeg_decode(const unsigned char *data, unsigned long size
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, data, size);
     jpeg_read_header(&cinfo, TRUE);
+    if ((unsigned long long)cinfo.image_width * (unsigned long long)cinfo.image_height > max_pixels) {
+        *width = (int)cinfo.image_width;
+        *height = (int)cinfo.image_height;
+        jpeg_destroy_decompress(&cinfo);
+        return 3;
+    }
     if (cinfo.num_components == 1) {
         cinfo.out_color_space = JCS_GRAYSCALE;
     } else {

@@ -13,6 +13,8 @@
 //                      float32 [N]            a single column (`columns` = [name], optional), or a
 //                                             class index 0…K−1 (−1 = none) when `columns` lists
 //                                             the K > 1 class names
+//                      float32 [N, 4]         a box set when `columns` = x0, y0, x1, y1: boxes in
+//                                             [0, 1], −1 in all four when absent (BoxLabels.swift)
 //   root attributes    strings                schema_version and split required; source,
 //                                             generator, generator_version, seed, preprocessing
 //                                             recommended

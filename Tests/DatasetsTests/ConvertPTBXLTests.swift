@@ -181,6 +181,58 @@ final class ConvertPTBXLTests: XCTestCase {
         }
     }
 
+    /// A root from which no record converts (every .dat missing) is an error naming the root, with
+    /// the skip reasons; no file is written.
+    func testNoConvertibleRecordIsATypedErrorAndWritesNothing() throws {
+        let records = root.appendingPathComponent("records500/06000")
+        for f in try FileManager.default.contentsOfDirectory(atPath: records.path) where f.hasSuffix(".dat") {
+            try FileManager.default.removeItem(at: records.appendingPathComponent(f))
+        }
+        XCTAssertThrowsError(try convert()) { error in
+            guard case DataError.malformed(let f, let field, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(f, root.path); XCTAssertEqual(field, "records")
+            XCTAssertTrue(reason.hasPrefix("nothing converted from the 10 rows of ptbxl_database.csv (10 × unreadable ECG record)"), reason)
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    /// A database holding only its header is an error naming the CSV.
+    func testHeaderOnlyDatabaseIsATypedError() throws {
+        let header = try String(contentsOf: database, encoding: .utf8).split(separator: "\n")[0]
+        try (header + "\n").write(to: database, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try convert()) {
+            XCTAssertEqual($0 as? DataError, .malformed(file: database.path, field: "rows", reason: "no data rows to convert; no file written"))
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    /// A split that fails validation (here a duplicate ecg_id) is checked before it is renamed into
+    /// place: the error names the final file and /ids, and no such file (nor a temporary) is left.
+    func testDuplicateIDIsRefusedBeforeTheFileIsWritten() throws {
+        let text = try String(contentsOf: database, encoding: .utf8)
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("6009,") })
+        try (text + (text.hasSuffix("\n") ? "" : "\n") + row + "\n").write(to: database, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try convert()) { error in
+            XCTAssertEqual((error as? DataError)?.file, out.appendingPathComponent("ptbxl_train.h5").path, "\(error)")
+            XCTAssertEqual((error as? DataError)?.field, "/ids", "\(error)")
+            XCTAssertTrue("\(error)".contains("duplicate id \"ptbxl-6009\""), "\(error)")
+        }
+        XCTAssertEqual(outputFiles(), [])
+    }
+
+    /// A split file of an earlier conversion that this one has no rows for is removed and listed,
+    /// so the folder never mixes two conversions; files of other datasets stay.
+    func testStaleSplitOfAnEarlierConversionIsRemoved() throws {
+        _ = try convert()
+        try Data("other".utf8).write(to: out.appendingPathComponent("chexpert5x200.h5"))
+        try editDatabase(",9,records100/06000/06003_lr", ",6,records100/06000/06003_lr")   // no fold-9 record now
+        let s = try convert()
+        XCTAssertEqual(s.written.map(\.file), ["ptbxl_train.h5", "ptbxl_test.h5"])
+        XCTAssertEqual(s.removedStale, ["ptbxl_val.h5"])
+        XCTAssertTrue(s.text.contains("removed stale ptbxl_val.h5"), s.text)
+        XCTAssertEqual(outputFiles(), ["chexpert5x200.h5", "ptbxl_test.h5", "ptbxl_train.h5"])
+    }
+
     func testSCPCodeParsing() {
         let c = PTBXLConverter.parseSCPCodes("{'NORM': 100.0, 'IRBBB': 100.0, 'SBRAD': 0.0}")
         XCTAssertEqual(c?.map(\.code), ["NORM", "IRBBB", "SBRAD"])

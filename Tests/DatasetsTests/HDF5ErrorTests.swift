@@ -174,6 +174,24 @@ final class HDF5ErrorTests: XCTestCase {
         ], report.text)
     }
 
+    /// Box label sets (columns x0, y0, x1, y1) are held to the box rule, not to −1/0/1: valid and
+    /// absent boxes pass, the first bad row is named with the count of bad rows.
+    func testValidatorChecksBoxLabels() throws {
+        var split = sampleSplit(n: 4)
+        split.labels["regions_heart"] = Tensor(shape: [4, 4], values: [0.27, 0.4, 0.84, 0.9, -1, -1, -1, -1,
+                                                                       0.1, 0.2, 0.3, 0.4, 0.5, 0.5, 0.5, 0.5])
+        split.labels["regions_bad"] = Tensor(shape: [4, 4], values: [0.2, 0.2, 0.3, 0.3, 0.6, 0.1, 0.2, 0.3,
+                                                                     -1, 0.1, 0.2, 0.3, 0.1, 0.2, 0.3, 0.4])
+        split.labelNames["regions_heart"] = BoxLabels.columns
+        split.labelNames["regions_bad"] = BoxLabels.columns
+        let url = dir.appendingPathComponent("boxes.h5")
+        try writeHDF5(split, to: url)
+        let report = try validateDataset(url)
+        XCTAssertEqual(report.problems, [.malformed(file: url.path, field: "/labels/regions_bad",
+            reason: "a box label set (columns x0, y0, x1, y1) holds boxes in [0, 1] with x0 ≤ x1 and y0 ≤ y1, "
+                + "or −1 in all four columns when absent; row 1: x0 0.6 > x1 0.2 (2 invalid rows in all)")], report.text)
+    }
+
     /// The reader refuses NaN and ±Inf in whatever it reads (they would otherwise surface far from
     /// their source, if at all), naming the dataset and the file's row; rows without one still read.
     func testReaderRefusesNonFiniteValues() throws {

@@ -106,4 +106,34 @@ final class ImageDecodeTests: XCTestCase {
         try good.prefix(good.count - 30).write(to: url)
         assertUnreadable(url, contains: "PNG")
     }
+
+    /// An image whose header claims more than `maxImagePixels` is refused from the header, naming
+    /// the file and the claimed size, before a pixel buffer is allocated (a 68-byte PNG claiming
+    /// 100,000 × 100,000 used to allocate ~10 GB). Sizes just above the limit keep the test cheap.
+    func testImageLargerThanTheLimitIsRefusedFromItsHeader() throws {
+        let dir = try Fixtures.tempDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        // A valid 68-byte PNG (correct CRCs) whose IHDR claims 20000 × 10000 = 2e8 pixels.
+        let hex = "89504e470d0a1a0a0000000d4948445200004e20000027100800000000dc4f177e0000000b49444154789c63608000"
+            + "0000080001b75873950000000049454e44ae426082"
+        let png = dir.appendingPathComponent("bomb.png")
+        try Data(stride(from: 0, to: hex.count, by: 2).map { i -> UInt8 in
+            let a = hex.index(hex.startIndex, offsetBy: i)
+            return UInt8(hex[a...hex.index(after: a)], radix: 16)!
+        }).write(to: png)
+        // A real JPEG whose SOF0 (height, width at bytes 5–8 after its marker) claims 12000 × 15000.
+        var jpeg = [UInt8](try Data(contentsOf: Fixtures.repoRoot.appendingPathComponent(
+            "Tests/Golden/convert/chexpert/CheXpert-v1.0-small/train/patient00001/study1/view1_frontal.jpg")))
+        let sof = try XCTUnwrap((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
+        jpeg.replaceSubrange(sof + 5 ..< sof + 9, with: [0x2E, 0xE0, 0x3A, 0x98])
+        let jpg = dir.appendingPathComponent("bomb.jpg")
+        try Data(jpeg).write(to: jpg)
+        for (url, format, w, h) in [(png, "PNG", 20000, 10000), (jpg, "JPEG", 15000, 12000)] {
+            XCTAssertThrowsError(try decodeGrayImage(url)) { error in
+                XCTAssertEqual(error as? DataError, .malformed(file: url.path, field: "\(format) header",
+                    reason: "claims \(w)×\(h) = \(w * h) pixels, more than the 178956970 an image may have "
+                        + "(maxImagePixels, Pillow's decompression-bomb limit); not decoded"))
+            }
+        }
+        XCTAssertThrowsError(try preprocessXray(contentsOf: png, size: 64)) { XCTAssertEqual(($0 as? DataError)?.file, png.path) }
+    }
 }

@@ -85,6 +85,20 @@ final class SyntheticCohortTests: XCTestCase {
         XCTAssertTrue(check.warnings.isEmpty, "\(check.warnings)")
     }
 
+    /// Every file `more data synth` writes passes `more data check` (its validator), the box sets
+    /// regions_* included (BoxLabels.swift), here for the smallest cohort the command allows.
+    func testEveryWrittenSplitPassesTheValidator() throws {
+        let dir = try Fixtures.tempDirectory("synth-valid")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = SyntheticCohortConfig().scaled(pretrain: 10)
+        for spec in SyntheticCohort.plan(c) {
+            let url = dir.appendingPathComponent(spec.name + ".h5")
+            try writeHDF5(SyntheticCohort.generate(spec, config: c), to: url)
+            let report = try validateDataset(url)
+            XCTAssertTrue(report.isValid, report.text)
+        }
+    }
+
     func testSplitsAreDisjointAndSized() {
         let plan = SyntheticCohort.plan(SyntheticCohortConfig())
         XCTAssertEqual(plan.count, 13)

@@ -103,6 +103,7 @@ public enum CheXpertConverter {
                                  attributes: a)
         try createOutputFolder(out)
         try writeConvertedSplit(split, folder: out, summary: &summary)
+        try finishConversion(&summary, folder: out, root: root, table: (csv, n))
         return summary
     }
 }

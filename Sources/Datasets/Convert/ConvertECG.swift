@@ -19,11 +19,7 @@ struct ConvertedECG {
 ///   count that disagrees with the file, checksum, not 12 leads, not 10 s).
 func convertECGRecord(_ record: URL, leadOrder: ECGLeadOrder) throws -> ConvertedECG {
     let r = try WFDBRecord(record: record, verify: true)
-    guard r.signalCount == 12 else {
-        throw DataError.wrongShape(file: record.appendingPathExtension("hea").path,
-                                   field: "record \(r.header.recordName): signals", expected: "12 leads",
-                                   got: [r.signalCount])
-    }
+    try r.requireSignals(12, headerFile: record.appendingPathExtension("hea").path)
     let x = try preprocessECG(r.physical(), leads: 12, samplingRate: r.header.frequency, targetRate: 100,
                               targetLength: 1000, leadOrder: leadOrder,
                               source: record.appendingPathExtension("dat").path)

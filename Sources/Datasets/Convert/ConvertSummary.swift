@@ -1,8 +1,10 @@
 // ConvertSummary — what a converter did: rows written per output file, records skipped with
 // their reasons (grouped and counted), and the text printed at the end of `more data convert`.
 //
-// Also the shared plumbing every converter uses: the common options (`ConvertOptions`) and
-// `writeConvertedSplit`, which validates a split, writes it atomically and records it.
+// Also the shared plumbing every converter uses: the common options (`ConvertOptions`),
+// `writeConvertedSplit`, which writes a split to a temporary file, validates it and only then
+// renames it into place, and `finishConversion`, which refuses a conversion that wrote nothing
+// and removes the stale files of an earlier one.
 //
 // Deliberately not here: any dataset knowledge (one file per dataset: PTBXLConverter.swift, …).
 
@@ -44,6 +46,11 @@ public struct ConvertSummary: Sendable {
     public var skipped: [(record: String, reason: String, detail: String)] = []
     /// Free-form counts worth reporting (e.g. "pairs before the 60-day filter").
     public var notes: [String] = []
+    /// Output files this conversion has no rows for (not written), in write order.
+    public var empty: [String] = []
+    /// Files of an earlier conversion removed from the output folder because this conversion
+    /// has no rows for them (`finishConversion`).
+    public var removedStale: [String] = []
 
     public init(dataset: String) { self.dataset = dataset }
 
@@ -66,7 +73,9 @@ public struct ConvertSummary: Sendable {
     public var text: String {
         var out = ["\(dataset): \(rowsWritten) rows in \(written.count) files"]
         for w in written { out.append("  \(w.file): \(w.rows) rows") }
+        out += empty.map { "  \($0): no rows, not written" }
         out += notes.map { "  \($0)" }
+        out += removedStale.map { "  removed stale \($0): left by an earlier conversion, which this one has no rows for" }
         if skipped.isEmpty {
             out.append("  skipped: none")
         } else {
@@ -97,14 +106,53 @@ func requireFolder(_ folder: URL) throws {
     }
 }
 
-/// Writes `split` to `<folder>/<split.name>.h5` atomically (schema-checked by `writeHDF5`) and
-/// records it in `summary`. An empty split is not written (noted instead): the schema allows it,
-/// but an empty file would only hide a wrong --root or --limit.
+/// Writes `split` to `<folder>/<split.name>.h5` and records it in `summary`. The file is written
+/// under a temporary name, checked as `more data check` checks it (`validateDataset`: schema,
+/// NaN/Inf, label values, duplicate ids) and only then renamed into place, so a file that fails
+/// is never left in `folder`: its first problem is thrown, naming the final file and the field.
+/// An empty split is not written (recorded in `summary.empty`): the schema allows it, but an
+/// empty file would only hide a wrong --root or --limit.
 func writeConvertedSplit(_ split: DatasetSplit, folder: URL, summary: inout ConvertSummary) throws {
     let name = "\(split.name).h5"
-    guard split.count > 0 else { summary.notes.append("\(name): no rows, not written"); return }
-    try writeHDF5(split, to: folder.appendingPathComponent(name))
+    guard split.count > 0 else { summary.empty.append(name); return }
+    let url = folder.appendingPathComponent(name)
+    try writeAtomically(to: url) { tmp in
+        try writeHDF5(split, to: tmp)
+        if let problem = try validateDataset(tmp, reportingAs: url.path).problems.first { throw problem }
+    }
     summary.written.append((name, split.count))
+}
+
+/// Ends a conversion into `folder`. A conversion that wrote no file is an error naming `table`
+/// (the source table, when it has no data rows) or `root` (when every record was skipped), with
+/// the most common skip reasons; nothing in `folder` is touched then. Otherwise, a file of an
+/// earlier conversion that this one has no rows for (e.g. an old `ptbxl_val.h5` when no record
+/// falls in fold 9 now) is removed, so that `folder` never mixes two conversions; the removal
+/// is listed in the summary.
+/// - Parameters:
+///   - table: the source table whose rows are the records, and the number of its rows read
+///     (for MIMIC, the frontal images of the metadata table).
+func finishConversion(_ summary: inout ConvertSummary, folder: URL, root: URL, table: (url: URL, rows: Int)) throws {
+    guard summary.written.isEmpty else {
+        for name in summary.empty {
+            let stale = folder.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: stale.path) else { continue }
+            do { try FileManager.default.removeItem(at: stale) } catch {
+                throw DataError.writeFailed(file: stale.path, reason: "cannot remove this file of an earlier conversion, "
+                                            + "which this one has no rows for: \(error.localizedDescription)")
+            }
+            summary.removedStale.append(name)
+        }
+        return
+    }
+    guard table.rows > 0 else {
+        throw DataError.malformed(file: table.url.path, field: "rows", reason: "no data rows to convert; no file written")
+    }
+    let reasons = summary.skipCounts.prefix(3).map { "\($0.count) × \($0.reason)" }.joined(separator: ", ")
+    let example = summary.skipped.first.map { "; e.g. \($0.record)" + ($0.detail.isEmpty ? "" : ": \($0.detail)") } ?? ""
+    throw DataError.malformed(file: root.path, field: "records",
+                              reason: "nothing converted from the \(table.rows) rows of \(table.url.lastPathComponent)"
+                                + (reasons.isEmpty ? "" : " (\(reasons))") + example + "; no file written")
 }
 
 /// A float32 tensor `[rows.count] + shape` from per-row value arrays (each `shape` product long).

@@ -93,6 +93,7 @@ public enum EdemaConverter {
                                      attributes: a)
             try writeConvertedSplit(split, folder: out, summary: &summary)
         }
+        try finishConversion(&summary, folder: out, root: cxrRoot, table: (labels, n))
         return summary
     }
 }

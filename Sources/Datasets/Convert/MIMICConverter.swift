@@ -264,6 +264,8 @@ public enum MIMICConverter {
                 try writeConvertedSplit(split, folder: out, summary: &summary)
             }
         }
+        try finishConversion(&summary, folder: out, root: cxrRoot,
+                             table: (cxrRoot.appendingPathComponent("mimic-cxr-2.0.0-metadata.csv"), cxrs.count))
         return summary
     }
 

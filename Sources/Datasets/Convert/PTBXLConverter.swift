@@ -154,6 +154,7 @@ public enum PTBXLConverter {
                                      attributes: attributes)
             try writeConvertedSplit(split, folder: out, summary: &summary)
         }
+        try finishConversion(&summary, folder: out, root: root, table: (database, n))
         return summary
     }
 }

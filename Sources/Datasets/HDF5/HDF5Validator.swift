@@ -1,8 +1,9 @@
 // HDF5Validator — checks a dataset file against the schema and lists *every* problem: missing
 // datasets, wrong dtypes, wrong ranks or fixed sizes, N mismatches, label columns, required
 // attributes, and (streaming through the data) non-finite values, X-rays outside [0, 1],
-// class-index labels outside −1…K−1, multi-column label values other than −1/0/1, and
-// duplicate ids. `more data check FILE` prints `ValidationReport.text`.
+// class-index labels outside −1…K−1, multi-column label values other than −1/0/1, box label
+// sets (columns x0, y0, x1, y1; BoxLabels.swift) whose rows are neither boxes in [0, 1] nor
+// absent, and duplicate ids. `more data check FILE` prints `ValidationReport.text`.
 //
 // Deliberately not here: repairing files, and semantic checks of the content (whether a label
 // agrees with a report) — those belong to the cohort's own tests.
@@ -67,13 +68,15 @@ public struct ValidationReport: Sendable {
 
 /// Checks the dataset file `url` against `DatasetSchema` and returns every problem found.
 /// With `checkValues` the float datasets are streamed (a few MB at a time) for NaN/Inf and the
-/// X-ray range, and `/ids` for duplicates.
+/// X-ray range, and `/ids` for duplicates. `reportingAs` names the file in the report and its
+/// problems instead of `url` (a converter checks a temporary file under its final name).
 /// - Throws: only when the file cannot be opened at all (`.missingFile`, `.unreadable`).
-public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> ValidationReport {
+public func validateDataset(_ url: URL, checkValues: Bool = true, reportingAs name: String? = nil) throws -> ValidationReport {
     let file = try HDF5File.open(path: url.path)
     let inspection = try file.inspect()
-    let check = inspection.schemaCheck(file: url.path)
-    var report = ValidationReport(file: url.path, n: check.n, fields: inspection.fields, attributes: inspection.attributes,
+    let path = name ?? url.path
+    let check = inspection.schemaCheck(file: path)
+    var report = ValidationReport(file: path, n: check.n, fields: inspection.fields, attributes: inspection.attributes,
                                   stats: [:], problems: check.problems, warnings: check.warnings)
     guard checkValues else { return report }
     let broken = Set(report.problems.compactMap(\.field))
@@ -81,21 +84,25 @@ public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> Vali
         let s = try scanValues(file, f)
         report.stats[f.name] = s
         if s.nonFinite > 0 {
-            report.problems.append(.malformed(file: url.path, field: f.name,
+            report.problems.append(.malformed(file: path, field: f.name,
                                               reason: "\(s.nonFinite) non-finite values (NaN or ±Inf), first in row \(s.firstNonFiniteRow ?? 0)"))
         }
         if let classes = classIndexClasses(f, attributes: report.attributes), f.shape[0] > 0,
            s.nonInteger > 0 || s.min < -1 || s.max > Float(classes - 1) {
-            report.problems.append(.malformed(file: url.path, field: f.name,
+            report.problems.append(.malformed(file: path, field: f.name,
                                               reason: "a class-index label over \(classes) classes must hold integers in −1…\(classes - 1), found min \(s.min) max \(s.max), \(s.nonInteger) non-integers"))
         }
-        if f.name.hasPrefix(DatasetSchema.labels + "/"), f.shape.count == 2, s.nonFinite == 0, f.shape[0] > 0,
+        let isBoxSet = f.name.hasPrefix(DatasetSchema.labels + "/") && BoxLabels.isBoxSet(columns: f.columns)
+        if isBoxSet, f.shape.count == 2, s.nonFinite == 0, let problem = try boxProblem(file, f, path: path) {
+            report.problems.append(problem)
+        }
+        if f.name.hasPrefix(DatasetSchema.labels + "/"), !isBoxSet, f.shape.count == 2, s.nonFinite == 0, f.shape[0] > 0,
            s.nonInteger > 0 || s.min < -1 || s.max > 1 {
-            report.problems.append(.malformed(file: url.path, field: f.name,
+            report.problems.append(.malformed(file: path, field: f.name,
                                               reason: "a multi-column label set must hold −1 (uncertain), 0 or 1, found min \(s.min) max \(s.max), \(s.nonInteger) non-integers"))
         }
         if f.name == DatasetSchema.xray, s.nonFinite == 0, f.shape[0] > 0, s.min < 0 || s.max > 1 {
-            report.problems.append(.malformed(file: url.path, field: f.name,
+            report.problems.append(.malformed(file: path, field: f.name,
                                               reason: "values must lie in [0, 1] before normalisation, found min \(s.min) max \(s.max)"))
         }
     }
@@ -103,7 +110,7 @@ public func validateDataset(_ url: URL, checkValues: Bool = true) throws -> Vali
         var seen: [String: Int] = [:]
         for (row, id) in try file.readStrings(DatasetSchema.ids).enumerated() {
             if let first = seen[id] {
-                report.problems.append(.malformed(file: url.path, field: DatasetSchema.ids,
+                report.problems.append(.malformed(file: path, field: DatasetSchema.ids,
                                                   reason: "duplicate id \"\(id)\" in rows \(first) and \(row)"))
                 break
             }
@@ -120,6 +127,24 @@ private func classIndexClasses(_ f: FieldInfo, attributes: [String: String]) -> 
     let set = String(f.name.dropFirst(DatasetSchema.labels.count + 1))
     guard let k = DatasetSchema.classIndexNames(set: set, columns: f.columns, attributes: attributes)?.count, k > 1 else { return nil }
     return k
+}
+
+/// The first invalid row of box label set `f` ([N, 4], `BoxLabels`), with the number of invalid
+/// rows; nil when every row is a box in [0, 1] or absent (all −1).
+private func boxProblem(_ file: HDF5File, _ f: FieldInfo, path: String) throws -> DataError? {
+    guard f.shape.count == 2, f.shape[0] > 0, f.shape[1] == 4 else { return nil }
+    let v = try file.readFloat32(f.name, rows: 0..<f.shape[0]).scalars
+    var first: (row: Int, reason: String)?, bad = 0
+    for row in 0..<f.shape[0] {
+        guard let reason = BoxLabels.problem(Array(v[row * 4 ..< row * 4 + 4])) else { continue }
+        bad += 1
+        if first == nil { first = (row, reason) }
+    }
+    guard let first else { return nil }
+    return .malformed(file: path, field: f.name,
+                      reason: "a box label set (columns x0, y0, x1, y1) holds boxes in [0, 1] with x0 ≤ x1 and y0 ≤ y1, "
+                        + "or −1 in all four columns when absent; row \(first.row): \(first.reason)"
+                        + (bad > 1 ? " (\(bad) invalid rows in all)" : ""))
 }
 
 /// Streams dataset `f` in batches of about 8 M values and accumulates its statistics.

@@ -10,6 +10,9 @@
 // 16-bit gray files are scaled to 8 bits by rounding v/257 — Pillow would clip `I;16` at 255
 // instead, a departure that does not matter for MIMIC-CXR-JPG (all JPEG).
 //
+// Images larger than `maxImagePixels` (Pillow's decompression-bomb limit) are refused from the
+// size their header claims, before any pixel buffer is allocated.
+//
 // Deliberately not here: resizing, CLAHE (XrayPreprocess.swift), other formats (a typed error).
 
 import Foundation
@@ -44,6 +47,22 @@ public func pillowLuma(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
     return UInt8(truncatingIfNeeded: (rr &+ gg &+ bb &+ 0x8000) >> 16)
 }
 
+/// The largest image the decoders accept, in pixels (width × height): 178,956,970, Pillow's own
+/// limit (`Image.open` raises `DecompressionBombError` above 2 × `Image.MAX_IMAGE_PIXELS`), about
+/// 13,000 × 13,000 — far above any real chest X-ray (MIMIC-CXR-JPG and CheXpert originals are
+/// about 3,000 × 3,000). Both decoders check the size the header claims before they allocate a
+/// pixel buffer, so a 68-byte PNG claiming 100,000 × 100,000 is refused instead of costing ~10 GB.
+public let maxImagePixels = 178_956_970
+
+/// Throws `DataError.malformed` naming `file` and its claimed size when `width × height` exceeds
+/// `maxImagePixels`.
+func requireImageSize(width: Int, height: Int, format: String, file: String) throws {
+    guard width * height > maxImagePixels else { return }
+    throw DataError.malformed(file: file, field: "\(format) header",
+                              reason: "claims \(width)×\(height) = \(width * height) pixels, more than the \(maxImagePixels) "
+                                + "an image may have (maxImagePixels, Pillow's decompression-bomb limit); not decoded")
+}
+
 /// Decodes a JPEG or PNG file (chosen by its signature bytes) to grayscale.
 ///
 ///     let img = try decodeGrayImage(URL(fileURLWithPath: "kermany/test/NORMAL/IM-0001-0001.jpeg"))
@@ -71,8 +90,9 @@ public func decodeJPEG(_ bytes: [UInt8], file: String) throws -> GrayImage {
     var w: Int32 = 0, h: Int32 = 0, c: Int32 = 0
     var message = [CChar](repeating: 0, count: 256)
     let rc = bytes.withUnsafeBufferPointer { bp in
-        more_jpeg_decode(bp.baseAddress, UInt(bp.count), &pixels, &w, &h, &c, &message, message.count)
+        more_jpeg_decode(bp.baseAddress, UInt(bp.count), &pixels, &w, &h, &c, UInt64(maxImagePixels), &message, message.count)
     }
+    if rc == 3 { try requireImageSize(width: Int(w), height: Int(h), format: "JPEG", file: file) }
     guard rc == 0, let p = pixels else {
         let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let reason = text.isEmpty ? "decoding failed" : text
@@ -101,6 +121,10 @@ public func decodePNG(_ url: URL) throws -> GrayImage {
         return DataError.unreadable(file: url.path, format: "PNG", reason: "\(what): \(msg)")
     }
     guard png_image_begin_read_from_file(&image, url.path) != 0 else { throw failure("header") }
+    do { try requireImageSize(width: Int(image.width), height: Int(image.height), format: "PNG", file: url.path) } catch {
+        png_image_free(&image)
+        throw error
+    }
     let isColor = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
     let hasAlpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
     let is16 = image.format & UInt32(PNG_FORMAT_FLAG_LINEAR) != 0

@@ -15,6 +15,7 @@
 //                                (1 when a tube, line, pacemaker or sternotomy is stated, else 0)
 //   conditions          [N, 19]  the latent conditions (ground truth of the generator)
 //   regions_*           [N, 4]   X-ray finding boxes (x0, y0, x1, y1) normalised to [0, 1], −1 absent
+//                                (box label sets: columns `BoxLabels.columns`, checked by its rule)
 // Class-index sets ([N]) carry their class names in the split attribute `classes_<name>` (the
 // file's `columns` attribute of a 1-D label names the set itself).
 //
@@ -40,7 +41,7 @@ public enum CohortLabels {
                                         "COPD", "Obesity", "CABG", "Pacemaker", "Intubated"]
     public static let regionSets = ["regions_heart", "regions_lung_right", "regions_lung_left", "regions_cp_right",
                                     "regions_cp_left", "regions_consolidation"]
-    public static let regionNames = ["x0", "y0", "x1", "y1"]
+    public static let regionNames = BoxLabels.columns
 
     /// PTB-XL superclasses (multi-hot, `ptbxlNames` order) of an ECG's findings:
     /// MI = infarct Q waves/ST elevation drawn; STTC = ST depression/T inversion ≥ 0.05 mV;

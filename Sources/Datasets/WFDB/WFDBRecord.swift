@@ -164,6 +164,16 @@ public struct WFDBRecord: Sendable {
         }
     }
 
+    /// Throws `DataError.wrongShape` naming `headerFile` and the record unless the record has
+    /// `count` signals (the model's ECG input is the 12 standard leads):
+    /// `…/r.hea: record r: signals: expected shape 12 leads, found [6]`.
+    public func requireSignals(_ count: Int, headerFile: String) throws {
+        guard signalCount == count else {
+            throw DataError.wrongShape(file: headerFile, field: "record \(header.recordName): signals",
+                                       expected: "\(count) leads", got: [signalCount])
+        }
+    }
+
     /// The 16-bit checksum of signal `s` as wfdb-python prints it (0…65535).
     public func checksum(signal s: Int) -> Int {
         var sum: UInt16 = 0
