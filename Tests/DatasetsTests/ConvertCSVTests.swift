@@ -84,7 +84,9 @@ final class ConvertCSVTests: XCTestCase {
 
     func testEmptyAndMissingFile() throws {
         assertMalformed("", field: "line 1", reasonContains: "empty")
-        let url = try Fixtures.tempDirectory("csv").appendingPathComponent("nope.csv")
+        let dir = try Fixtures.tempDirectory("csv")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("nope.csv")
         XCTAssertThrowsError(try CSVTable(contentsOf: url)) { XCTAssertEqual($0 as? DataError, .missingFile(url.path)) }
     }
 }

@@ -136,6 +136,7 @@ final class EmbeddingsTests: XCTestCase {
 
     func testCheckpointOfAnotherConfigIsRejected() throws {
         let dir = try Fixtures.tempDirectory("evalproto-ckpt")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("micro.safetensors")
         let m = MicroModel.model()
         try saveCheckpoint(m, info: CheckpointInfo(config: m.config, seed: 7, step: 0, dataHash: "x", commit: "test", trainerState: "{}"),

@@ -50,6 +50,7 @@ final class EmbedTests: XCTestCase {
     /// written (here its path is a folder), the values file is not left behind either.
     func testValuesAndManifestAreWrittenTogetherOrNotAtAll() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embed-pair-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("z.f32.json"), withIntermediateDirectories: true)
         let values = dir.appendingPathComponent("z.f32"), manifest = dir.appendingPathComponent("z.f32.json")
         XCTAssertThrowsError(try writeAllOrNone([(values, Data([1, 2, 3, 4])), (manifest, Data("{}".utf8))])) { e in

@@ -7,10 +7,19 @@ import TestSupport
 /// and every malformed log is an error naming the file, the line and the column.
 final class RunLogTests: XCTestCase {
     let header = "step,epoch,loss,lr"
+    /// The folders of this test's logs, removed after each test.
+    var folders: [URL] = []
+
+    override func tearDown() {
+        for f in folders { try? FileManager.default.removeItem(at: f) }
+        folders = []
+        super.tearDown()
+    }
 
     func log(_ text: String) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlog-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        folders.append(dir)
         let url = dir.appendingPathComponent("train_log.csv")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url

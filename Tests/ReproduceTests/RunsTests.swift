@@ -118,6 +118,7 @@ final class RunsTests: XCTestCase {
 
     func testAFailingRunIsAnErrorNamingItsLog() throws {
         let dir = try Fixtures.tempDirectory("more-runs-fail")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let job = RunJob(name: "broken", dir: dir.appendingPathComponent("broken"), arguments: ["-c", "echo 'no such dataset' >&2; exit 3"],
                          steps: 5, cost: 5)
         let scheduler = RunScheduler(jobs: [job], slots: 1, threadsPerJob: 1, executable: "/bin/sh", progress: false)

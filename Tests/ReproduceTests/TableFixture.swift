@@ -66,6 +66,7 @@ enum TableFixture {
         setenv("MORE_ROOT", Fixtures.repoRoot.path, 1)
         if let s = cached { return s }
         let root = try Fixtures.tempDirectory("more-tables")
+        Fixtures.removeAtExit(root)   // 143 MB per test run otherwise left in /tmp
         let data = root.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for spec in SyntheticCohort.plan(cohort) {

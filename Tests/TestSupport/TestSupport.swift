@@ -68,7 +68,23 @@ public enum Fixtures {
         try JSONSerialization.jsonObject(with: Data(contentsOf: url))
     }
 
-    /// A fresh temporary directory, removed at process exit is not guaranteed: tests clean up.
+    /// Removes `url` when the test process exits: for a fixture shared by the tests of one
+    /// process (built once, e.g. a micro pre-training run), which no single test may delete.
+    public static func removeAtExit(_ url: URL) {
+        exitRemovalsLock.lock()
+        defer { exitRemovalsLock.unlock() }
+        if exitRemovals.isEmpty {
+            atexit {
+                for path in Fixtures.exitRemovals { try? FileManager.default.removeItem(atPath: path) }
+            }
+        }
+        exitRemovals.append(url.path)
+    }
+    nonisolated(unsafe) private static var exitRemovals: [String] = []
+    private static let exitRemovalsLock = NSLock()
+
+    /// A fresh temporary directory, removed at process exit is not guaranteed: tests clean up
+    /// (a fixture shared across tests with `removeAtExit`).
     public static func tempDirectory(_ name: String = "more-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(name)-\(UUID().uuidString)")
