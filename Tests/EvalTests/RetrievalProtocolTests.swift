@@ -86,6 +86,14 @@ final class RetrievalProtocolTests: XCTestCase {
             XCTAssertNotNil(x.precision[5])
         }
         let z = try m.embed(s.split, modality: .xray, file: s.file)
+        // X-ray → ECG recall@1 and @5, by hand: patient i counts when its own ECG is among the
+        // top-k candidates of its X-ray (not merely recall@1 ≤ recall@5).
+        let ze = try m.embed(s.split, modality: .ecg, file: s.file)
+        let xe = try XCTUnwrap(r.first { $0.direction == .xrayToECG })
+        for k in [1, 5] {
+            let found = try (0..<12).filter { i in try topK(query: selectRows(z, [i]), candidates: ze, k: k).contains { $0.index == i } }
+            XCTAssertEqual(xe.recall[k], Double(found.count) / 12, "recall@\(k)")
+        }
         let hits = try m.topK(textQuery: "cardiomegaly is severe", candidates: z, k: 3, tokenizer: tok)
         XCTAssertEqual(hits.count, 3)
         XCTAssertThrowsError(try m.retrieval(s, tokenizer: tok, labelSet: "conditions")) { XCTAssertTrue("\($0)".contains("conditions")) }

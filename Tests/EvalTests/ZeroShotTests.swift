@@ -108,8 +108,17 @@ final class ZeroShotTests: XCTestCase {
         for r in results {
             XCTAssertEqual(r.classNames, Prompts.cheXpert5)
             XCTAssertEqual(r.scores.count, 10)
-            XCTAssertTrue(r.aurocPerClass.allSatisfy { $0 >= 0 && $0 <= 1 })
-            XCTAssertNotNil(r.accuracy)
+            // The targets are the split's classes, one-vs-rest; each class's AUROC and the macro
+            // mean are those of its own score column (not merely numbers in [0, 1]).
+            XCTAssertEqual(r.labels.map { $0.firstIndex(of: 1) }, [0, 1, 2, 3, 4, 0, 1, 2, 3, 4])
+            for c in 0..<5 {
+                XCTAssertEqual(r.aurocPerClass[c], try auroc(labels: r.labels.map { $0[c] }, scores: r.scores.map { $0[c] }),
+                               "\(r.scoring) class \(c)")
+            }
+            XCTAssertEqual(r.aurocMacro, r.aurocPerClass.reduce(0, +) / 5, accuracy: 1e-12)
+            let argmax = r.scores.map { s in s.indices.max { s[$0] < s[$1] }! }
+            XCTAssertEqual(try XCTUnwrap(r.accuracy), Double(zip(argmax, [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]).filter { $0 == $1 }.count) / 10,
+                           accuracy: 1e-12)
         }
         // Deterministic: the same call gives the same scores.
         XCTAssertEqual(try m.zeroShot(try .cheXpert(classes: 5), split: s, file: "cx.h5", tokenizer: tok)[0].scores, results[0].scores)
