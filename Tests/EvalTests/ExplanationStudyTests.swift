@@ -32,6 +32,26 @@ final class ExplanationStudyTests: XCTestCase {
             }
             XCTAssertEqual(f.randomPixel.energy, f.randomPixel.area, accuracy: 0.03, f.finding)
         }
+        // Each finding's rollout and Chefer scores are those of its own maps and masks, by the
+        // definitions written out here (pointing: the first maximum lies in the region; energy:
+        // the region's share of the positive part), not merely numbers in [0, 1].
+        func byHand(_ maps: [[Float]], _ masks: [[Bool]]) -> (pointing: Double, energy: Double) {
+            var hits = 0.0, energy = 0.0
+            for (m, k) in zip(maps, masks) {
+                let top = m.indices.max { m[$0] < m[$1] || (m[$0] == m[$1] && $0 > $1) }!
+                if k[top] { hits += 1 }
+                let positive = m.map { Double(max($0, 0)) }, total = positive.reduce(0, +)
+                energy += total > 0 ? zip(positive, k).filter { $0.1 }.map(\.0).reduce(0, +) / total : 0
+            }
+            return (hits / Double(maps.count), energy / Double(maps.count))
+        }
+        for d in details where !d.rows.isEmpty {
+            for (maps, s) in [(d.rolloutMaps, d.scores.rollout), (d.cheferMaps, d.scores.chefer)] {
+                let h = byHand(maps, d.masks)
+                XCTAssertEqual(s.pointing, h.pointing, accuracy: 1e-12)
+                XCTAssertEqual(s.energy, h.energy, accuracy: 1e-9)
+            }
+        }
         // The same MI patients and explanations serve both ECG regions.
         assertClose(details[2].cheferMaps[0], details[3].cheferMaps[0])
         // Negative controls: no patient without cardiomegaly here; effusion's negatives are the

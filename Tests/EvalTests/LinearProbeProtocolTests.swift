@@ -84,18 +84,35 @@ final class LinearProbeProtocolTests: XCTestCase {
         XCTAssertEqual(r.map(\.fraction), [0.1, 1.0])
         XCTAssertEqual(r[1].trainRows.count, 23, "row 3 has an uncertain (−1) label and is left out")
         XCTAssertEqual(r[1].testLabels.count, 11)
-        XCTAssertTrue(r.allSatisfy { $0.aurocPerClass.allSatisfy { $0 >= 0 && $0 <= 1 } })
+        // Each class's AUROC is that of its own test-score column (NaN when the 11 test rows hold
+        // one class only, and then left out of the macro mean), not merely a number in [0, 1].
+        for x in r {
+            var defined: [Double] = []
+            for c in x.classNames.indices {
+                let y = x.testLabels.map { $0[c] }, s = x.testScores.map { $0[c] }
+                if Set(y).count < 2 { XCTAssertTrue(x.aurocPerClass[c].isNaN, "class \(c) has one label only"); continue }
+                XCTAssertEqual(x.aurocPerClass[c], try auroc(labels: y, scores: s), "fraction \(x.fraction), class \(c)")
+                defined.append(x.aurocPerClass[c])
+            }
+            XCTAssertFalse(defined.isEmpty)
+            XCTAssertEqual(x.aurocMacro, defined.reduce(0, +) / Double(defined.count), accuracy: 1e-12)
+        }
         // Multiclass on the grade set, projected features.
         var g = o
         g.labelSet = "grade"; g.stage = .projected; g.fractions = [1.0]
         let rg = try m.linearProbe(g, train: tr, validation: va, test: te)
-        XCTAssertNotNil(rg[0].accuracy)
+        let classes = try XCTUnwrap(rg[0].testClasses)
+        let argmax = rg[0].testScores.map { s in s.indices.max { s[$0] < s[$1] }! }
+        XCTAssertEqual(try XCTUnwrap(rg[0].accuracy), Double(zip(argmax, classes).filter { $0 == $1 }.count) / Double(classes.count),
+                       accuracy: 1e-12, "accuracy is that of the argmax of the test scores")
         XCTAssertEqual(rg[0].classNames, ["none", "mild", "moderate", "severe"])
         // Raw-input baseline through the same protocol.
         let raw = try linearProbe(o, train: (tr, try rawInputFeatures(tr, modality: .ecg)),
                                   validation: (va, try rawInputFeatures(va, modality: .ecg)),
                                   test: (te, try rawInputFeatures(te, modality: .ecg)))
         XCTAssertEqual(raw.count, 2)
+        XCTAssertEqual(raw.map(\.trainRows), r.map(\.trainRows), "the same labelled rows at each fraction, whatever the features")
+        XCTAssertEqual(raw[1].testLabels, r[1].testLabels)
     }
 
     func testMissingLabelsNameFileAndSet() throws {
