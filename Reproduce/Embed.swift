@@ -6,8 +6,8 @@
 // shape, dtype, byte order, modality, stage, checkpoint and its hash/config/seed/step, data
 // file and its hash, row ids). D = 128 (after the projection head), or the encoder width with
 // --features (before it). Both files are written to temporary names first and then renamed
-// together (`writeAllOrNone`), so a failed run leaves neither, never one without the other. `text` embeds each row's report pair with the
-// authors' prefixes, as in pre-training. `--prompts TASK` embeds a zero-shot task's prompts
+// together (`writeAllOrNone`), so a failed run leaves neither, never one without the other.
+// `text` embeds each row's report pair with the authors' prefixes, as in pre-training. `--prompts TASK` embeds a zero-shot task's prompts
 // instead, exactly as the zero-shot tables score them (MoREModel.promptEmbeddings).
 
 import ArgumentParser
@@ -86,10 +86,11 @@ struct Embed: ParsableCommand {
         guard data == nil, modality == nil, !features else {
             throw ValidationError("--prompts embeds prompts only: leave out --data, --modality and --features")
         }
+        let seed = promptSeed ?? Prompts.publishedSeed
         var t: ZeroShotTask
         switch name {
-        case "chexpert4": t = try .cheXpert(classes: 4, seed: promptSeed ?? Prompts.publishedSeed)
-        case "chexpert5": t = try .cheXpert(classes: 5, seed: promptSeed ?? Prompts.publishedSeed)
+        case "chexpert4": t = try .cheXpert(classes: 4, seed: seed)
+        case "chexpert5": t = try .cheXpert(classes: 5, seed: seed)
         case "ptbxl": t = try .ptbxl(singleLabel: false)
         default: throw ValidationError("--prompts must be chexpert4, chexpert5 or ptbxl, got '\(name)'")
         }
@@ -99,7 +100,7 @@ struct Embed: ParsableCommand {
         let z = concatenate(try model.promptEmbeddings(t, tokenizer: try textTokenizer(model.config), batchSize: batchSize), axis: 0)
         try write(z, to: URL(fileURLWithPath: out), checkpoint: ckptURL, info: ck.info, manifest: [
             "modality": "text", "stage": "projected (after the projection head)",
-            "task": t.name, "prompt_form": t.promptForm.rawValue, "prompt_seed": String(promptSeed ?? Prompts.publishedSeed), "prompt_max_length": t.promptMaxLength,
+            "task": t.name, "prompt_form": t.promptForm.rawValue, "prompt_seed": String(seed), "prompt_max_length": t.promptMaxLength,
             "classes": t.classNames, "prompts": t.prompts.flatMap { $0 },
             "class_of_row": t.prompts.enumerated().flatMap { c, ps in ps.map { _ in c } },
         ])

@@ -67,12 +67,9 @@ struct Pretrain: ParsableCommand {
             guard dir.path != URL(fileURLWithPath: self.out).standardizedFileURL.path else {
                 throw ValidationError("--snapshot \(v): the snapshot folder must differ from --out (it would overwrite the run's own checkpoints)")
             }
-            guard k <= epochs else {
-                FileHandle.standardError.write(Data("--snapshot \(v): the run has only \(epochs) epochs and never reaches epoch \(k); nothing is written to \(dir.path)\n".utf8))
-                continue
-            }
-            if k == epochs {
-                FileHandle.standardError.write(Data("--snapshot \(v): the \(k)-epoch run is this run itself (in --out); nothing is written to \(dir.path)\n".utf8))
+            guard k < epochs else {
+                let why = k == epochs ? "the \(k)-epoch run is this run itself (in --out)" : "the run has only \(epochs) epochs and never reaches epoch \(k)"
+                FileHandle.standardError.write(Data("--snapshot \(v): \(why); nothing is written to \(dir.path)\n".utf8))
                 continue
             }
             out[k] = dir
@@ -119,14 +116,13 @@ struct Pretrain: ParsableCommand {
         // Hashed first, so that a finished run is recognised before the model is built and the
         // data read (`make` asks at every table); a malformed file is reported below, by name,
         // when the data is read.
-        let earlyHash = try fileHash(trainFile)
-        if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: earlyHash) {
+        let hash = try fileHash(trainFile)
+        if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: hash) {
             print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); delete it to retrain")
             return
         }
         let model = try buildModel(c)
         let (train, val) = try pretrainingPairs(c, dataDir: dir)
-        let hash = earlyHash
         FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
         let trainer = Trainer(model: model, train: train, val: val,
                               options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,

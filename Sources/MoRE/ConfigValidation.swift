@@ -56,7 +56,7 @@ extension MoREConfig {
         // token; any length from 25 samples works (1000 → 196 tokens).
         try vit("ecg", ecg)
         try within("ecgLeads", ecgLeads, 1, ConfigLimits.channels)
-        if ecgLength < 25 { throw fail("ecgLength", "the conv stem needs at least 25 samples, got \(ecgLength)") }
+        if ecgTokens < 1 { throw fail("ecgLength", "the conv stem needs at least 25 samples, got \(ecgLength)") }
         if ecgTokens > ConfigLimits.tokens {
             throw fail("ecgLength", "\(ecgLength) samples make \(ecgTokens) tokens, more than \(ConfigLimits.tokens) (ConfigLimits)")
         }

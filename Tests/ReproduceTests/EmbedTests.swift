@@ -49,7 +49,7 @@ final class EmbedTests: XCTestCase {
     /// The values and the manifest are written both or neither: when the manifest cannot be
     /// written (here its path is a folder), the values file is not left behind either.
     func testValuesAndManifestAreWrittenTogetherOrNotAtAll() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("embed-pair-\(UUID().uuidString)")
+        let dir = try Fixtures.tempDirectory("embed-pair")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("z.f32.json"), withIntermediateDirectories: true)
         let values = dir.appendingPathComponent("z.f32"), manifest = dir.appendingPathComponent("z.f32.json")

@@ -16,9 +16,10 @@ final class OutputFolderTests: XCTestCase {
     }
 
     func testAFileOrAPathUnderAFileIsAnErrorNamingIt() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("out-file-\(UUID().uuidString)")
+        let dir = try Fixtures.tempDirectory("out-file")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("afile")
         try Data("x".utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
         for (path, reason) in [(file, "it is a file, expected a folder"), (file.appendingPathComponent("sub"), "\(file.path) is a file, not a folder")] {
             XCTAssertThrowsError(try requireWritableFolder(path)) { e in
                 XCTAssertEqual(e as? DataError, .writeFailed(file: path.path, reason: reason))
@@ -29,9 +30,10 @@ final class OutputFolderTests: XCTestCase {
     /// The table and figure commands check their --out before they load the checkpoint or read
     /// any data (both would fail here too, on the missing files, but later and about those).
     func testTableAndFigureCommandsRefuseAFileAsOutBeforeAnyWork() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("out-file-\(UUID().uuidString)")
+        let dir = try Fixtures.tempDirectory("out-file")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("afile")
         try Data("x".utf8).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
         let missing = ["--data", "/nonexistent", "--checkpoint", "/nonexistent.safetensors"]
         let commands: [(String, () throws -> Void)] = [
             ("table", { try TableCommand.parse(["table-zeroshot-cxr", "--out", file.path] + missing).run() }),

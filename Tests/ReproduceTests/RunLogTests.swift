@@ -17,8 +17,7 @@ final class RunLogTests: XCTestCase {
     }
 
     func log(_ text: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runlog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Fixtures.tempDirectory("runlog")
         folders.append(dir)
         let url = dir.appendingPathComponent("train_log.csv")
         try text.write(to: url, atomically: true, encoding: .utf8)
