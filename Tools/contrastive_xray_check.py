@@ -18,12 +18,14 @@ numbers. Needs torch, transformers, h5py, scikit-learn; the project itself never
 
 `--per-image` standardises each X-ray by its own mean and deviation (as `tiny` does) instead of
 the authors' fixed Normalize; `--pos-std S` initialises the ViT's position embeddings with
-standard deviation S instead of 0.02 (PAPER.md section 5.1 item 8).
+standard deviation S instead of 0.02 (PAPER.md section 5.1 item 8); `--pos sincos` uses a fixed 2-D
+sine-cosine table instead (MAE's; as the Swift model's `"positions": "sincos"`) and `--pool mean` the
+mean of the patch tokens instead of the CLS token (section 5.1 item 11).
 
 `--text radiology` anchors the X-rays on the radiology report alone instead of the joined pair
 (not MoRE; a diagnostic of how much the cardiology half and the phrasing dilute the anchor).
 
-    python3 Tools/contrastive_xray_check.py DATA_DIR --encoder cnn [--epochs 3] [--lr 1e-3] [--tau 0.07] [--text radiology] [--per-image] [--pos-std 0.02]
+    python3 Tools/contrastive_xray_check.py DATA_DIR --encoder cnn [--epochs 3] [--lr 1e-3] [--tau 0.07] [--text radiology] [--per-image] [--pos-std 0.02] [--pos sincos] [--pool mean]
 """
 import argparse, time
 import h5py, numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -41,6 +43,8 @@ ap.add_argument("--text", choices=["joined", "radiology"], default="joined",
                 help="the anchor: the joined report pair (MoRE) or the radiology report alone (diagnostic)")
 ap.add_argument("--per-image", action="store_true", help="standardise each X-ray by its own mean and deviation")
 ap.add_argument("--pos-std", type=float, default=0.02, help="initial standard deviation of the ViT's position embeddings")
+ap.add_argument("--pool", choices=["cls", "mean"], default="cls", help="ViT pooling: the CLS token (timm's and the authors') or the mean of the patch tokens")
+ap.add_argument("--pos", choices=["learned", "sincos"], default="learned", help="ViT position embeddings: learned (timm) or fixed 2-D sine-cosine")
 args = ap.parse_args()
 torch.manual_seed(0); torch.set_num_threads(1)
 
@@ -76,7 +80,7 @@ def head(d):
 
 xtr, ttr, ytr = load("pretrain_train")
 xva, tva, yva = load("pretrain_val")
-enc = {"vit": lambda: ViT(conv=False, pos_std=args.pos_std), "vitconv": lambda: ViT(conv=True), "cnn": cnn}[args.encoder]()
+enc = {"vit": lambda: ViT(conv=False, pos_std=args.pos_std, pool=args.pool, pos=args.pos), "vitconv": lambda: ViT(conv=True), "cnn": cnn}[args.encoder]()
 hx, ht = head(128), head(ttr.shape[1])
 params = [*enc.parameters(), *hx.parameters(), *ht.parameters()]
 opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.1)

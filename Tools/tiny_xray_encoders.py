@@ -5,7 +5,9 @@ contrastive_xray_check.py), in PyTorch.
         stride-2 convs with BatchNorm + ReLU, then 1x1, Xiao et al. 2021), width 128, depth 4,
         4 heads, pre-norm blocks with bias-free attention, LN eps 1e-6, CLS pooling; an
         optional linear head; `pos_std` sets the standard deviation of the learned position
-        embeddings at initialisation (0.02 as timm; a diagnostic, PAPER.md section 5.1 item 8) on the CLS feature
+        embeddings at initialisation (0.02 as timm; a diagnostic, PAPER.md section 5.1 item 8) on the CLS feature;
+        `pos="sincos"` a fixed 2-D sine-cosine table instead, `pool="mean"` the mean of the patch
+        tokens instead of the CLS token (item 11)
   cnn   a plain 4-stage CNN: 3x3 conv, BatchNorm, ReLU, 2x2 max-pool (32-64-128-128), global
         mean; an optional linear head
 
@@ -34,8 +36,10 @@ class Block(nn.Module):
 class ViT(nn.Module):
     """[B, H, W] -> CLS feature [B, d], or head outputs [B, outputs] when `outputs` is given."""
 
-    def __init__(self, conv=False, d=128, depth=4, heads=4, patch=8, image=64, outputs=None, pos_std=0.02):
+    def __init__(self, conv=False, d=128, depth=4, heads=4, patch=8, image=64, outputs=None, pos_std=0.02,
+                 pool="cls", pos="learned"):
         super().__init__()
+        self.pool = pool
         if conv:
             self.stem = nn.Sequential(nn.Conv2d(1, 32, 3, 2, 1), nn.BatchNorm2d(32), nn.ReLU(),
                                       nn.Conv2d(32, 64, 3, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
@@ -44,6 +48,8 @@ class ViT(nn.Module):
             self.stem = nn.Conv2d(1, d, patch, patch)
         self.cls = nn.Parameter(torch.zeros(1, 1, d))
         self.pos = nn.Parameter(torch.randn(1, (image // patch) ** 2 + 1, d) * pos_std)
+        if pos == "sincos":
+            self.pos = nn.Parameter(sincos2d(image // patch, d), requires_grad=False)
         self.blocks = nn.Sequential(*[Block(d, heads) for _ in range(depth)])
         self.norm = nn.LayerNorm(d, eps=1e-6)
         self.head = nn.Linear(d, outputs) if outputs else nn.Identity()
@@ -51,7 +57,17 @@ class ViT(nn.Module):
     def forward(self, x):
         t = self.stem(x[:, None]).flatten(2).transpose(1, 2)
         t = torch.cat([self.cls.expand(len(t), -1, -1), t], 1) + self.pos
-        return self.head(self.norm(self.blocks(t))[:, 0])
+        h = self.norm(self.blocks(t))
+        return self.head(h[:, 0] if self.pool == "cls" else h[:, 1:].mean(1))
+
+
+def sincos2d(side, d):
+    """Fixed 2-D sine-cosine position embeddings [1, 1 + side², d] (MAE / Beyer et al. 2022); 0 for CLS."""
+    y, x = torch.meshgrid(torch.arange(side, dtype=torch.float32), torch.arange(side, dtype=torch.float32), indexing="ij")
+    omega = 1.0 / 10000 ** (torch.arange(d // 4, dtype=torch.float32) / (d // 4))
+    y, x = y.flatten()[:, None] * omega, x.flatten()[:, None] * omega
+    pe = torch.cat([x.sin(), x.cos(), y.sin(), y.cos()], 1)
+    return torch.cat([torch.zeros(1, d), pe])[None]
 
 
 def cnn(outputs=None):

@@ -57,7 +57,7 @@ extension MoREConfig {
         var merged = try JSONSerialization.jsonObject(with: baseData) as! [String: Any]
         try merge(overrides, into: &merged, base: base, file: file, prefix: "")
         if overrides["name"] == nil { merged["name"] = (file as NSString).lastPathComponent.replacingOccurrences(of: ".json", with: "") }
-        let config: MoREConfig
+        var config: MoREConfig
         do {
             let out = try JSONSerialization.data(withJSONObject: merged)
             config = try JSONDecoder().decode(MoREConfig.self, from: out)
@@ -65,6 +65,10 @@ extension MoREConfig {
             // The values' kinds were checked in `merge`; what is left (an unknown enum name) has a path.
             throw ConfigError.badValue(file: file, key: e.keyPath, reason: e.reason)
         }
+        // "positions": "learned" is the default spelled out: store it as the default (nil), so
+        // that the config, its hash and the runs it keys are the same either way.
+        if config.xray.positions == .learned { config.xray.positions = nil }
+        if config.ecg.positions == .learned { config.ecg.positions = nil }
         try config.validate(file: file)   // ConfigValidation.swift: every value in its range
         return config
     }

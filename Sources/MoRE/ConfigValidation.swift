@@ -33,15 +33,20 @@ extension MoREConfig {
             try within(key, heads, 1, ConfigLimits.heads)
             if width % heads != 0 { throw fail(key, "\(heads) heads do not divide the width \(widthKey) \(width)") }
         }
-        func vit(_ prefix: String, _ v: ViTConfig) throws {
+        /// `grid`: 2-D sine-cosine positions (four groups of D/4 channels) instead of 1-D (two of D/2).
+        func vit(_ prefix: String, _ v: ViTConfig, grid: Bool) throws {
             try within(prefix + ".dim", v.dim, 1, ConfigLimits.width)
+            let groups = grid ? 4 : 2
+            if v.positions == .sincos && v.dim % groups != 0 {
+                throw fail(prefix + ".positions", "sincos needs \(prefix).dim divisible by \(groups) (\(grid ? "sin and cos of row and column" : "sin and cos")), got \(v.dim)")
+            }
             try within(prefix + ".depth", v.depth, 1, ConfigLimits.depth)
             try heads(prefix + ".heads", v.heads, divide: prefix + ".dim", v.dim)
             try within(prefix + ".mlpRatio", v.mlpRatio, 1, ConfigLimits.mlpRatio)
         }
 
         // X-ray tower: whole patches tile the image (patchify cuts no partial patch).
-        try vit("xray", xray)
+        try vit("xray", xray, grid: true)
         try within("xrayImageSize", xrayImageSize, 1, ConfigLimits.imageSize)
         try atLeast("xrayPatch", xrayPatch, 1)
         if xrayImageSize % xrayPatch != 0 { throw fail("xrayPatch", "\(xrayPatch) does not divide xrayImageSize \(xrayImageSize)") }
@@ -54,7 +59,7 @@ extension MoREConfig {
 
         // ECG tower: the conv stem (k5 s5, then k5 s1, each flooring) must leave at least one
         // token; any length from 25 samples works (1000 → 196 tokens).
-        try vit("ecg", ecg)
+        try vit("ecg", ecg, grid: false)
         try within("ecgLeads", ecgLeads, 1, ConfigLimits.channels)
         if ecgTokens < 1 { throw fail("ecgLength", "the conv stem needs at least 25 samples, got \(ecgLength)") }
         if ecgTokens > ConfigLimits.tokens {

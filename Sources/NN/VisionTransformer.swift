@@ -8,7 +8,9 @@
 // The X-ray tower uses the image patch embedding (grayscale replicated to 3 channels); the
 // ECG tower the convolutional stem. Initialisation as timm: pos_embed ~ trunc N(0, .02²),
 // cls_token ~ N(0, 1e-6²), Linear weights trunc N(0, .02²) with zero bias, LN γ=1 β=0.
-// MoRE initialises both towers randomly (no ImageNet weights).
+// MoRE initialises both towers randomly (no ImageNet weights). With `positions: .sincos` (an
+// option, not the authors') pos_embed is instead a fixed sine-cosine table, frozen
+// (SinCosPositions.swift): 2-D over the patch grid for images, 1-D for ECG tokens.
 
 import TensorCore
 import Autodiff
@@ -20,8 +22,13 @@ public struct ViTConfig: Codable, Equatable, Sendable {
     public var heads: Int
     public var mlpRatio: Int
     public var qkvBias: Bool
-    public init(dim: Int, depth: Int, heads: Int, mlpRatio: Int = 4, qkvBias: Bool = false) {
+    /// Position embeddings; nil = `.learned` (timm's, the authors'). Optional so that a config
+    /// without the key keeps its JSON, and so its hash, as before the option existed.
+    public var positions: PositionEmbedding?
+    public init(dim: Int, depth: Int, heads: Int, mlpRatio: Int = 4, qkvBias: Bool = false,
+                positions: PositionEmbedding? = nil) {
         self.dim = dim; self.depth = depth; self.heads = heads; self.mlpRatio = mlpRatio; self.qkvBias = qkvBias
+        self.positions = positions
     }
 }
 
@@ -46,8 +53,22 @@ public final class VisionTransformer: Module {
         let d = config.dim
         clsToken = Parameter(Init.normal([1, 1, d], std: 1e-6, seed: seed, name: name + ".cls_token"),
                              requiresGrad: true, name: name + ".cls_token")
-        posEmbed = Parameter(Init.truncatedNormal([1, tokens + 1, d], std: 0.02, seed: seed, name: name + ".pos_embed"),
-                             requiresGrad: true, name: name + ".pos_embed")
+        switch config.positions ?? .learned {
+        case .learned:
+            posEmbed = Parameter(Init.truncatedNormal([1, tokens + 1, d], std: 0.02, seed: seed, name: name + ".pos_embed"),
+                                 requiresGrad: true, name: name + ".pos_embed")
+        case .sincos:
+            let table: Tensor
+            switch input {
+            case .image:
+                let side = Int(Double(tokens).squareRoot().rounded())
+                precondition(side * side == tokens, "VisionTransformer '\(name)': 2-D sine-cosine positions need a square grid, got \(tokens) tokens")
+                table = SinCosPositions.grid(side: side, dim: d)
+            case .ecg:
+                table = SinCosPositions.sequence(length: tokens, dim: d)
+            }
+            posEmbed = Parameter(table, requiresGrad: false, name: name + ".pos_embed")
+        }
         blocks = ModuleList((0..<config.depth).map { l in
             ViTBlock(dim: d, heads: config.heads, mlpRatio: config.mlpRatio, qkvBias: config.qkvBias,
                      dropKey: dropKey.ratio(layer: l, of: config.depth), seed: seed, name: name + ".blocks.\(l)")

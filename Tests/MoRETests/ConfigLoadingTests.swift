@@ -61,4 +61,19 @@ final class ConfigLoadingTests: XCTestCase {
         XCTAssertFalse(json.contains("gradClip"))
         XCTAssertEqual(try MoREConfig.fromCheckpointJSON(json, file: "paper.safetensors"), MoREConfig.paper)
     }
+
+    /// Position embeddings are a per-tower option. Left out (or "learned", the default spelled
+    /// out) the config is `tiny` itself: same JSON, same hash, so the same runs and tables.
+    func testPositionsOptionKeepsTheDefaultConfigsHash() throws {
+        XCTAssertFalse(MoREConfig.tiny.json().contains("positions"))
+        let spelled = try MoREConfig.fromJSON(Data(#"{"name": "tiny", "xray": {"positions": "learned"}, "ecg": {"positions": "learned"}}"#.utf8),
+                                              file: "tiny.json")
+        XCTAssertEqual(spelled, MoREConfig.tiny)
+        XCTAssertEqual(spelled.hash, MoREConfig.tiny.hash)
+        let sincos = try MoREConfig.fromJSON(Data(#"{"xray": {"positions": "sincos"}}"#.utf8), file: "sincos.json")
+        XCTAssertEqual(sincos.xray.positions, .sincos)
+        XCTAssertNil(sincos.ecg.positions)
+        XCTAssertNotEqual(sincos.hash, MoREConfig.tiny.hash)
+        XCTAssertEqual(try MoREConfig.fromCheckpointJSON(sincos.json(), file: "ck"), sincos)
+    }
 }

@@ -49,6 +49,10 @@ final class ConfigValidationTests: XCTestCase {
         (#"{"xrayImageSize": 60}"#, "xrayPatch"),
         // RoBERTa's positions start after the padding index: a negative one indexes before the table.
         (#"{"base": "paper", "text": {"padTokenId": -1}}"#, "text.padTokenId"),
+        // Sine-cosine positions fill four (2-D, X-ray) or two (1-D, ECG) groups of channels.
+        (#"{"xray": {"positions": "sincos", "dim": 130, "heads": 2}}"#, "xray.positions"),
+        (#"{"ecg": {"positions": "sincos", "dim": 129, "heads": 3}}"#, "ecg.positions"),
+        (#"{"xray": {"positions": "rope"}}"#, "xray.positions"),
         // The schedule decays from learningRate to minLearningRate.
         (#"{"optim": {"minLearningRate": 0.01}}"#, "optim.minLearningRate"),
     ]

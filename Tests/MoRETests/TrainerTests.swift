@@ -44,6 +44,25 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(l.allSatisfy { $0.isFinite && $0 > 0 })
     }
 
+    /// With sine-cosine positions in both towers, training leaves the tables where they were
+    /// (frozen) while the rest of each tower moves, and the checkpoint reloads as the same model.
+    func testSinCosPositionsStayFixedThroughTraining() throws {
+        var c = MicroMoRE.config
+        c.xray.positions = .sincos
+        c.ecg.positions = .sincos
+        let dir = try Fixtures.tempDirectory("trainer-sincos")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try makeTrainer(c, out: dir, maxSteps: 3, trainRows: 8, augment: false).run()
+        let (model, ck) = try MoREModel.load(checkpoint: dir.appendingPathComponent("last.safetensors"), expect: c)
+        XCTAssertEqual(ck.info.config.xray.positions, .sincos)
+        XCTAssertEqual(model.xrayModel.posEmbed.value.scalars,
+                       SinCosPositions.grid(side: Int(Double(c.xrayTokens).squareRoot()), dim: c.xray.dim).scalars)
+        XCTAssertEqual(model.ecgModel.posEmbed.value.scalars, SinCosPositions.sequence(length: c.ecgTokens, dim: c.ecg.dim).scalars)
+        XCTAssertFalse(model.xrayModel.posEmbed.requiresGrad)
+        let initial = MoREModel(config: c, seed: c.optim.seed)
+        XCTAssertNotEqual(model.xrayModel.clsToken.value.scalars, initial.xrayModel.clsToken.value.scalars, "the tower trained")
+    }
+
     /// A run without a validation set finishes and writes its summary without a validation loss
     /// (it used to fail at the very end: JSON cannot hold the NaN it had in its place).
     func testRunWithoutValidationSetWritesItsSummary() throws {
