@@ -124,31 +124,3 @@ struct Embed: ParsableCommand {
         try writeAllOrNone([(url, bytes), (URL(fileURLWithPath: url.path + ".json"), json)])
     }
 }
-
-/// Writes each (file, bytes) to a temporary file beside it, then renames them in order. When a
-/// write or a rename fails, the temporary files and the files already renamed are removed, so a
-/// failed call leaves none of the outputs rather than some of them (an older file that a rename
-/// replaced is gone too: never an old file beside a new partner).
-func writeAllOrNone(_ files: [(URL, Data)]) throws {
-    var temporary: [URL] = [], renamed: [URL] = []
-    do {
-        for (url, bytes) in files {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
-                throw DataError.writeFailed(file: url.path, reason: "is a folder")
-            }
-            let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-            temporary.append(tmp)
-            try writeAtomically(to: tmp) { try bytes.write(to: $0) }
-        }
-        for ((url, _), tmp) in zip(files, temporary) {
-            guard rename(tmp.path, url.path) == 0 else {
-                throw DataError.writeFailed(file: url.path, reason: "rename failed: \(String(cString: strerror(errno)))")
-            }
-            renamed.append(url)
-        }
-    } catch {
-        for u in temporary + renamed { try? FileManager.default.removeItem(at: u) }
-        throw error
-    }
-}

@@ -2,8 +2,8 @@
 // `<name>.png`, `<name>.svg` in one folder.
 //
 // `render(in:)` asks each panel for its data blocks and gnuplot commands, writes the data file
-// and the script atomically (temp file, then rename), and runs gnuplot once with the folder as
-// working directory. The script draws the same multiplot twice, once per terminal (pngcairo,
+// and the script into a hidden staging folder, runs gnuplot once there, and renames the four
+// files into place only when it succeeded (all or none). The script draws the same multiplot twice, once per terminal (pngcairo,
 // then svg), and refers to files by relative names only, so `cd Figures && gnuplot figure2.gp`
 // re-plots. pngcairo and svg output carry no timestamps or random ids (checked by the tests), so
 // identical inputs give identical bytes. What this file deliberately does not do: know anything
@@ -144,7 +144,12 @@ public struct Figure {
 
     /// Writes `<name>.dat` and `<name>.gp` into `directory` (created if needed) and runs gnuplot
     /// there, producing `<name>.png` and `<name>.svg`. `gnuplot`: the executable (nil: `Gnuplot.locate()`).
-    /// Outputs appear atomically: gnuplot writes temporary files that are renamed on success.
+    ///
+    /// The four files appear together or not at all. gnuplot reads the script and its data under
+    /// their final names, so all four are made in a hidden staging folder inside `directory` and
+    /// renamed into place only once gnuplot has succeeded: a failed render (gnuplot missing or
+    /// failing, a full disk) leaves the figure's previous files as they were, never a new `.dat`
+    /// beside an old picture. The staging folder is removed either way.
     @discardableResult
     public func render(in directory: URL, gnuplot: URL? = nil) throws -> RenderedFigure {
         let fm = FileManager.default
@@ -157,23 +162,29 @@ public struct Figure {
                                  svg: directory.appendingPathComponent("\(name).svg"),
                                  script: directory.appendingPathComponent("\(name).gp"),
                                  data: directory.appendingPathComponent("\(name).dat"))
-        try Figure.writeAtomically(data.contents(header: "\(name).dat: data of \(name).gp (blocks selected with `index N`)"), to: out.data)
-        try Figure.writeAtomically(Array(script.utf8), to: out.script)
         let exe = try gnuplot ?? Gnuplot.locate()
-        let partial = ".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)"
-        let temps = ["png", "svg"].map { directory.appendingPathComponent("\(partial).\($0)") }
-        defer { for t in temps { try? fm.removeItem(at: t) } }
-        try Gnuplot.run(arguments: ["-e", "outbase=\(GnuplotText.quoted(partial))", "\(name).gp"],
-                        in: directory, executable: exe)
-        for (temp, final) in zip(temps, [out.png, out.svg]) where rename(temp.path, final.path) != 0 {
+        let staging = directory.appendingPathComponent(".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: staging)
+        do { try fm.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
+            throw PlotError.io(path: staging.path, reason: error.localizedDescription)
+        }
+        defer { try? fm.removeItem(at: staging) }
+        let finals = [out.data, out.script, out.png, out.svg]
+        let staged = finals.map { staging.appendingPathComponent($0.lastPathComponent) }
+        try Figure.write(data.contents(header: "\(name).dat: data of \(name).gp (blocks selected with `index N`)"), to: staged[0])
+        try Figure.write(Array(script.utf8), to: staged[1])
+        do { try Gnuplot.run(script: "\(name).gp", in: staging, executable: exe) } catch PlotError.gnuplotFailed(_, let status, let stderr) {
+            throw PlotError.gnuplotFailed(script: out.script.path, status: status, stderr: stderr)   // the staged copy is removed
+        }
+        for (temp, final) in zip(staged, finals) where rename(temp.path, final.path) != 0 {
             throw PlotError.io(path: final.path, reason: String(cString: strerror(errno)))
         }
         return out
     }
 
-    /// Writes `bytes` to a temporary file beside `url`, then renames it over `url`.
-    static func writeAtomically<Bytes: Sequence>(_ bytes: Bytes, to url: URL) throws where Bytes.Element == UInt8 {
-        do { try Data(bytes).write(to: url, options: .atomic) } catch {
+    /// Writes `bytes` to `url` (a file of the staging folder); a `PlotError` naming it otherwise.
+    static func write<Bytes: Sequence>(_ bytes: Bytes, to url: URL) throws where Bytes.Element == UInt8 {
+        do { try Data(bytes).write(to: url) } catch {
             throw PlotError.io(path: url.path, reason: error.localizedDescription)
         }
     }

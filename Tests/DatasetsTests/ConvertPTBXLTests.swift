@@ -220,6 +220,27 @@ final class ConvertPTBXLTests: XCTestCase {
         XCTAssertEqual(outputFiles(), [])
     }
 
+    /// The splits of one conversion are renamed into place together: when the last one (test)
+    /// fails its check, the earlier ones of this conversion are dropped too, and the folder keeps
+    /// the previous conversion whole — same bytes, no stale file removed, no temporary left.
+    func testALaterSplitFailingKeepsThePreviousConversionWhole() throws {
+        _ = try convert()
+        let before = try outputFiles().map { ($0, try Data(contentsOf: out.appendingPathComponent($0))) }
+        XCTAssertEqual(before.map(\.0), ["ptbxl_test.h5", "ptbxl_train.h5", "ptbxl_val.h5"])
+        try editDatabase(",9,records100/06000/06003_lr", ",6,records100/06000/06003_lr")   // train changes, val empties
+        let text = try String(contentsOf: database, encoding: .utf8)
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("6004,") })   // fold 10: the test split
+        try (text + (text.hasSuffix("\n") ? "" : "\n") + row + "\n").write(to: database, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try convert()) { error in
+            XCTAssertEqual((error as? DataError)?.file, out.appendingPathComponent("ptbxl_test.h5").path, "\(error)")
+            XCTAssertEqual((error as? DataError)?.field, "/ids", "\(error)")
+        }
+        XCTAssertEqual(outputFiles(), before.map(\.0))
+        for (name, bytes) in before {
+            XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent(name)), bytes, "\(name) changed")
+        }
+    }
+
     /// A split file of an earlier conversion that this one has no rows for is removed and listed,
     /// so the folder never mixes two conversions; files of other datasets stay.
     func testStaleSplitOfAnEarlierConversionIsRemoved() throws {

@@ -85,4 +85,37 @@ final class FigureTests: XCTestCase {
         assertPlotError(.lengthMismatch(argument: "image.pixels", expected: 4, actual: 2)) { try fig.render(in: folder) }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
     }
+
+    /// The four files appear together or not at all: when gnuplot fails, the figure's previous
+    /// `.dat`, `.gp`, `.png` and `.svg` stay as they were and the staging folder is gone. Stand-in
+    /// executables play gnuplot, so this runs without it.
+    func testFailedRenderLeavesThePreviousFilesWhole() throws {
+        let folder = try Fixtures.tempDirectory("plot-all-or-none")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func executable(_ name: String, _ body: String) throws -> URL {
+            let url = folder.appendingPathComponent(name)
+            try "#!/bin/sh\n\(body)\n".write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+            return url
+        }
+        let succeeding = try executable("ok-gnuplot", "echo png > line.png; echo svg > line.svg")
+        let failing = try executable("bad-gnuplot", "echo png > line.png; echo 'line 3: boom' >&2; exit 3")
+        let first = Figure(name: "line", panels: [LinePanel(series: [LineSeries(name: "a", y: [1, 2])])])
+        let out = try first.render(in: folder, gnuplot: succeeding)
+        let finals = [out.data, out.script, out.png, out.svg]
+        let before = try finals.map { try Data(contentsOf: $0) }
+
+        let second = Figure(name: "line", panels: [LinePanel(series: [LineSeries(name: "b", y: [3, 1, 2])])])
+        XCTAssertThrowsError(try second.render(in: folder, gnuplot: failing)) { error in
+            guard case let PlotError.gnuplotFailed(script, status, stderr) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(script, out.script.path)
+            XCTAssertEqual(status, 3)
+            XCTAssertEqual(stderr, "line 3: boom")
+        }
+        for (url, bytes) in zip(finals, before) {
+            XCTAssertEqual(try Data(contentsOf: url), bytes, "\(url.lastPathComponent) changed")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(),
+                       ["bad-gnuplot", "line.dat", "line.gp", "line.png", "line.svg", "ok-gnuplot"])
+    }
 }

@@ -46,26 +46,6 @@ final class EmbedTests: XCTestCase {
         }
     }
 
-    /// The values and the manifest are written both or neither: when the manifest cannot be
-    /// written (here its path is a folder), the values file is not left behind either.
-    func testValuesAndManifestAreWrittenTogetherOrNotAtAll() throws {
-        let dir = try Fixtures.tempDirectory("embed-pair")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("z.f32.json"), withIntermediateDirectories: true)
-        let values = dir.appendingPathComponent("z.f32"), manifest = dir.appendingPathComponent("z.f32.json")
-        XCTAssertThrowsError(try writeAllOrNone([(values, Data([1, 2, 3, 4])), (manifest, Data("{}".utf8))])) { e in
-            XCTAssertTrue("\(e)".contains(manifest.path), "\(e)")
-        }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["z.f32.json"], "only the folder that was there")
-
-        // Without the obstacle both are written, and no temporary file is left.
-        try FileManager.default.removeItem(at: manifest)
-        try writeAllOrNone([(values, Data([1, 2, 3, 4])), (manifest, Data("{}".utf8))])
-        XCTAssertEqual(try Data(contentsOf: values), Data([1, 2, 3, 4]))
-        XCTAssertEqual(try String(contentsOf: manifest, encoding: .utf8), "{}")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["z.f32", "z.f32.json"], "no temporary file left")
-    }
-
     /// Counts below 1 are usage errors (exit 64) before any work, not errors of the evaluation.
     func testBatchSizeAndBootstrapMustBePositive() {
         XCTAssertThrowsError(try Embed.parse(["--checkpoint", "c", "--data", "d.h5", "--modality", "ecg", "--out", "o",

@@ -102,8 +102,9 @@ public enum CheXpertConverter {
                                               "chexpert5_class": classes],
                                  attributes: a)
         try createOutputFolder(out)
-        try writeConvertedSplit(split, folder: out, summary: &summary)
-        try finishConversion(&summary, folder: out, root: root, table: (csv, n))
+        let files = FileTransaction()   // the splits, renamed into place together by finishConversion
+        try writeConvertedSplit(split, folder: out, summary: &summary, files: files)
+        try finishConversion(&summary, files: files, folder: out, root: root, table: (csv, n))
         return summary
     }
 }

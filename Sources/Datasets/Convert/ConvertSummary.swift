@@ -2,9 +2,11 @@
 // their reasons (grouped and counted), and the text printed at the end of `more data convert`.
 //
 // Also the shared plumbing every converter uses: the common options (`ConvertOptions`),
-// `writeConvertedSplit`, which writes a split to a temporary file, validates it and only then
-// renames it into place, and `finishConversion`, which refuses a conversion that wrote nothing
-// and removes the stale files of an earlier one.
+// `writeConvertedSplit`, which writes a split to a temporary file and validates it, and
+// `finishConversion`, which refuses a conversion that wrote nothing, renames every validated
+// split into place at once and removes the stale files of an earlier one. The splits of one
+// conversion are one `FileTransaction` (AtomicWrite.swift): when a later split fails, the
+// earlier ones are not renamed either, so the output folder keeps the previous conversion whole.
 //
 // Deliberately not here: any dataset knowledge (one file per dataset: PTBXLConverter.swift, …).
 
@@ -100,23 +102,22 @@ func createOutputFolder(_ folder: URL) throws {
 
 /// Checks `folder` exists and is a directory; `DataError.missingFile` naming it otherwise.
 func requireFolder(_ folder: URL) throws {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir), isDir.boolValue else {
-        throw DataError.missingFile(folder.path)
-    }
+    guard isFolder(folder) else { throw DataError.missingFile(folder.path) }
 }
 
-/// Writes `split` to `<folder>/<split.name>.h5` and records it in `summary`. The file is written
-/// under a temporary name, checked as `more data check` checks it (`validateDataset`: schema,
-/// NaN/Inf, label values, duplicate ids) and only then renamed into place, so a file that fails
-/// is never left in `folder`: its first problem is thrown, naming the final file and the field.
-/// An empty split is not written (recorded in `summary.empty`): the schema allows it, but an
-/// empty file would only hide a wrong --root or --limit.
-func writeConvertedSplit(_ split: DatasetSplit, folder: URL, summary: inout ConvertSummary) throws {
+/// Writes `split` for `<folder>/<split.name>.h5` into `files` and records it in `summary`. The
+/// file is written under a temporary name and checked as `more data check` checks it
+/// (`validateDataset`: schema, NaN/Inf, label values, duplicate ids); `finishConversion` renames
+/// it into place with the conversion's other splits. A file that fails is never left in `folder`:
+/// its first problem is thrown, naming the final file and the field, and the splits staged
+/// before it are dropped with `files`. An empty split is not written (recorded in
+/// `summary.empty`): the schema allows it, but an empty file would only hide a wrong --root or
+/// --limit.
+func writeConvertedSplit(_ split: DatasetSplit, folder: URL, summary: inout ConvertSummary, files: FileTransaction) throws {
     let name = "\(split.name).h5"
     guard split.count > 0 else { summary.empty.append(name); return }
     let url = folder.appendingPathComponent(name)
-    try writeAtomically(to: url) { tmp in
+    try files.stage(url) { tmp in
         try writeHDF5(split, to: tmp)
         if let problem = try validateDataset(tmp, reportingAs: url.path).problems.first { throw problem }
     }
@@ -125,15 +126,16 @@ func writeConvertedSplit(_ split: DatasetSplit, folder: URL, summary: inout Conv
 
 /// Ends a conversion into `folder`. A conversion that wrote no file is an error naming `table`
 /// (the source table, when it has no data rows) or `root` (when every record was skipped), with
-/// the most common skip reasons; nothing in `folder` is touched then. Otherwise, a file of an
-/// earlier conversion that this one has no rows for (e.g. an old `ptbxl_val.h5` when no record
-/// falls in fold 9 now) is removed, so that `folder` never mixes two conversions; the removal
-/// is listed in the summary.
+/// the most common skip reasons; nothing in `folder` is touched then. Otherwise the staged
+/// splits (`files`) are renamed into place together, and a file of an earlier conversion that
+/// this one has no rows for (e.g. an old `ptbxl_val.h5` when no record falls in fold 9 now) is
+/// removed, so that `folder` never mixes two conversions; the removal is listed in the summary.
 /// - Parameters:
 ///   - table: the source table whose rows are the records, and the number of its rows read
 ///     (for MIMIC, the frontal images of the metadata table).
-func finishConversion(_ summary: inout ConvertSummary, folder: URL, root: URL, table: (url: URL, rows: Int)) throws {
+func finishConversion(_ summary: inout ConvertSummary, files: FileTransaction, folder: URL, root: URL, table: (url: URL, rows: Int)) throws {
     guard summary.written.isEmpty else {
+        try files.commit()
         for name in summary.empty {
             let stale = folder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: stale.path) else { continue }

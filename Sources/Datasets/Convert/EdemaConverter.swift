@@ -72,6 +72,7 @@ public enum EdemaConverter {
                             labels: x.labels, grade: g))
         }
         try createOutputFolder(out)
+        let files = FileTransaction()   // the splits, renamed into place together by finishConversion
         for (part, official) in [("train", "train"), ("val", "validate"), ("test", "test")] {
             let r = rows.filter { $0.split == official }
             var a = xrayAttributes(size: options.xraySize)
@@ -91,9 +92,9 @@ public enum EdemaConverter {
                                      labelNames: ["edema_severity": CohortLabels.edemaSeverityNames,
                                                   "chexpert13": CohortLabels.chexpert13Names, "mimic4": CohortLabels.mimic4Names],
                                      attributes: a)
-            try writeConvertedSplit(split, folder: out, summary: &summary)
+            try writeConvertedSplit(split, folder: out, summary: &summary, files: files)
         }
-        try finishConversion(&summary, folder: out, root: cxrRoot, table: (labels, n))
+        try finishConversion(&summary, files: files, folder: out, root: cxrRoot, table: (labels, n))
         return summary
     }
 }

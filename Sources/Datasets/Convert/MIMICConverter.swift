@@ -237,6 +237,7 @@ public enum MIMICConverter {
             (name, certain.filter { rows[$0].split == official })
         }
         try createOutputFolder(out)
+        let files = FileTransaction()   // the splits, renamed into place together by finishConversion
         for (set, parts) in [("pretrain", pretrain), ("mimic4label", labelled)] {
             for (part, idx) in parts {
                 var a = ecgAttributes(leadNames: leadNames, sourceRate: 500, options: options).merging(xrayAttributes(size: options.xraySize)) { $1 }
@@ -261,10 +262,10 @@ public enum MIMICConverter {
                                                   "mimic4": stackRows(mimic4Rows(r.map(\.labels)), shape: [4])],
                                          labelNames: ["chexpert13": CohortLabels.chexpert13Names, "mimic4": CohortLabels.mimic4Names],
                                          attributes: a)
-                try writeConvertedSplit(split, folder: out, summary: &summary)
+                try writeConvertedSplit(split, folder: out, summary: &summary, files: files)
             }
         }
-        try finishConversion(&summary, folder: out, root: cxrRoot,
+        try finishConversion(&summary, files: files, folder: out, root: cxrRoot,
                              table: (cxrRoot.appendingPathComponent("mimic-cxr-2.0.0-metadata.csv"), cxrs.count))
         return summary
     }

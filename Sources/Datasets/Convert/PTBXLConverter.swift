@@ -117,6 +117,7 @@ public enum PTBXLConverter {
 
         // 2. Per split: read and preprocess the ECGs in parallel (one output row per record).
         try createOutputFolder(out)
+        let files = FileTransaction()   // the splits, renamed into place together by finishConversion
         for part in ["train", "val", "test"] {
             let rows = items.filter { $0.part == part }
             var results = [Result<ConvertedECG, Error>?](repeating: nil, count: rows.count)
@@ -152,9 +153,9 @@ public enum PTBXLConverter {
                                      labelNames: ["ptbxl_super": CohortLabels.ptbxlNames,
                                                   "ptbxl_super_single": CohortLabels.ptbxlNames],
                                      attributes: attributes)
-            try writeConvertedSplit(split, folder: out, summary: &summary)
+            try writeConvertedSplit(split, folder: out, summary: &summary, files: files)
         }
-        try finishConversion(&summary, folder: out, root: root, table: (database, n))
+        try finishConversion(&summary, files: files, folder: out, root: root, table: (database, n))
         return summary
     }
 }
