@@ -5,6 +5,7 @@
 // Errors a user can cause are reported as one line on stderr with a non-zero exit code.
 
 import ArgumentParser
+import Datasets
 import Foundation
 import TensorCore
 
@@ -16,9 +17,11 @@ struct More: ParsableCommand {
         subcommands: [DataCommand.self, Describe.self, Pretrain.self, Runs.self, Embed.self, TableCommand.self, FigureCommand.self, Bench.self, Record.self, ECGCommand.self, XrayCommand.self]
     )
 
-    /// Sets the malloc policy (MemoryPolicy.swift) before any command allocates, then runs it.
+    /// Sets the malloc policy (MemoryPolicy.swift) before any command allocates and the crash
+    /// report for damaged HDF5 files (HDF5CrashReport.swift), then runs the command.
     static func main() {
         MemoryPolicy.keepFreedMemory()
+        HDF5CrashReport.install()
         main(nil)
     }
 }

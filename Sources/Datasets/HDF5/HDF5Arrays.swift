@@ -26,7 +26,7 @@ extension HDF5File {
     /// strings: HDF5 requires their fill value, and their chunks hold only heap references).
     func createDataset(_ name: String, type: hid_t, shape: [Int], rowBytes: Int,
                        options: HDF5WriteOptions, numeric: Bool) throws -> H5Handle {
-        try HDF5.locked {
+        try locked {
             var dims = shape.map { hsize_t($0) }
             let space = H5Handle.space(try check(H5Screate_simple(Int32(dims.count), &dims, nil), name, "creating dataspace"))
             let dcpl = H5Handle.plist(H5Pcreate(more_H5P_DATASET_CREATE()))
@@ -58,7 +58,7 @@ extension HDF5File {
     /// Writes raw native values of HDF5 type `type` (e.g. `more_H5T_NATIVE_INT32()`).
     func writeNumeric(_ name: String, shape: [Int], type: hid_t, rowBytes: Int, data: UnsafeRawPointer?,
                       options: HDF5WriteOptions) throws {
-        try HDF5.locked {
+        try locked {
             let d = try createDataset(name, type: type, shape: shape, rowBytes: rowBytes, options: options, numeric: true)
             guard let data, !shape.contains(0) else { return }
             try check(H5Dwrite(d.id, type, more_H5S_ALL(), more_H5S_ALL(), more_H5P_DEFAULT(), data), name, "writing")
@@ -77,7 +77,7 @@ extension HDF5File {
 
     /// Selects `rows` of an open dataset of `shape`; returns the file and memory dataspaces.
     func selectRows(_ d: H5Handle, _ name: String, shape: [Int], rows: Range<Int>) throws -> (file: H5Handle, memory: H5Handle) {
-        try HDF5.locked {
+        try locked {
             precondition(!shape.isEmpty && rows.lowerBound >= 0 && rows.upperBound <= shape[0],
                          "rows \(rows) out of range for \(name) with \(shape.first ?? 0) rows")
             let fileSpace = H5Handle.space(try check(H5Dget_space(d.id), name, "reading dataspace"))
@@ -94,7 +94,7 @@ extension HDF5File {
     /// Reads `rows` (all when nil) of float32 dataset `name` into a tensor `[rows, …]`.
     /// Throws `.wrongType` unless the dataset is stored as a 32-bit float.
     func readFloat32(_ name: String, rows: Range<Int>? = nil) throws -> Tensor {
-        try HDF5.locked {
+        try locked {
             let field = try info(of: name)
             guard field.type == .float32 else {
                 throw DataError.wrongType(file: path, field: name, expected: "float32", got: field.type.description)

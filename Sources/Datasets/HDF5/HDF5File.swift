@@ -15,9 +15,12 @@ enum HDF5 {
     /// Serialises all libhdf5 calls.
     static let lock = NSRecursiveLock()
 
-    /// Runs `body` holding the lock, with HDF5's error printing silenced.
-    static func locked<R>(_ body: () throws -> R) rethrows -> R {
+    /// Runs `body` holding the lock, with HDF5's error printing silenced. `file`: the file the
+    /// calls work on (nil: the enclosing region's), named if libhdf5 crashes (HDF5CrashReport.swift).
+    static func locked<R>(file: String? = nil, _ body: () throws -> R) rethrows -> R {
         lock.lock(); defer { lock.unlock() }
+        let outer = HDF5CrashReport.enter(file)
+        defer { HDF5CrashReport.leave(restoring: outer) }
         more_h5_silence_errors()
         return try body()
     }
@@ -54,12 +57,12 @@ final class HDF5File {
 
     private init(path: String, id: hid_t, writable: Bool) { self.path = path; self.id = id; self.writable = writable }
 
-    deinit { if id >= 0 { HDF5.locked { _ = H5Fclose(id) } } }
+    deinit { if id >= 0 { HDF5.locked(file: path) { _ = H5Fclose(id) } } }
 
     /// Creates (truncates) a file. Object modification times are not recorded, so the same
     /// content gives the same bytes.
     static func create(path: String) throws -> HDF5File {
-        try HDF5.locked {
+        try HDF5.locked(file: path) {
             let fcpl = H5Handle.plist(H5Pcreate(more_H5P_FILE_CREATE()))
             H5Pset_obj_track_times(fcpl.id, false)
             let fapl = H5Handle.plist(H5Pcreate(more_H5P_FILE_ACCESS()))
@@ -74,7 +77,7 @@ final class HDF5File {
     /// `.unreadable`.
     static func open(path: String) throws -> HDF5File {
         guard FileManager.default.fileExists(atPath: path) else { throw DataError.missingFile(path) }
-        return try HDF5.locked {
+        return try HDF5.locked(file: path) {
             let sig = H5Fis_hdf5(path)
             guard sig > 0 else {
                 let why = sig == 0 ? "no HDF5 signature" : HDF5.takeError()
@@ -88,10 +91,13 @@ final class HDF5File {
         }
     }
 
+    /// Runs `body` holding the HDF5 lock, as working on this file (`HDF5.locked(file:)`).
+    func locked<R>(_ body: () throws -> R) rethrows -> R { try HDF5.locked(file: path, body) }
+
     /// Flushes and closes; errors (e.g. disk full) are reported, not swallowed.
     func close() throws {
         guard id >= 0 else { return }
-        try HDF5.locked {
+        try locked {
             let status = H5Fclose(id)
             id = -1
             if status < 0 { throw DataError.writeFailed(file: path, reason: HDF5.takeError()) }
@@ -115,7 +121,7 @@ final class HDF5File {
 
     /// What the link `path` points to.
     func kind(of objectPath: String) -> ObjectKind {
-        HDF5.locked {
+        locked {
             if objectPath != "/" {
                 guard H5Lexists(id, objectPath, more_H5P_DEFAULT()) > 0 else { _ = HDF5.takeError(); return .missing }
             }
@@ -132,7 +138,7 @@ final class HDF5File {
 
     /// Names of the links in a group, in name order.
     func linkNames(in group: String) throws -> [String] {
-        try HDF5.locked {
+        try locked {
             let g = H5Handle.group(try check(H5Gopen2(id, group, more_H5P_DEFAULT()), group, "opening group"))
             var info = H5G_info_t()
             try check(H5Gget_info(g.id, &info), group, "reading group info")
@@ -151,7 +157,7 @@ final class HDF5File {
 
     /// Creates a group whose modification time is not recorded.
     func createGroup(_ name: String) throws {
-        try HDF5.locked {
+        try locked {
             let gcpl = H5Handle.plist(H5Pcreate(more_H5P_GROUP_CREATE()))
             H5Pset_obj_track_times(gcpl.id, false)
             _ = H5Handle.group(try check(H5Gcreate2(id, name, more_H5P_DEFAULT(), gcpl.id, more_H5P_DEFAULT()),
@@ -161,7 +167,7 @@ final class HDF5File {
 
     /// Opens a dataset; `.missingField` when absent.
     func openDataset(_ name: String) throws -> H5Handle {
-        try HDF5.locked {
+        try locked {
             guard kind(of: name) == .dataset else { throw DataError.missingField(file: path, field: name) }
             return H5Handle.dataset(try check(H5Dopen2(id, name, more_H5P_DEFAULT()), name, "opening dataset"))
         }
@@ -169,7 +175,7 @@ final class HDF5File {
 
     /// Element type and shape of a dataset.
     func info(of name: String) throws -> FieldInfo {
-        try HDF5.locked {
+        try locked {
             let d = try openDataset(name)
             let type = H5Handle.type(try check(H5Dget_type(d.id), name, "reading datatype"))
             let space = H5Handle.space(try check(H5Dget_space(d.id), name, "reading dataspace"))

@@ -26,7 +26,7 @@ struct HDF5Inspection {
 extension HDF5File {
     /// Lists the root datasets, the label datasets (with their `columns`) and root attributes.
     func inspect() throws -> HDF5Inspection {
-        try HDF5.locked {
+        try locked {
             var result = HDF5Inspection()
             for name in try linkNames(in: "/") {
                 let full = "/" + name

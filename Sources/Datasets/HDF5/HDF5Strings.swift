@@ -12,7 +12,7 @@ import Foundation
 extension HDF5File {
     /// A new variable-length UTF-8 string type.
     func utf8StringType(_ field: String) throws -> H5Handle {
-        try HDF5.locked {
+        try locked {
             let t = H5Handle.type(try check(H5Tcopy(more_H5T_C_S1()), field, "creating string type"))
             try check(H5Tset_size(t.id, more_H5T_VARIABLE()), field, "creating string type")
             try check(H5Tset_cset(t.id, H5T_CSET_UTF8), field, "creating string type")
@@ -29,7 +29,7 @@ extension HDF5File {
 
     /// Writes `strings` as a 1-D variable-length UTF-8 dataset `name`.
     func writeStrings(_ name: String, _ strings: [String], options: HDF5WriteOptions) throws {
-        try HDF5.locked {
+        try locked {
             let t = try utf8StringType(name)
             let d = try createDataset(name, type: t.id, shape: [strings.count], rowBytes: 16, options: options, numeric: false)
             if strings.isEmpty { return }
@@ -70,7 +70,7 @@ extension HDF5File {
 
     /// Reads `rows` (all when nil) of the 1-D string dataset `name`.
     func readStrings(_ name: String, rows: Range<Int>? = nil) throws -> [String] {
-        try HDF5.locked {
+        try locked {
             let field = try info(of: name)
             guard field.type == .string else {
                 throw DataError.wrongType(file: path, field: name, expected: "string", got: field.type.description)
@@ -95,7 +95,7 @@ extension HDF5File {
     /// 1-D list otherwise (`list: true` forces a list, e.g. label columns).
     func setAttribute(on object: String, _ name: String, _ values: [String], list: Bool) throws {
         let field = "\(object) attribute \(name)"
-        try HDF5.locked {
+        try locked {
             let t = try utf8StringType(field)
             var dims = [hsize_t(values.count)]
             let space = H5Handle.space(try check(
@@ -112,7 +112,7 @@ extension HDF5File {
     /// Integer and float attributes become their decimal text; other types are reported in
     /// `unsupported` by name.
     func attributes(of object: String) throws -> (values: [String: [String]], unsupported: [String]) {
-        try HDF5.locked {
+        try locked {
             let obj = try check(H5Oopen(id, object, more_H5P_DEFAULT()), object, "opening object")
             defer { H5Oclose(obj) }
             let n = try check(more_h5_attribute_count(obj), object, "counting attributes")
