@@ -14,8 +14,8 @@
 // (its atexit handler frees what it cached, and a damaged file can crash it there too), so after
 // the first call an atexit handler of ours, which runs before the library's, shuts the library
 // down itself (H5close) inside such a region, naming the last file read. `install()` (called by `more` at
-// start-up) sets a handler for SIGSEGV, SIGBUS, SIGFPE and SIGABRT: a signal raised while a
-// libhdf5 call is running writes that message and exits with status 1; any other is passed to
+// start-up) sets a handler for SIGSEGV, SIGBUS, SIGFPE and SIGABRT: a signal raised on the
+// thread that is running a libhdf5 call writes that message and exits with status 1; any other is passed to
 // the handler that was there before (Swift's backtracer, or the default action), as if this
 // file did not exist. The outputs stay whole either way (AtomicWrite.swift): a file is renamed
 // into place only after it was written and checked.
@@ -60,6 +60,7 @@ public enum HDF5CrashReport {
         let outer = state.file
         if let file, file != outer { state.setFile(file) }
         if let file { state.lastFile = file }
+        if state.depth.pointee == 0 { state.owner.pointee = pthread_self() }
         state.depth.pointee += 1
         return outer
     }
@@ -85,8 +86,9 @@ public enum HDF5CrashReport {
 /// What the handler reads, all prepared outside it: raw buffers, never Swift strings or arrays.
 private final class CrashState: @unchecked Sendable {
     static let shared = CrashState()
-    /// Libhdf5 regions currently entered (the lock makes this one thread's count).
+    /// Libhdf5 regions currently entered (the lock makes this one thread's count), and that thread.
     let depth = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    let owner = UnsafeMutablePointer<pthread_t>.allocate(capacity: 1)
     /// "error: FILE: libhdf5 crashed reading this file (" — or without the file when none is known.
     let head = UnsafeMutablePointer<UInt8>.allocate(capacity: CrashState.headCapacity)
     let headLength = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -104,6 +106,7 @@ private final class CrashState: @unchecked Sendable {
 
     private init() {
         depth.initialize(to: 0)
+        owner.initialize(to: pthread_self())
         headLength.initialize(to: 0)
         previous.initialize(repeating: sigaction(), count: HDF5CrashReport.signals.count)
         names = HDF5CrashReport.signals.map { s in
@@ -132,11 +135,11 @@ private final class CrashState: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-/// The signal handler (see the file header). Inside a libhdf5 region: the message, then exit 1.
-/// Elsewhere: the previous handler, or the default action when there was none.
+/// The signal handler (see the file header). On the thread that is inside a libhdf5 region: the
+/// message, then exit 1. Elsewhere: the previous handler, or the default action when there was none.
 private func hdf5CrashHandler(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _ context: UnsafeMutableRawPointer?) {
     let state = CrashState.shared
-    if state.depth.pointee > 0 {
+    if state.depth.pointee > 0 && pthread_equal(state.owner.pointee, pthread_self()) != 0 {
         _ = write(2, state.head, state.headLength.pointee)
         if let name = state.names.first(where: { $0.number == signal }) { _ = write(2, name.bytes, name.count) }
         _ = write(2, state.tail.bytes, state.tail.count)
