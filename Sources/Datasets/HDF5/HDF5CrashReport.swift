@@ -54,12 +54,11 @@ public enum HDF5CrashReport {
     }()
 
     /// Called on entry to a libhdf5 region, lock held: one level deeper, working on `file` (nil:
-    /// the file of the enclosing region, if any). Returns what `leave` restores.
+    /// the enclosing region's file, or the last region's). Returns what `leave` restores.
     static func enter(_ file: String?) -> String? {
         let state = CrashState.shared
         let outer = state.file
         if let file, file != outer { state.setFile(file) }
-        if let file { state.lastFile = file }
         if state.depth.pointee == 0 { state.owner.pointee = pthread_self() }
         state.depth.pointee += 1
         return outer
@@ -70,20 +69,22 @@ public enum HDF5CrashReport {
     /// closes the library inside a region (the library's handler then has nothing left to do).
     private static let shutsDownAtExit: Void = {
         atexit {
-            HDF5.locked(file: CrashState.shared.lastFile) { _ = H5close() }
+            HDF5.locked(file: CrashState.shared.file) { _ = H5close() }
         }
     }()
 
-    /// Called on exit from a libhdf5 region, lock held.
+    /// Called on exit from a libhdf5 region, lock held. Leaving the outermost region keeps its
+    /// file (unused at depth 0; the next region on the same file then has nothing to prepare).
     static func leave(restoring outer: String?) {
         let state = CrashState.shared
         state.depth.pointee -= 1
-        if state.file != outer { state.setFile(outer) }
+        if let outer, outer != state.file { state.setFile(outer) }
         _ = shutsDownAtExit
     }
 }
 
-/// What the handler reads, all prepared outside it: raw buffers, never Swift strings or arrays.
+/// What the handler reads, all prepared before any fault: raw buffers it writes as they are
+/// (no String is built, nothing is allocated in the handler).
 private final class CrashState: @unchecked Sendable {
     static let shared = CrashState()
     /// Libhdf5 regions currently entered (the lock makes this one thread's count), and that thread.
@@ -97,10 +98,9 @@ private final class CrashState: @unchecked Sendable {
     let tail: (bytes: UnsafeMutablePointer<UInt8>, count: Int)
     /// The handlers that were installed before, by signal (same order as `HDF5CrashReport.signals`).
     let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: HDF5CrashReport.signals.count)
-    /// The file of `head` (read and written only with the HDF5 lock held, never by the handler).
+    /// The file of `head`: the current region's, or at depth 0 the last one's (read and written
+    /// only with the HDF5 lock held, never by the handler).
     private(set) var file: String?
-    /// The last file a region named (the one the library closes at exit).
-    var lastFile: String?
 
     static let headCapacity = 8192
 
