@@ -8,15 +8,16 @@
 //   more data convert edema    --root MIMIC_CXR_JPG_DIR --labels EDEMA_CSV --out DIR [--size 64|224]
 //
 // Common options: --limit N (first N source records, for quick trials), --lead-order
-// asStored|mimic, --seed (random choices: MIMIC's 2 % carve-out, CheXpert 5×200), --threads.
-// Prints the files written with their rows, the skipped records grouped by reason, and the stale
-// files removed. Exit 1 (a DataError naming the file and field) when nothing converts or a file
+// asStored|mimic, --seed (random choices: MIMIC's 2 % carve-out, CheXpert 5×200), --threads, --quiet.
+// Shows a progress bar per stage while it reads the records (`--quiet`: none), then prints the
+// files written with their rows, the skipped records grouped by reason, and the stale files removed. Exit 1 (a DataError naming the file and field) when nothing converts or a file
 // fails validation before it is renamed into place (Convert/ConvertSummary.swift).
 // Deliberately not here: the converters (Sources/Datasets/Convert/).
 
 import ArgumentParser
 import Datasets
 import Foundation
+import MoRE
 
 struct DataConvert: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,6 +70,9 @@ struct DataConvert: ParsableCommand {
     @Option(name: .long, help: "Seed of the converters' random choices (published default 42).")
     var seed: UInt64 = 42
 
+    @Flag(name: .long, help: "No progress bars (stderr).")
+    var quiet = false
+
     @OptionGroup var compute: ComputeOptions
 
     static let datasets = ["ptbxl", "mimic", "chexpert", "edema"]
@@ -90,7 +94,9 @@ struct DataConvert: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let options = ConvertOptions(limit: limit, leadOrder: parseLeadOrder(leadOrder) ?? .asStored, xraySize: size, seed: seed)
+        let bars = ConvertProgressBars(enabled: !quiet)
+        let options = ConvertOptions(limit: limit, leadOrder: parseLeadOrder(leadOrder) ?? .asStored, xraySize: size, seed: seed,
+                                     progress: { stage, done, total in bars.update(stage, done, total) })
         let rootURL = URL(fileURLWithPath: root), outURL = URL(fileURLWithPath: out)
         let start = Date()
         let summary: ConvertSummary
@@ -119,5 +125,22 @@ struct DataConvert: ParsableCommand {
             return try EdemaConverter.convert(cxrRoot: root, labels: URL(fileURLWithPath: labels ?? ""),
                                               reportsRoot: reports.map { URL(fileURLWithPath: $0) }, out: out, options: options)
         }
+    }
+}
+
+/// One progress bar per stage of a conversion ("ptbxl_train ECG records", …) on stderr, fed by
+/// the converters' `ConvertOptions.progress` from their worker threads (one call at a time).
+final class ConvertProgressBars: @unchecked Sendable {
+    private let enabled: Bool
+    private var stage = "", bar: ProgressBar?
+    private let lock = NSLock()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ stage: String, _ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        lock.lock(); defer { lock.unlock() }
+        if bar == nil || stage != self.stage { bar = ProgressBar(total: total, label: stage); self.stage = stage }
+        bar?.update(done, unit: "records")
     }
 }

@@ -73,6 +73,33 @@ final class ConvertPTBXLTests: XCTestCase {
         XCTAssertEqual(train.attributes["ecg_model_ready"], "yes", "the loader must not run the chain twice")
     }
 
+    /// The record reading reports its progress per split (ConvertEach.swift): each stage starts
+    /// at 0, never goes back, and ends at its total; the output does not depend on it.
+    func testProgressIsReportedPerSplitAndChangesNothing() throws {
+        final class Calls: @unchecked Sendable {
+            var list: [(String, Int, Int)] = []
+            let lock = NSLock()
+        }
+        let calls = Calls()
+        _ = try convert()
+        let quiet = try outputFiles().map { try Data(contentsOf: out.appendingPathComponent($0)) }
+        var options = ConvertOptions()
+        options.progress = { stage, done, total in calls.lock.lock(); calls.list.append((stage, done, total)); calls.lock.unlock() }
+        _ = try convert(options)
+        XCTAssertEqual(try outputFiles().map { try Data(contentsOf: out.appendingPathComponent($0)) }, quiet)
+
+        let stages = ["ptbxl_train ECG records", "ptbxl_val ECG records", "ptbxl_test ECG records"]
+        var seen: [String] = []
+        for c in calls.list where seen.last != c.0 { seen.append(c.0) }
+        XCTAssertEqual(seen, stages, "one stage per split, in order")
+        for (stage, total) in zip(stages, [7, 1, 2]) {
+            let mine = calls.list.filter { $0.0 == stage }
+            XCTAssertEqual(mine.first.map { [$0.1, $0.2] }, [0, total], stage)
+            XCTAssertEqual(mine.last.map { [$0.1, $0.2] }, [total, total], stage)
+            XCTAssertEqual(mine.map(\.1), mine.map(\.1).sorted(), "\(stage): counts go back")
+        }
+    }
+
     func testECGRowEqualsTheAuthorsChainOnTheRecord() throws {
         _ = try convert()
         let test = try readHDF5(out.appendingPathComponent("ptbxl_test.h5"))

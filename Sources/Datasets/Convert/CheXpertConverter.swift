@@ -75,7 +75,7 @@ public enum CheXpertConverter {
             let direct = root.appendingPathComponent(rel)
             return FileManager.default.fileExists(atPath: direct.path) ? direct : parent.appendingPathComponent(rel)
         }
-        let images = preprocessXrays(urls, size: options.xraySize)
+        let images = preprocessXrays(urls, size: options.xraySize, stage: "chexpert5x200 images", progress: options.progress)
         var ids: [String] = [], xs: [[Float]] = [], labels: [[Float]] = [], cls: [Float] = []
         for (p, img) in zip(picked, images) {
             let id = t[p.row, pathC]

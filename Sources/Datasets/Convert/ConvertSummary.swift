@@ -23,9 +23,12 @@ public struct ConvertOptions: Sendable {
     public var xraySize: Int
     /// Seed of every random choice a converter makes (2 % carve-out, 5×200 sampling).
     public var seed: UInt64
+    /// Told how far the record reading has got (ConvertEach.swift); nil = silent.
+    public var progress: ConvertProgress?
 
-    public init(limit: Int? = nil, leadOrder: ECGLeadOrder = .asStored, xraySize: Int = 224, seed: UInt64 = 42) {
-        self.limit = limit; self.leadOrder = leadOrder; self.xraySize = xraySize; self.seed = seed
+    public init(limit: Int? = nil, leadOrder: ECGLeadOrder = .asStored, xraySize: Int = 224, seed: UInt64 = 42,
+                progress: ConvertProgress? = nil) {
+        self.limit = limit; self.leadOrder = leadOrder; self.xraySize = xraySize; self.seed = seed; self.progress = progress
     }
 
     /// Name written to the `ecg_lead_order_option` attribute.

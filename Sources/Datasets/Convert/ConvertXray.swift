@@ -55,15 +55,10 @@ func chexpert13Row(_ t: CSVTable, row r: Int, columns: [Int]) -> Result<[Float],
 /// The `mimic4` columns (Atelectasis, Cardiomegaly, Edema, Pleural Effusion) of chexpert13 rows.
 func mimic4Rows(_ rows: [[Float]]) -> [[Float]] { rows.map { r in CohortLabels.mimic4Columns.map { r[$0] } } }
 
-/// Preprocesses every image in parallel (`preprocessXray(contentsOf:size:)`): one result per URL.
-func preprocessXrays(_ urls: [URL], size: Int) -> [Result<[Float], Error>] {
-    var results = [Result<[Float], Error>?](repeating: nil, count: urls.count)
-    results.withUnsafeMutableBufferPointer { res in
-        ThreadPool.shared.parallelFor(urls.count) { i in
-            res[i] = Result { try preprocessXray(contentsOf: urls[i], size: size) }
-        }
-    }
-    return results.map { $0! }
+/// Preprocesses every image in parallel (`preprocessXray(contentsOf:size:)`): one result per URL,
+/// progress reported as `stage` (ConvertEach.swift).
+func preprocessXrays(_ urls: [URL], size: Int, stage: String, progress: ConvertProgress?) -> [Result<[Float], Error>] {
+    convertEach(urls.count, stage: stage, progress: progress) { i in try preprocessXray(contentsOf: urls[i], size: size) }
 }
 
 /// Attributes describing the X-ray preprocessing of a converted split.

@@ -53,7 +53,7 @@ public enum EdemaConverter {
         }
         let images = preprocessXrays(graded.map {
             cxrRoot.appendingPathComponent(MIMICLayout.imagePath(subject: $0.0.subject, study: $0.0.study, dicom: $0.0.dicom))
-        }, size: options.xraySize)
+        }, size: options.xraySize, stage: "edema images", progress: options.progress)
         let reports = reportsRoot ?? cxrRoot
         struct Row { var id, split, report: String; var xray, labels: [Float]; var grade: Float }
         var rows: [Row] = []

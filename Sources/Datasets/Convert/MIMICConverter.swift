@@ -184,12 +184,9 @@ public enum MIMICConverter {
         let images = preprocessXrays(imageOrder.map {
             let x = cxrs[$0]
             return cxrRoot.appendingPathComponent(MIMICLayout.imagePath(subject: x.subject, study: x.study, dicom: x.dicom))
-        }, size: options.xraySize)
-        var ecgResults = [Result<ConvertedECG, Error>?](repeating: nil, count: ecgOrder.count)
-        ecgResults.withUnsafeMutableBufferPointer { res in
-            ThreadPool.shared.parallelFor(ecgOrder.count) { i in
-                res[i] = Result { try convertECGRecord(ecgRoot.appendingPathComponent(ecgOrder[i].path), leadOrder: options.leadOrder) }
-            }
+        }, size: options.xraySize, stage: "X-ray images", progress: options.progress)
+        let ecgResults = convertEach(ecgOrder.count, stage: "ECG records", progress: options.progress) { i in
+            try convertECGRecord(ecgRoot.appendingPathComponent(ecgOrder[i].path), leadOrder: options.leadOrder)
         }
         var notes: [String: Result<String, DataError>] = [:]
         for i in imageOrder {
@@ -211,8 +208,8 @@ public enum MIMICConverter {
                 if case .failure(let e) = images[imageIndex[p.cxr]!] { summary.skip(id, "unreadable X-ray image", detail: "\(e)") }
                 continue
             }
-            guard case .success(let ecg)? = ecgResults[ecgIndex[p.ecg.study]!] else {
-                if case .failure(let e)? = ecgResults[ecgIndex[p.ecg.study]!] { summary.skip(id, "unreadable ECG record", detail: "\(e)") }
+            guard case .success(let ecg) = ecgResults[ecgIndex[p.ecg.study]!] else {
+                if case .failure(let e) = ecgResults[ecgIndex[p.ecg.study]!] { summary.skip(id, "unreadable ECG record", detail: "\(e)") }
                 continue
             }
             guard case .success(let note)? = notes["\(x.subject)/\(x.study)"] else {

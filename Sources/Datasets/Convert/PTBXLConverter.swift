@@ -120,15 +120,12 @@ public enum PTBXLConverter {
         let files = FileTransaction()   // the splits, renamed into place together by finishConversion
         for part in ["train", "val", "test"] {
             let rows = items.filter { $0.part == part }
-            var results = [Result<ConvertedECG, Error>?](repeating: nil, count: rows.count)
-            results.withUnsafeMutableBufferPointer { res in
-                ThreadPool.shared.parallelFor(rows.count) { i in
-                    res[i] = Result { try convertECGRecord(rows[i].record, leadOrder: options.leadOrder) }
-                }
+            let results = convertEach(rows.count, stage: "ptbxl_\(part) ECG records", progress: options.progress) { i in
+                try convertECGRecord(rows[i].record, leadOrder: options.leadOrder)
             }
             var kept: [Item] = [], ecgs: [[Float]] = [], leadNames: [String]?
             for (item, result) in zip(rows, results) {
-                switch result! {
+                switch result {
                 case .success(let e):
                     kept.append(item); ecgs.append(e.values); leadNames = leadNames ?? e.leadNames
                 case .failure(let error):
