@@ -1,8 +1,9 @@
 // TableDocument — one regenerated table: a provenance block, the claim it tests, the protocol,
 // and one or more Markdown tables, written as `Tables/<name>.md` plus one CSV per table
 // (`Tables/<name>.csv`, or `<name>-<part>.csv`). All of them are written through temporary files
-// renamed together (`writeAllOrNone`), so a table's files always come from one run, and nothing in the output depends on the clock except the one wall-time line of
-// the Markdown provenance block (`TableDocument.wallTimePrefix`), which is kept out of the CSV:
+// renamed together (`writeAllOrNone`), so a table's files always come from one run. Nothing in
+// the output depends on the clock except the one wall-time line of the Markdown provenance
+// block (`TableDocument.wallTimePrefix`), which is kept out of the CSV:
 // with the same seed, data and checkpoint the CSVs are byte-identical and the Markdown files are
 // byte-identical once that line is removed (Tests/ReproduceTests/TableRegenerationTests.swift).
 

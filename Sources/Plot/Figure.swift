@@ -3,11 +3,12 @@
 //
 // `render(in:)` asks each panel for its data blocks and gnuplot commands, writes the data file
 // and the script into a hidden staging folder, runs gnuplot once there, and renames the four
-// files into place only when it succeeded (all or none). The script draws the same multiplot twice, once per terminal (pngcairo,
-// then svg), and refers to files by relative names only, so `cd Figures && gnuplot figure2.gp`
-// re-plots. pngcairo and svg output carry no timestamps or random ids (checked by the tests), so
-// identical inputs give identical bytes. What this file deliberately does not do: know anything
-// about models, or lay panels out other than on a weighted grid.
+// files into place only when it succeeded (all or none). The script draws the same multiplot
+// twice, once per terminal (pngcairo, then svg), and refers to files by relative names only,
+// so `cd Figures && gnuplot figure2.gp` re-plots. pngcairo and svg output carry no timestamps or
+// random ids (checked by the tests), so identical inputs give identical bytes. What this file
+// deliberately does not do: know anything about models, or lay panels out other than on a
+// weighted grid.
 
 import Foundation
 
