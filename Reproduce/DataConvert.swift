@@ -8,9 +8,10 @@
 //   more data convert edema    --root MIMIC_CXR_JPG_DIR --labels EDEMA_CSV --out DIR [--size 64|224]
 //
 // Common options: --limit N (first N source records, for quick trials), --lead-order
-// asStored|mimic, --seed (random choices: MIMIC's 2 % carve-out, CheXpert 5×200), --threads, --quiet.
-// Shows a progress bar per stage while it reads the records (`--quiet`: none), then prints the
-// files written with their rows, the skipped records grouped by reason, and the stale files removed. Exit 1 (a DataError naming the file and field) when nothing converts or a file
+// asStored|mimic, --seed (random choices: MIMIC's 2 % carve-out, CheXpert 5×200), --threads,
+// --quiet. Shows a progress bar per stage while it reads the records (`--quiet`: none), then
+// prints the files written with their rows, the skipped records grouped by reason, and the stale
+// files removed. Exit 1 (a DataError naming the file and field) when nothing converts or a file
 // fails validation before it is renamed into place (Convert/ConvertSummary.swift).
 // Deliberately not here: the converters (Sources/Datasets/Convert/).
 

@@ -11,7 +11,7 @@
 import Foundation
 import TensorCore
 
-/// Progress of a conversion: the stage ("ptbxl_train ECG records", "MIMIC X-ray images"),
+/// Progress of a conversion: the stage ("ptbxl_train ECG records", "X-ray images"),
 /// records done and records in the stage. Called from worker threads, never two at once.
 public typealias ConvertProgress = @Sendable (_ stage: String, _ done: Int, _ total: Int) -> Void
 
