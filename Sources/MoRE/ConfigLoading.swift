@@ -6,6 +6,7 @@
 // range (ConfigValidation.swift) is a ConfigError that names the file and the dotted key path.
 // A key the base leaves unset (the paper's optim.gradClip, nil) may be set all the same.
 
+import Datasets
 import Foundation
 
 /// A configuration problem a user can cause.
@@ -35,10 +36,7 @@ extension MoREConfig {
         guard nameOrPath.hasSuffix(".json") || FileManager.default.fileExists(atPath: nameOrPath) else {
             throw ConfigError.unknownName(nameOrPath, known: Array(builtIn.keys))
         }
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isDir), isDir.boolValue {
-            throw ConfigError.isDirectory(nameOrPath)
-        }
+        if isFolder(URL(fileURLWithPath: nameOrPath)) { throw ConfigError.isDirectory(nameOrPath) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: nameOrPath)) }
         catch { throw ConfigError.unreadable(file: nameOrPath, reason: error.localizedDescription) }
