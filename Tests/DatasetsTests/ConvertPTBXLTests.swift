@@ -38,6 +38,13 @@ final class ConvertPTBXLTests: XCTestCase {
         try s.replacingOccurrences(of: from, with: to).write(to: database, atomically: true, encoding: .utf8)
     }
 
+    /// Appends a second copy of the database row of `ecgID` (a duplicate id in its split).
+    func duplicateDatabaseRow(ecgID: Int) throws {
+        let text = try String(contentsOf: database, encoding: .utf8)
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("\(ecgID),") })
+        try (text + (text.hasSuffix("\n") ? "" : "\n") + row + "\n").write(to: database, atomically: true, encoding: .utf8)
+    }
+
     func convert(_ options: ConvertOptions = ConvertOptions()) throws -> ConvertSummary {
         try PTBXLConverter.convert(root: root, out: out, rate: 500, options: options)
     }
@@ -236,9 +243,7 @@ final class ConvertPTBXLTests: XCTestCase {
     /// A split that fails validation (here a duplicate ecg_id) is checked before it is renamed into
     /// place: the error names the final file and /ids, and no such file (nor a temporary) is left.
     func testDuplicateIDIsRefusedBeforeTheFileIsWritten() throws {
-        let text = try String(contentsOf: database, encoding: .utf8)
-        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("6009,") })
-        try (text + (text.hasSuffix("\n") ? "" : "\n") + row + "\n").write(to: database, atomically: true, encoding: .utf8)
+        try duplicateDatabaseRow(ecgID: 6009)
         XCTAssertThrowsError(try convert()) { error in
             XCTAssertEqual((error as? DataError)?.file, out.appendingPathComponent("ptbxl_train.h5").path, "\(error)")
             XCTAssertEqual((error as? DataError)?.field, "/ids", "\(error)")
@@ -255,9 +260,7 @@ final class ConvertPTBXLTests: XCTestCase {
         let before = try outputFiles().map { ($0, try Data(contentsOf: out.appendingPathComponent($0))) }
         XCTAssertEqual(before.map(\.0), ["ptbxl_test.h5", "ptbxl_train.h5", "ptbxl_val.h5"])
         try editDatabase(",9,records100/06000/06003_lr", ",6,records100/06000/06003_lr")   // train changes, val empties
-        let text = try String(contentsOf: database, encoding: .utf8)
-        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("6004,") })   // fold 10: the test split
-        try (text + (text.hasSuffix("\n") ? "" : "\n") + row + "\n").write(to: database, atomically: true, encoding: .utf8)
+        try duplicateDatabaseRow(ecgID: 6004)   // fold 10: the test split
         XCTAssertThrowsError(try convert()) { error in
             XCTAssertEqual((error as? DataError)?.file, out.appendingPathComponent("ptbxl_test.h5").path, "\(error)")
             XCTAssertEqual((error as? DataError)?.field, "/ids", "\(error)")
