@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import MoRE
 import Eval
+import Plot
 
 struct FigureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +45,10 @@ struct FigureCommand: ParsableCommand {
         try requireWritableFolder(outDir)
         try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         if name == "figure-cohort" {
-            print("wrote \(try makeCohortFigure(seed: seed, outDir: outDir).path)")
+            try writeFigures([try cohortFigure(seed: seed)], outDir: outDir) { _ in
+                cohortFigureProvenance(seed: seed, wallSeconds: Date().timeIntervalSince(t0))
+            }
+            print("wrote \(outDir.appendingPathComponent(name + ".png").path)")
             return
         }
         guard let data, let checkpoint else {
@@ -62,32 +66,32 @@ struct FigureCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("figure2: no pretrain_train.h5/pretrain_val.h5 in \(data): no X-ray–text-only column\n".utf8))
             }
         }
-        let url: URL
-        var made = [name]     // the figures this command drew
+        var figures: [Figure] = []
+        var companions: [(String, Data)] = []     // files written with the figures
         switch name {
-        case "figure2": url = try ctx.figureTSNE(outDir: outDir)
-        case "figure3": url = try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", findings: ["Cardiomegaly"], figureNumber: 3, outDir: outDir)
-        case "figure4": url = try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", findings: ["Edema", "Pleural Effusion"], figureNumber: 4, outDir: outDir)
-        case "figure5": url = try ctx.figureXrayToECG(outDir: outDir)
-        case "figure-training": url = try ctx.figureTraining(outDir: outDir)
+        case "figure2": figures = [try ctx.figureTSNE()]
+        case "figure3": figures = [try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", findings: ["Cardiomegaly"], figureNumber: 3)]
+        case "figure4": figures = [try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", findings: ["Edema", "Pleural Effusion"], figureNumber: 4)]
+        case "figure5": figures = [try ctx.figureXrayToECG()]
+        case "figure-training": figures = [try ctx.figureTraining()]
         case "figure-attention-xray", "figure-attention-ecg":
             // One study makes both figures (so both get their provenance; `make` runs it once for
             // the pair); the random-init encoder is scored as a floor.
             let test = try ctx.split("pretrain_test")
-            let (report, drawn) = try makeAttentionFigures(model: ctx.model, split: test.split, tokenizer: ctx.tokenizer, outDir: outDir)
-            made = drawn
+            let (report, drawn) = try attentionFigures(model: ctx.model, split: test.split, tokenizer: ctx.tokenizer)
+            figures = drawn
             let floor = try explanationStudy(model: ctx.randomModel, split: test.split, tokenizer: ctx.tokenizer,
                                              options: ExplanationStudyOptions()).report
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try atomicWrite(try enc.encode(floor), to: outDir.appendingPathComponent("explanation-scores-random-init.json"))
+            companions = [("explanation-scores.json", try enc.encode(report)), ("explanation-scores-random-init.json", try enc.encode(floor))]
             for f in report.findings { print(f.summary) }
-            url = outDir.appendingPathComponent(name + ".png")
-        default: url = try ctx.figureROC(outDir: outDir)
+        default: figures = [try ctx.figureROC()]
         }
-        for figure in made {
-            try ctx.writeFigureProvenance(figure, outDir: outDir, wallSeconds: Date().timeIntervalSince(t0))
+        try writeFigures(figures, companions: companions, outDir: outDir) { figure in
+            try ctx.figureProvenance(figure, wallSeconds: Date().timeIntervalSince(t0))
         }
-        print("wrote " + made.map { $0 == name ? url.path : outDir.appendingPathComponent($0 + ".png").path }.joined(separator: " and "))
+        let made = figures.map(\.name)
+        print("wrote " + made.map { outDir.appendingPathComponent($0 + ".png").path }.joined(separator: " and "))
         guard made.contains(name) else { throw ValidationError("\(name) was not drawn: the explanation study had no patient for it") }
     }
 }

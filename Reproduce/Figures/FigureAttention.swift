@@ -1,9 +1,10 @@
 // FigureAttention — `figure-attention-xray` and `figure-attention-ecg`: where the model looks
 // when an X-ray (ECG) is compared with a finding's prompt, by attention rollout and by
 // Chefer et al.'s gradient-weighted relevance, on synthetic-cohort patients whose finding
-// location is known; plus `explanation-scores.json` with the study's scores. On converted data
-// (no regions_* boxes, no PTB-XL labels on the MIMIC pairs) the same maps are drawn without a
-// box and without scores, and the JSON lists those findings as unscored with the reason.
+// location is known; plus `explanation-scores.json` with the study's scores (FigureCommand
+// writes it with the figures). On converted data (no regions_* boxes, no PTB-XL labels on the
+// MIMIC pairs) the same maps are drawn without a box and without scores, and the JSON lists
+// those findings as unscored with the reason.
 //
 // X-ray figure: for Cardiomegaly and Pleural Effusion, the three explained patients with the
 // highest similarity to the prompt, each as [X-ray with the region box drawn in white |
@@ -19,26 +20,19 @@ import MoRE
 import Eval
 import Plot
 
-/// Builds both attention figures from `split` (synthetic or converted) into `outDir` and
-/// returns the scores of the whole study (also written to `outDir/explanation-scores.json`)
-/// and the names of the figures drawn (the ECG one when the study explained an ECG finding).
-func makeAttentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer, outDir: URL,
-                          options: ExplanationStudyOptions = ExplanationStudyOptions()) throws
-    -> (report: ExplanationReport, figures: [String]) {
+/// Draws both attention figures from `split` (synthetic or converted) and returns them with the
+/// scores of the whole study (`explanation-scores.json`); the ECG figure only when the study
+/// explained an ECG finding. The caller writes them (`FigureOutput`).
+func attentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer,
+                      options: ExplanationStudyOptions = ExplanationStudyOptions()) throws
+    -> (report: ExplanationReport, figures: [Figure]) {
     var split = split
     split.prepareECGForModel()      // show the ECG as the model sees it
     let (report, details) = try explanationStudy(model: model, split: split, tokenizer: tokenizer, options: options)
-    try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
-    var figures = ["figure-attention-xray"]
-    try xrayAttentionFigure(split: split, details: details.filter { $0.scores.tower == .xray }).render(in: outDir)
+    var figures = [try xrayAttentionFigure(split: split, details: details.filter { $0.scores.tower == .xray })]
     if let mi = details.first(where: { $0.scores.tower == .ecg }) {
-        try ecgAttentionFigure(split: split, mi: mi, all: details.filter { $0.scores.tower == .ecg }).render(in: outDir)
-        figures.append("figure-attention-ecg")
+        figures.append(try ecgAttentionFigure(split: split, mi: mi, all: details.filter { $0.scores.tower == .ecg }))
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let json = try encoder.encode(report)
-    try writeAtomically(to: outDir.appendingPathComponent("explanation-scores.json")) { try json.write(to: $0) }
     return (report, figures)
 }
 

@@ -7,7 +7,7 @@ import Foundation
 import Datasets
 import Plot
 
-func makeCohortFigure(seed: UInt64, outDir: URL) throws -> URL {
+func cohortFigure(seed: UInt64) throws -> Figure {
     var config = SyntheticCohortConfig()
     config.seed = seed
     let g = SyntheticCohort.gallery(config)
@@ -31,5 +31,5 @@ func makeCohortFigure(seed: UInt64, outDir: URL) throws -> URL {
     let fig = Figure(name: "figure-cohort", panels: panels, columns: 6,
                      title: "The synthetic cohort: one patient per condition (X-ray phantom; ECG leads II, V2, V5, 5 s; reports)",
                      width: 2100, height: 1500, columnWeights: [0.55, 1, 0.55, 1, 0.55, 1])
-    return try fig.render(in: outDir).png
+    return fig
 }

@@ -10,7 +10,7 @@ extension EvalContext {
     /// Loss, in-batch top-1 accuracy and learning rate per optimiser step, from the run's
     /// train_log.csv (next to the checkpoint), with the per-epoch validation values of
     /// val_log.csv when the run finished an epoch (`RunLog`: a malformed log is an error).
-    func figureTraining(outDir: URL) throws -> URL {
+    func figureTraining() throws -> Figure {
         let runDir = checkpointURL.deletingLastPathComponent()
         let train = try RunLog(url: runDir.appendingPathComponent("train_log.csv"),
                                required: ["step", "loss", "t2x_top1", "t2e_top1", "lr"]).rows
@@ -39,7 +39,7 @@ extension EvalContext {
         ]
         let fig = Figure(name: "figure-training", panels: panels, columns: 1,
                          title: "Pre-training of '\(checkpointInfo.config.name)' on \(trainingDataLabel())", width: 1100, height: 1100)
-        return try fig.render(in: outDir).png
+        return fig
     }
 
     /// The data the checkpoint was trained on: the name of <data>/pretrain_train.h5 when its hash
@@ -51,7 +51,7 @@ extension EvalContext {
     }
 
     /// ROC curves of the 4-label probe (100 % of the labels) on MoRE's frozen X-ray features.
-    func figureROC(outDir: URL) throws -> URL {
+    func figureROC() throws -> Figure {
         let tr = try split("mimic4label_train"), va = try split("mimic4label_val"), te = try split("mimic4label_test")
         let o = LinearProbeOptions(modality: .xray, labelSet: "mimic4", stage: .features, fractions: [1.0], seed: seed)
         guard let r = try model.linearProbe(o, train: tr, validation: va, test: te, tokenizer: tokenizer).first else {
@@ -70,6 +70,6 @@ extension EvalContext {
                                                                                  truePositiveRate: micro.tpr, auroc: microAUC),
                                            title: "MIMIC-style 4 labels — linear probe on MoRE X-ray features (100 % labels, \(try dataLabel(["mimic4label_test"])))")],
                          width: 900, height: 800)
-        return try fig.render(in: outDir).png
+        return fig
     }
 }

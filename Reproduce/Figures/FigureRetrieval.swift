@@ -32,7 +32,7 @@ extension EvalContext {
     }
 
     /// - Parameter findings: the 4-label classes the query names (counted among the hits).
-    func figureTextToXray(name: String, query: String, findings: [String], figureNumber: Int, outDir: URL) throws -> URL {
+    func figureTextToXray(name: String, query: String, findings: [String], figureNumber: Int) throws -> Figure {
         let s = try split("mimic4label_test")
         let z = try model.embed(s.split, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
         let show = 6
@@ -51,10 +51,10 @@ extension EvalContext {
         let fig = Figure(name: name, panels: panels, columns: 3,
                          title: "Fig. \(figureNumber) — X-rays retrieved for \"\(query)\" (\(datasetLabel(s.split)); true labels below)\n\(tally)",
                          width: 1100, height: 900)
-        return try fig.render(in: outDir).png
+        return fig
     }
 
-    func figureXrayToECG(outDir: URL) throws -> URL {
+    func figureXrayToECG() throws -> Figure {
         let s = try split("pretrain_test")
         let zx = try model.embed(s.split, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
         let ze = try model.embed(s.split, modality: .ecg, file: s.file, options: EmbeddingOptions(stage: .projected))
@@ -75,6 +75,6 @@ extension EvalContext {
         let fig = Figure(name: "figure5", panels: panels, columns: 4,
                          title: "Fig. 5 — X-ray → ECG retrieval through the text anchor (\(datasetLabel(s.split)); model-ready ECGs)",
                          width: 1800, height: 900, columnWeights: [0.8, 1, 1, 1])
-        return try fig.render(in: outDir).png
+        return fig
     }
 }

@@ -16,7 +16,7 @@ import Eval
 import Plot
 
 extension EvalContext {
-    func figureTSNE(outDir: URL) throws -> URL {
+    func figureTSNE() throws -> Figure {
         let chex = try split("chexpert5x200"), mimic = try split("mimic4label_test")
         let columns = try probeEncoders(.xray).encoders   // MoRE and random init alone without ablation runs
         var panels: [any Panel] = []
@@ -43,7 +43,7 @@ extension EvalContext {
         let fig = Figure(name: "figure2", panels: panels, columns: columns.count,
                          title: "Fig. 2 — t-SNE of X-ray embeddings (\(try dataLabel(["chexpert5x200", "mimic4label_test"])))",
                          width: 120 + 590 * columns.count, height: 1050)
-        return try fig.render(in: outDir).png
+        return fig
     }
 }
 

@@ -3,7 +3,8 @@
 //
 // `render(in:)` asks each panel for its data blocks and gnuplot commands, writes the data file
 // and the script into a hidden staging folder, runs gnuplot once there, and renames the four
-// files into place only when it succeeded (all or none). The script draws the same multiplot
+// files into place only when it succeeded (all or none; `stage(in:)` stops before the renames,
+// StagedFigure.swift). The script draws the same multiplot
 // twice, once per terminal (pngcairo, then svg), and refers to files by relative names only,
 // so `cd Figures && gnuplot figure2.gp` re-plots. pngcairo and svg output carry no timestamps or
 // random ids (checked by the tests), so identical inputs give identical bytes. What this file
@@ -146,13 +147,23 @@ public struct Figure {
     /// Writes `<name>.dat` and `<name>.gp` into `directory` (created if needed) and runs gnuplot
     /// there, producing `<name>.png` and `<name>.svg`. `gnuplot`: the executable (nil: `Gnuplot.locate()`).
     ///
-    /// The four files appear together or not at all. gnuplot reads the script and its data under
-    /// their final names, so all four are made in a hidden staging folder inside `directory` and
-    /// renamed into place only once gnuplot has succeeded: a failed render (gnuplot missing or
-    /// failing, a full disk) leaves the figure's previous files as they were, never a new `.dat`
-    /// beside an old picture. The staging folder is removed either way.
+    /// The four files appear together or not at all: `stage(in:)` makes them in a hidden staging
+    /// folder, and only once gnuplot has succeeded are they renamed into place. A failed render
+    /// (gnuplot missing or failing, a full disk) leaves the figure's previous files as they
+    /// were, never a new `.dat` beside an old picture.
     @discardableResult
     public func render(in directory: URL, gnuplot: URL? = nil) throws -> RenderedFigure {
+        let staged = try stage(in: directory, gnuplot: gnuplot)
+        try staged.commit()
+        return staged.rendered
+    }
+
+    /// Renders the figure into a hidden staging folder inside `directory` (created if needed)
+    /// without touching its files there: the caller renames them into place with
+    /// `StagedFigure.commit()`, or moves them into a larger set of files written all or none
+    /// (a figure and its provenance). gnuplot reads the script and its data under their final
+    /// names, hence the folder. Throws `PlotError.gnuplotFailed` naming the final script path.
+    public func stage(in directory: URL, gnuplot: URL? = nil) throws -> StagedFigure {
         let fm = FileManager.default
         do { try fm.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw PlotError.io(path: directory.path, reason: error.localizedDescription)
@@ -164,23 +175,15 @@ public struct Figure {
                                  script: directory.appendingPathComponent("\(name).gp"),
                                  data: directory.appendingPathComponent("\(name).dat"))
         let exe = try gnuplot ?? Gnuplot.locate()
-        let staging = directory.appendingPathComponent(".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fm.removeItem(at: staging)
-        do { try fm.createDirectory(at: staging, withIntermediateDirectories: false) } catch {
-            throw PlotError.io(path: staging.path, reason: error.localizedDescription)
-        }
-        defer { try? fm.removeItem(at: staging) }
-        let finals = [out.data, out.script, out.png, out.svg]
-        let staged = finals.map { staging.appendingPathComponent($0.lastPathComponent) }
+        let staging = try StagedFigure(folder: directory.appendingPathComponent(".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)"),
+                                       rendered: out)
+        let staged = staging.files.map(\.staged)
         try Figure.write(data.contents(header: "\(name).dat: data of \(name).gp (blocks selected with `index N`)"), to: staged[0])
         try Figure.write(Array(script.utf8), to: staged[1])
-        do { try Gnuplot.run(script: "\(name).gp", in: staging, executable: exe) } catch PlotError.gnuplotFailed(_, let status, let stderr) {
+        do { try Gnuplot.run(script: "\(name).gp", in: staging.folder, executable: exe) } catch PlotError.gnuplotFailed(_, let status, let stderr) {
             throw PlotError.gnuplotFailed(script: out.script.path, status: status, stderr: stderr)   // the staged copy is removed
         }
-        for (temp, final) in zip(staged, finals) where rename(temp.path, final.path) != 0 {
-            throw PlotError.io(path: final.path, reason: String(cString: strerror(errno)))
-        }
-        return out
+        return staging
     }
 
     /// Writes `bytes` to `url` (a file of the staging folder); a `PlotError` naming it otherwise.
