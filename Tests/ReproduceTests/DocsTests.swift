@@ -107,6 +107,42 @@ final class DocsTests: XCTestCase {
         XCTAssertEqual(orphans, [], "outputs that PAPER.md never shows")
     }
 
+    /// The Contents list of PAPER.md (between `<!-- contents -->` and `<!-- /contents -->`) as
+    /// `Tools/paper_contents.py` writes it from the `##` and `###` headings, with GitHub's anchors.
+    static func expectedContents(_ doc: String) -> [String] {
+        var seen: [String: Int] = [:], entries: [String] = [], fenced = false, inBlock = false
+        for line in doc.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "<!-- contents -->" { inBlock = true }
+            if line == "<!-- /contents -->" { inBlock = false; continue }
+            if line.hasPrefix("```") { fenced.toggle() }
+            guard !inBlock, !fenced, let space = line.firstIndex(of: " "), line[..<space].allSatisfy({ $0 == "#" }), line.first == "#" else { continue }
+            let level = line.distance(from: line.startIndex, to: space)
+            let title = line[line.index(after: space)...].trimmingCharacters(in: .whitespaces)
+            var a = String(title.lowercased().filter { $0.isLetter || $0.isNumber || " -_".contains($0) }).replacingOccurrences(of: " ", with: "-")
+            let n = seen[a, default: 0]
+            seen[a] = n + 1
+            if n > 0 { a += "-\(n)" }
+            if level == 2 || level == 3 { entries.append((level == 3 ? "  " : "") + "- [\(title)](#\(a))") }
+        }
+        return entries
+    }
+
+    /// Every `##` and `###` heading of PAPER.md is in its Contents list, in order, with the anchor
+    /// GitHub gives it (`python3 Tools/paper_contents.py` rewrites the list).
+    func testContentsListsEveryHeading() throws {
+        let paper = try text("PAPER.md")
+        guard let start = paper.range(of: "<!-- contents -->\n**Contents**\n\n"), let end = paper.range(of: "\n<!-- /contents -->") else {
+            return XCTFail("PAPER.md has no Contents block; run python3 Tools/paper_contents.py")
+        }
+        let listed = paper[start.upperBound..<end.lowerBound].split(separator: "\n").map(String.init)
+        XCTAssertEqual(listed, Self.expectedContents(paper), "PAPER.md's Contents list is out of date: run python3 Tools/paper_contents.py")
+    }
+
+    func testTheContentsCheckerCanFail() {
+        let doc = "# Title\n<!-- contents -->\n## Not counted\n<!-- /contents -->\n## 1. A — b's `c`\n```\n## in code\n```\n### Sub\n## Sub\n"
+        XCTAssertEqual(Self.expectedContents(doc), ["- [1. A — b's `c`](#1-a--bs-c)", "  - [Sub](#sub)", "- [Sub](#sub-1)"])
+    }
+
     func testTheCheckerCanFail() {
         let found = referencedPaths("see `Sources/Nope.swift:12` and [x](Figures/none.png)")
         XCTAssertEqual(found.map(\.path), ["Sources/Nope.swift", "Figures/none.png"])
