@@ -7,8 +7,10 @@
 //   edema_{train,val,test}.h5         X-ray + report, edema grades 0–3
 //   ptbxl_{train,val,test}.h5         ECG + report, PTB-XL superclasses
 //
-// Each file is written to a temporary name and renamed (writeHDF5), so an interrupted run leaves
-// no half-written split. Prints per-split rows, size and time, then the totals.
+// Each file is written to a temporary name, and all are renamed into place together once every
+// split is written (FileTransaction), so a failed or interrupted run leaves neither a half-written
+// split nor new splits beside an earlier cohort's. Prints per-split rows, size and time, then the
+// totals.
 // Deliberately not here: the generator (Sources/Datasets/Synthetic), the file format (HDF5/).
 
 import ArgumentParser
@@ -104,19 +106,26 @@ struct DataSynth: ParsableCommand {
         var generation = 0.0, bytes = 0, rows = 0
         let summary = variation.summary.isEmpty ? "" : ", " + variation.summary
         print("synthetic cohort: seed \(seed), X-ray \(xraySize)x\(xraySize)\(summary), \(patients) pre-training patients -> \(folder.path)")
+        // The splits are one cohort: each is written under a temporary name and all are renamed
+        // together at the end, so a failure (a full disk, an interruption) leaves the folder's
+        // previous cohort whole, never new splits beside old ones of another seed or size.
+        let files = FileTransaction()
         for spec in SyntheticCohort.plan(config) {
             let t0 = Date()
             let split = SyntheticCohort.generate(spec, config: config)
             let t1 = Date()
-            let url = folder.appendingPathComponent("\(spec.name).h5")
-            try writeHDF5(split, to: url, options: options)
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            var size = 0
+            try files.stage(folder.appendingPathComponent("\(spec.name).h5")) { tmp in
+                try writeHDF5(split, to: tmp, options: options)
+                size = (try? FileManager.default.attributesOfItem(atPath: tmp.path)[.size] as? Int) ?? 0
+            }
             generation += t1.timeIntervalSince(t0); bytes += size; rows += split.count
             let file = "\(spec.name).h5".padding(toLength: 22, withPad: " ", startingAt: 0)
             print(file + String(format: "%5d rows  %8.1f MB  generated in %5.2f s, written in %5.2f s",
                                 split.count, Double(size) / 1e6,
                          t1.timeIntervalSince(t0), Date().timeIntervalSince(t1)))
         }
+        try files.commit()
         print(String(format: "%d patients, %.1f MB in %d files; generation %.1f s, total %.1f s",
                      rows, Double(bytes) / 1e6, SyntheticCohort.plan(config).count, generation, Date().timeIntervalSince(start)))
     }

@@ -1,10 +1,34 @@
 import XCTest
 import Foundation
+import Datasets
+import TestSupport
 @testable import more
 
 /// `more data synth` (Reproduce/DataSynth.swift): a cohort that cannot fit in memory is a usage
-/// error naming --patients, raised before any folder is created (it used to abort in the allocator).
+/// error naming --patients, raised before any folder is created (it used to abort in the allocator);
+/// the splits of one cohort are written all or none.
 final class DataSynthTests: XCTestCase {
+    /// A later split that cannot be written (a folder stands where `ptbxl_test.h5`, the last split,
+    /// goes) leaves the previous cohort's files as they were — before, every split up to it was
+    /// replaced by one of the new cohort — and no temporary file behind.
+    func testAFailingSplitLeavesThePreviousCohortWhole() throws {
+        let out = try Fixtures.tempDirectory("synth-all-or-none")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try DataSynth.parse(["--out", out.path, "--patients", "30", "--seed", "1"]).run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        XCTAssertTrue(names.contains("pretrain_train.h5") && names.contains("ptbxl_test.h5"), "\(names)")
+        try FileManager.default.removeItem(at: out.appendingPathComponent("ptbxl_test.h5"))
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("ptbxl_test.h5"), withIntermediateDirectories: false)
+        let before = try names.filter { $0 != "ptbxl_test.h5" }.map { try Data(contentsOf: out.appendingPathComponent($0)) }
+
+        XCTAssertThrowsError(try DataSynth.parse(["--out", out.path, "--patients", "30", "--seed", "2"]).run()) { e in
+            XCTAssertEqual(e as? DataError, .writeFailed(file: out.appendingPathComponent("ptbxl_test.h5").path, reason: "is a folder"))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), names)
+        XCTAssertEqual(try names.filter { $0 != "ptbxl_test.h5" }.map { try Data(contentsOf: out.appendingPathComponent($0)) }, before,
+                       "a split of the failed run replaced the previous cohort's")
+    }
+
     func testTooManyPatientsIsAUsageErrorBeforeAnyOutput() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)")
         XCTAssertThrowsError(try DataSynth.parse(["--out", out.path, "--patients", "100000000000"])) { e in
