@@ -17,11 +17,13 @@ struct More: ParsableCommand {
         subcommands: [DataCommand.self, Describe.self, Pretrain.self, Runs.self, Embed.self, TableCommand.self, FigureCommand.self, Bench.self, Record.self, ECGCommand.self, XrayCommand.self]
     )
 
-    /// Sets the malloc policy (MemoryPolicy.swift) before any command allocates and the crash
-    /// report for damaged HDF5 files (HDF5CrashReport.swift), then runs the command.
+    /// Sets the malloc policy (MemoryPolicy.swift) before any command allocates, the crash
+    /// report for damaged HDF5 files (HDF5CrashReport.swift) and the removal of unfinished
+    /// writes' temporary files on Ctrl-C or a kill (TemporaryFiles.swift), then runs the command.
     static func main() {
         MemoryPolicy.keepFreedMemory()
         HDF5CrashReport.install()
+        TemporaryFiles.installInterruptHandlers()
         main(nil)
     }
 }

@@ -290,6 +290,7 @@ enum ChildProcesses {
         for s in [SIGINT, SIGTERM, SIGHUP] {
             signal(s) { sig in
                 for i in 0..<ChildProcesses.capacity where ChildProcesses.pids[i] > 0 { kill(ChildProcesses.pids[i], SIGTERM) }
+                TemporaryFiles.removeAll()
                 _exit(128 + sig)
             }
         }

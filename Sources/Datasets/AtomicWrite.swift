@@ -43,7 +43,7 @@ public func writeAtomically(to url: URL, _ body: (URL) throws -> Void) throws {
 /// permissions changed after staging, say), the files already renamed are removed too: the set
 /// is left absent rather than mixed, and the `DataError` names the file whose rename failed.
 public final class FileTransaction {
-    private var staged: [(temporary: URL, destination: URL)] = []
+    private var staged: [(temporary: URL, destination: URL, slot: Int?)] = []
 
     public init() {}
 
@@ -60,13 +60,15 @@ public final class FileTransaction {
         guard !isFolder(url) else { throw DataError.writeFailed(file: url.path, reason: "is a folder") }
         precondition(!staged.contains { $0.destination.standardizedFileURL == url.standardizedFileURL }, "FileTransaction: \(url.path) staged twice")
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
+        let slot = TemporaryFiles.register(tmp)     // removed if the process is interrupted
         do { try body(tmp) } catch {
             try? FileManager.default.removeItem(at: tmp)
+            TemporaryFiles.unregister(slot)
             if case DataError.writeFailed(_, let reason) = error { throw DataError.writeFailed(file: url.path, reason: reason) }
             if error is DataError { throw error }
             throw DataError.writeFailed(file: url.path, reason: "\(error)")
         }
-        staged.append((tmp, url))
+        staged.append((tmp, url, slot))
     }
 
     /// Renames every staged file into place, in staging order. See the type's documentation
@@ -74,6 +76,7 @@ public final class FileTransaction {
     public func commit() throws {
         let files = staged
         staged = []
+        defer { for f in files { TemporaryFiles.unregister(f.slot) } }
         for (i, f) in files.enumerated() where rename(f.temporary.path, f.destination.path) != 0 {
             let reason = "rename failed: \(String(cString: strerror(errno)))"
             for done in files[..<i] { try? FileManager.default.removeItem(at: done.destination) }
@@ -84,7 +87,7 @@ public final class FileTransaction {
 
     /// Drops every staged file (also what releasing an uncommitted transaction does).
     public func abort() {
-        for f in staged { try? FileManager.default.removeItem(at: f.temporary) }
+        for f in staged { try? FileManager.default.removeItem(at: f.temporary); TemporaryFiles.unregister(f.slot) }
         staged = []
     }
 

@@ -143,6 +143,7 @@ private func hdf5CrashHandler(_ signal: Int32, _ info: UnsafeMutablePointer<sigi
         _ = write(2, state.head, state.headLength.pointee)
         if let name = state.names.first(where: { $0.number == signal }) { _ = write(2, name.bytes, name.count) }
         _ = write(2, state.tail.bytes, state.tail.count)
+        TemporaryFiles.removeAll()      // no hidden half-written file left by the crashed command
         _exit(1)
     }
     guard let i = HDF5CrashReport.signals.firstIndex(where: { $0.number == signal }) else { return }
