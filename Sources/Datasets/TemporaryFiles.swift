@@ -11,12 +11,13 @@
 //
 // Signal safety: the handler may not allocate or take a lock, so the paths live in a fixed
 // table of C strings allocated once. Writers register and unregister under a lock; a slot's
-// path is written completely before its state word says "in use", and the handler reads only
-// slots in use, calling nothing but unlink(2). A path longer than the table's slots is not
+// path is written completely (then a release fence) before its state word says "in use", and
+// the handler reads only slots in use, calling nothing but unlink(2). A path longer than the table's slots is not
 // registered (its write works as before, it is just not cleaned up on an interruption).
 // Not here: the writing itself (AtomicWrite.swift), SIGKILL or a power cut (nothing can run).
 
 import Foundation
+import Synchronization
 
 public enum TemporaryFiles {
     /// Slots in the table (concurrent writes in progress; the converters stage one file per
@@ -44,7 +45,8 @@ public enum TemporaryFiles {
         lock.lock(); defer { lock.unlock() }
         guard let slot = (0..<capacity).first(where: { states[$0] == 0 }) else { return nil }
         bytes.withUnsafeBufferPointer { (paths + slot * pathBytes).update(from: $0.baseAddress!, count: bytes.count) }
-        states[slot] = 1        // after the path: the handler reads only whole paths
+        atomicMemoryFence(ordering: .releasing)     // the whole path before the state word
+        states[slot] = 1
         return slot
     }
 
