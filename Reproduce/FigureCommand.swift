@@ -35,9 +35,13 @@ struct FigureCommand: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    @Flag(name: .long, help: "No progress bars (stderr; a bar appears for an embedding pass that runs longer than 2 s).")
+    var quiet = false
+
     func run() throws {
         let t0 = Date()
         try compute.apply()
+        if !quiet { EvaluationProgressBars().install() }
         guard FigureCommand.names.contains(name) else {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
         }

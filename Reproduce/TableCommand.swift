@@ -45,12 +45,16 @@ struct TableCommand: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    @Flag(name: .long, help: "No progress bars (stderr; a bar appears for an embedding pass that runs longer than 2 s).")
+    var quiet = false
+
     func validate() throws {
         guard bootstrap >= 1 else { throw ValidationError("--bootstrap must be at least 1, got \(bootstrap)") }
     }
 
     func run() throws {
         try compute.apply()
+        if !quiet { EvaluationProgressBars().install() }
         guard TableCommand.names.contains(name) else {
             throw ValidationError("unknown table '\(name)'; use one of \(TableCommand.names.joined(separator: ", "))")
         }

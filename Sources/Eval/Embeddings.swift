@@ -180,7 +180,8 @@ extension MoREModel {
     /// comes out NaN or ±Inf is an error naming it, so no protocol scores it.
     public func embed(_ split: DatasetSplit, modality: EmbeddingModality, file: String, tokenizer: TextTokenizer? = nil,
                       options o: EmbeddingOptions = EmbeddingOptions(), protocolName: String = "embedding") throws -> Tensor {
-        let z = try embedRowsOf(split, modality: modality, file: file, tokenizer: tokenizer, options: o, protocolName: protocolName)
+        let z = try embedRowsOf(split, modality: modality, file: file, tokenizer: tokenizer,
+                                options: EvaluationProgress.observing(o, file: file, modality: modality), protocolName: protocolName)
         try requireFinite(z, file: file, modality: modality)
         return z
     }

@@ -1,0 +1,37 @@
+// EvaluationProgress — where evaluation reports its long passes, for a command-line progress
+// bar. On the synthetic cohort a table embeds a few hundred rows in well under a second; on
+// MIMIC-scale data one pass over a split runs for minutes to hours, and `more table` / `more
+// figure` used to say nothing until the end. Every embedding of a dataset file
+// (`MoREModel.embed(_:modality:file:…)`, which every protocol goes through) reports here after
+// each batch, besides its own `EmbeddingOptions.progress`.
+//
+// A process-wide hook rather than a parameter of every protocol: it only observes, the numbers
+// never depend on it, and `more` sets it once per command. nil (the default, and in tests):
+// silent. Not here: drawing the bar (Reproduce/EvaluationProgressBars.swift).
+
+/// The process-wide observer of evaluation passes.
+public enum EvaluationProgress {
+    /// Called after each batch with (what is embedded, e.g. "mimic4label_train.h5 X-ray", rows
+    /// done, rows in the pass), on the thread that runs the evaluation.
+    nonisolated(unsafe) public static var report: ((String, Int, Int) -> Void)?
+
+    /// The pass's name: the file's last path component, the modality and, before the head,
+    /// "features".
+    static func label(file: String, modality: EmbeddingModality, stage: EmbeddingStage) -> String {
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let what = modality == .xray ? "X-rays" : modality == .ecg ? "ECGs" : "reports"
+        return "\(name) \(what)" + (stage == .features ? " (features)" : "")
+    }
+
+    /// `options` with its progress callback extended by `report` (when set).
+    static func observing(_ options: EmbeddingOptions, file: String, modality: EmbeddingModality) -> EmbeddingOptions {
+        guard let report else { return options }
+        var o = options
+        let inner = options.progress, label = label(file: file, modality: modality, stage: options.stage)
+        o.progress = { done, total in
+            inner?(done, total)
+            report(label, done, total)
+        }
+        return o
+    }
+}
