@@ -59,6 +59,7 @@ public final class FileTransaction {
         guard isFolder(dir) else { throw DataError.writeFailed(file: url.path, reason: "folder \(dir.path) does not exist") }
         guard !isFolder(url) else { throw DataError.writeFailed(file: url.path, reason: "is a folder") }
         precondition(!staged.contains { $0.destination.standardizedFileURL == url.standardizedFileURL }, "FileTransaction: \(url.path) staged twice")
+        TemporaryFiles.removeStale(besides: url)     // left by a killed earlier write of this file
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
         let slot = TemporaryFiles.register(tmp)     // removed if the process is interrupted
         do { try body(tmp) } catch {

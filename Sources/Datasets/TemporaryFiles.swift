@@ -12,9 +12,12 @@
 // Signal safety: the handler may not allocate or take a lock, so the paths live in a fixed
 // table of C strings allocated once. Writers register and unregister under a lock; a slot's
 // path is written completely (then a release fence) before its state word says "in use", and
-// the handler reads only slots in use, calling nothing but unlink(2). A path longer than the table's slots is not
-// registered (its write works as before, it is just not cleaned up on an interruption).
-// Not here: the writing itself (AtomicWrite.swift), SIGKILL or a power cut (nothing can run).
+// the handler reads only slots in use, calling nothing but unlink(2). A path longer than the
+// table's slots is not registered (its write works as before, it is just not cleaned up on an
+// interruption).
+// What no handler can catch — SIGKILL, the out-of-memory killer, a power cut — is cleaned up by
+// the next write of the same file: `removeStale(besides:)` removes temporaries of that name whose
+// process no longer runs. Not here: the writing itself (AtomicWrite.swift).
 
 import Foundation
 import Synchronization
@@ -66,6 +69,27 @@ public enum TemporaryFiles {
     /// Removes every registered file. Async-signal-safe: only unlink(2) on prepared strings.
     public static func removeAll() {
         for slot in 0..<capacity where states[slot] != 0 { unlink(paths + slot * pathBytes) }
+    }
+
+    /// Removes the temporary files that writes of `url` by processes no longer running left in
+    /// its folder (`.NAME.tmp-PID-…`, also the `..NAME.tmp-PID-….tmp-PID-…` of a write nested in
+    /// a staged one, with a PID that `kill(pid, 0)` says does not exist): what a SIGKILL, the
+    /// kernel's out-of-memory killer or a power cut left behind, which no handler could remove.
+    /// Files of this process and of running processes stay. Returns the names removed.
+    @discardableResult
+    public static func removeStale(besides url: URL) -> [String] {
+        let folder = url.deletingLastPathComponent(), prefix = "\(url.lastPathComponent).tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") {
+            let bare = name.drop { $0 == "." }
+            guard bare.hasPrefix(prefix) else { continue }
+            let digits = bare.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
+            guard let pid = pid_t(digits), pid > 0, pid != getpid() else { continue }
+            guard kill(pid, 0) == -1 && errno == ESRCH else { continue }     // running (or not ours to signal)
+            if (try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))) != nil { removed.append(name) }
+        }
+        return removed
     }
 
     /// The signals that `installInterruptHandlers` handles.

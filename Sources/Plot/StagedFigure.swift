@@ -18,11 +18,13 @@ public final class StagedFigure {
         [rendered.data, rendered.script, rendered.png, rendered.svg].map { (folder.appendingPathComponent($0.lastPathComponent), $0) }
     }
 
-    /// Creates the (empty) staging folder, removing one left by an earlier process of the same id.
+    /// Creates the (empty) staging folder, removing one left by an earlier process of the same id
+    /// and those of this figure left by processes that no longer run (killed while gnuplot ran).
     init(folder: URL, rendered: RenderedFigure) throws {
         self.folder = folder
         self.rendered = rendered
         try? FileManager.default.removeItem(at: folder)
+        StagedFigure.removeStale(besides: folder)
         do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false) } catch {
             throw PlotError.io(path: folder.path, reason: error.localizedDescription)
         }
@@ -41,4 +43,22 @@ public final class StagedFigure {
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// Removes the staging folders `.NAME.partial-PID` beside `folder` (same NAME) whose PID is
+    /// not a running process (`kill(pid, 0)` fails with ESRCH). The same rule as the Datasets
+    /// target's `TemporaryFiles.removeStale`, which Plot, depending on nothing, cannot call.
+    @discardableResult
+    static func removeStale(besides folder: URL) -> [String] {
+        let name = folder.lastPathComponent
+        guard let cut = name.range(of: ".partial-", options: .backwards) else { return [] }
+        let prefix = String(name[..<cut.upperBound]), parent = folder.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return [] }
+        var removed: [String] = []
+        for other in names where other.hasPrefix(prefix) {
+            guard let pid = pid_t(other.dropFirst(prefix.count)), pid > 0, pid != getpid(),
+                  kill(pid, 0) == -1 && errno == ESRCH else { continue }
+            if (try? FileManager.default.removeItem(at: parent.appendingPathComponent(other))) != nil { removed.append(other) }
+        }
+        return removed
+    }
 }

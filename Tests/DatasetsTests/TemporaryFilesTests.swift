@@ -63,6 +63,28 @@ final class TemporaryFilesTests: XCTestCase {
         XCTAssertEqual(registeredHere(), [])
     }
 
+    /// The PID of a process that has ended (and been reaped).
+    static func deadPID() throws -> pid_t {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
+
+    /// What a SIGKILL left (no handler ran) is removed by the next write of the same file: the
+    /// temporaries of dead processes for that name, nested ones included; those of running
+    /// processes, of this one and of other names stay.
+    func testTheNextWriteRemovesStaleTemporariesOfDeadProcesses() throws {
+        let dead = try Self.deadPID(), live = getppid(), me = getpid()
+        let stale = [".a.txt.tmp-\(dead)-AAAA1111", "..a.txt.tmp-\(dead)-BBBB2222.tmp-\(dead)-CCCC3333"]
+        let kept = [".a.txt.tmp-\(live)-DDDD4444", ".a.txt.tmp-\(me)-EEEE5555", ".b.txt.tmp-\(dead)-FFFF6666", ".a.txt.tmp-x-GGGG7777"]
+        for name in stale + kept { try Data("partial".utf8).write(to: dir.appendingPathComponent(name)) }
+        try writeAtomically(to: dir.appendingPathComponent("a.txt")) { try Data("a".utf8).write(to: $0) }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), (kept + ["a.txt"]).sorted())
+        XCTAssertEqual(TemporaryFiles.removeStale(besides: dir.appendingPathComponent("b.txt")), [".b.txt.tmp-\(dead)-FFFF6666"])
+    }
+
     /// A path too long for the table is written as before, just not registered.
     func testAPathTooLongForTheTableIsStillWritten() throws {
         var deep = dir!

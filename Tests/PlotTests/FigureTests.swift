@@ -118,4 +118,26 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(),
                        ["bad-gnuplot", "line.dat", "line.gp", "line.png", "line.svg", "ok-gnuplot"])
     }
+
+    /// A staging folder left by a process that was killed while gnuplot ran is removed by the
+    /// next render of that figure; one of a running process stays.
+    func testStagingFoldersOfDeadProcessesAreRemoved() throws {
+        let folder = try Fixtures.tempDirectory("plot-stale-staging")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gnuplot = folder.appendingPathComponent("ok-gnuplot")
+        try "#!/bin/sh\necho png > line.png; echo svg > line.svg\n".write(to: gnuplot, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: gnuplot.path)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        let dead = ".line.partial-\(p.processIdentifier)", live = ".line.partial-\(getppid())", other = ".other.partial-\(p.processIdentifier)"
+        for name in [dead, live, other] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: false)
+            try Data("x".utf8).write(to: folder.appendingPathComponent(name).appendingPathComponent("line.dat"))
+        }
+        try Figure(name: "line", panels: [LinePanel(series: [LineSeries(name: "a", y: [1, 2])])]).render(in: folder, gnuplot: gnuplot)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted(),
+                       [live, other, "line.dat", "line.gp", "line.png", "line.svg", "ok-gnuplot"].sorted())
+    }
 }
