@@ -1,7 +1,8 @@
 // more data check — validates HDF5 dataset files against the schema (DatasetSchema.swift) and
 // prints, per file, the datasets with dtypes and shapes, N, label sets with their columns, root
 // attributes, value ranges, and every problem found. Exit status 1 when any file is invalid or
-// cannot be opened, so `more data check FILE && train` is safe.
+// cannot be opened, so `more data check FILE && train` is safe. A folder stands for its `.h5`
+// files (`more data check out/synthetic-s42-n3000` checks the whole cohort).
 // Deliberately not here: the checks themselves (Sources/Datasets/HDF5/HDF5Validator.swift).
 
 import ArgumentParser
@@ -13,14 +14,27 @@ struct DataCheck: ParsableCommand {
         commandName: "check",
         abstract: "Validate HDF5 dataset files against the schema; exit 1 when any is invalid.")
 
-    @Argument(help: "HDF5 dataset files (one split each).")
+    @Argument(help: "HDF5 dataset files (one split each), or dataset folders: every .h5 file in them.")
     var files: [String]
 
     @Flag(name: .long, help: "Check structure only: skip streaming through the values (NaN/Inf, X-ray range, duplicate ids).")
     var structureOnly = false
 
+    /// The files to check: each argument that is a folder stands for its `.h5` files in name
+    /// order (an error naming it when it has none); any other argument for itself.
+    func expandedFiles() throws -> [String] {
+        try files.flatMap { path -> [String] in
+            let url = URL(fileURLWithPath: path)
+            guard isFolder(url) else { return [path] }
+            let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted()
+            guard !names.isEmpty else { throw ValidationError("\(path): a folder without .h5 files") }
+            return names.map { url.appendingPathComponent($0).path }
+        }
+    }
+
     func run() throws {
         var failed = 0
+        let files = try expandedFiles()
         for (i, path) in files.enumerated() {
             if i > 0 { print("") }
             let url = URL(fileURLWithPath: path)

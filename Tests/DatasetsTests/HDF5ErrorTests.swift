@@ -39,6 +39,15 @@ final class HDF5ErrorTests: XCTestCase {
         XCTAssertThrowsError(try validateDataset(url)) { XCTAssertEqual($0 as? DataError, .missingFile(url.path)) }
     }
 
+    /// A folder (a dataset folder given where a split file was asked) is named as a folder, not
+    /// with libhdf5's "file read failed … errno = 21 …" dump.
+    func testAFolderIsNamedAsAFolder() throws {
+        let folder = dir.appendingPathComponent("cohort.h5")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        assertReadFails(folder, .isDirectory(folder.path, expected: "HDF5 file"))
+        XCTAssertThrowsError(try validateDataset(folder)) { XCTAssertEqual($0 as? DataError, .isDirectory(folder.path, expected: "HDF5 file")) }
+    }
+
     func testNotAnHDF5File() throws {
         let url = dir.appendingPathComponent("text.h5")
         try Data("just some text, not HDF5\n".utf8).write(to: url)

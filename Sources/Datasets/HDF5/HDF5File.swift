@@ -77,6 +77,8 @@ final class HDF5File {
     /// `.unreadable`.
     static func open(path: String) throws -> HDF5File {
         guard FileManager.default.fileExists(atPath: path) else { throw DataError.missingFile(path) }
+        // libhdf5 would say "file read failed … errno = 21, error message = 'Is a directory' …"
+        guard !isFolder(URL(fileURLWithPath: path)) else { throw DataError.isDirectory(path, expected: "HDF5 file") }
         return try HDF5.locked(file: path) {
             let sig = H5Fis_hdf5(path)
             guard sig > 0 else {

@@ -1,0 +1,24 @@
+import XCTest
+import Foundation
+import Datasets
+import TestSupport
+@testable import more
+
+/// `more data check` (Reproduce/DataCheck.swift): a dataset folder stands for its `.h5` files,
+/// in name order; a folder without any is a usage error naming it.
+final class DataCheckTests: XCTestCase {
+    func testAFolderStandsForItsSplitFiles() throws {
+        let dir = try Fixtures.tempDirectory("data-check")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["b.h5", "a.h5", "notes.txt", ".a.h5.tmp-1-X"] { try Data().write(to: dir.appendingPathComponent(name)) }
+        let check = try DataCheck.parse([dir.path, "/other/c.h5"])
+        XCTAssertEqual(try check.expandedFiles(), [dir.appendingPathComponent("a.h5").path, dir.appendingPathComponent("b.h5").path, "/other/c.h5"])
+
+        let empty = dir.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try DataCheck.parse([empty.path]).expandedFiles()) { e in
+            XCTAssertEqual(DataCheck.message(for: e), "\(empty.path): a folder without .h5 files")
+            XCTAssertEqual(DataCheck.exitCode(for: e).rawValue, 64)
+        }
+    }
+}
