@@ -46,8 +46,7 @@ struct FigureCommand: ParsableCommand {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
         }
         let outDir = URL(fileURLWithPath: out)
-        try requireWritableFolder(outDir)
-        try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
+        try requireWritableFolder(outDir)      // created by the first figure's write, not before the inputs are read
         if name == "figure-cohort" {
             try writeFigures([try cohortFigure(seed: seed)], outDir: outDir) { _ in
                 cohortFigureProvenance(seed: seed, wallSeconds: Date().timeIntervalSince(t0))

@@ -100,6 +100,7 @@ struct Pretrain: ParsableCommand {
         try requireWritableFolder(URL(fileURLWithPath: out))
         for dir in snapshots.values { try requireWritableFolder(dir) }
         let dir = URL(fileURLWithPath: data)
+        try requireDatasetFolder(dir)
         let trainFile = dir.appendingPathComponent("pretrain_train.h5")
         // A finished run is recognised (below) by the training file's hash alone, before the
         // validation split is read; a fresh run needs both now.

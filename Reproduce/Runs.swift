@@ -65,6 +65,7 @@ struct Runs: ParsableCommand {
         if let s = seed { main.optim.seed = s }
         let dataDir = URL(fileURLWithPath: data), mainDir = URL(fileURLWithPath: out).standardizedFileURL
         let runsDir = ablation.runsDir(mainRun: mainDir)
+        try requireDatasetFolder(dataDir)
         let trainURL = dataDir.appendingPathComponent("pretrain_train.h5")
         for (u, s) in [(trainURL, "pretrain_train"), (dataDir.appendingPathComponent("pretrain_val.h5"), "pretrain_val")]
         where !FileManager.default.fileExists(atPath: u.path) {

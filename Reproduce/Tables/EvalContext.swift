@@ -24,6 +24,7 @@ final class EvalContext {
     private var cache: [String: EvalSplit] = [:]
 
     init(data: URL, checkpoint: URL, seed: UInt64, bootstrap resamples: Int) throws {
+        try requireDatasetFolder(data)
         dataDir = data
         checkpointURL = checkpoint
         let (m, ck) = try loadEvaluationModel(checkpoint: checkpoint)

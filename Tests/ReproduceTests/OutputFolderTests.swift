@@ -45,4 +45,26 @@ final class OutputFolderTests: XCTestCase {
             }
         }
     }
+
+    /// A split file given as --data is named before any checkpoint is loaded, by training, the
+    /// tables and the figures; and a figure command that fails leaves no new --out folder.
+    func testASplitFileAsDataIsNamedAndAFailedFigureCreatesNoFolder() throws {
+        let dir = try Fixtures.tempDirectory("data-file")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("chexpert5x200.h5")
+        try Data().write(to: file)
+        let out = dir.appendingPathComponent("out")
+        let missing = ["--checkpoint", dir.appendingPathComponent("none.safetensors").path]
+        let commands: [(String, () throws -> Void)] = [
+            ("pretrain", { try Pretrain.parse(["--config", "tiny", "--data", file.path, "--out", out.path]).run() }),
+            ("table", { try TableCommand.parse(["table-zeroshot-cxr", "--data", file.path, "--out", out.path] + missing).run() }),
+        ]
+        for (name, command) in commands {
+            XCTAssertThrowsError(try command()) { e in
+                XCTAssertEqual((e as? DataError)?.file, file.path, "\(name): \(e)")
+            }
+        }
+        XCTAssertThrowsError(try FigureCommand.parse(["figure3", "--data", dir.path, "--out", out.path] + missing).run())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed command created --out")
+    }
 }
