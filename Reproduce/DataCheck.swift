@@ -21,13 +21,13 @@ struct DataCheck: ParsableCommand {
     var structureOnly = false
 
     /// The files to check: each argument that is a folder stands for its `.h5` files in name
-    /// order (an error naming it when it has none); any other argument for itself.
+    /// order (`FOLDER/*.h5: no such file` when it has none); any other argument for itself.
     func expandedFiles() throws -> [String] {
         try files.flatMap { path -> [String] in
             let url = URL(fileURLWithPath: path)
             guard isFolder(url) else { return [path] }
             let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted()
-            guard !names.isEmpty else { throw ValidationError("\(path): a folder without .h5 files") }
+            guard !names.isEmpty else { throw DataError.missingFile(url.appendingPathComponent("*.h5").path) }
             return names.map { url.appendingPathComponent($0).path }
         }
     }

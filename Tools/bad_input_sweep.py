@@ -253,6 +253,19 @@ def main():
         open(path, "wb").write(data)
         out = os.path.join(work, f"c{i:02d}.f32")
         report("checkpoint: " + name, "embed", *run(embed(path, source, out), out, path, False))
+    # Paths of the wrong kind: a dataset folder where a split file is asked, a split file where
+    # the dataset folder is asked, a folder without splits.
+    empty = os.path.join(work, "empty-folder")
+    os.makedirs(empty, exist_ok=True)
+    out = os.path.join(work, "paths.f32")
+    report("path: folder as --data file", "embed", *run(embed(good_ck, args.data, out), out, args.data, False))
+    report("path: split file as --data", "table", *run([args.more, "table", "table-zeroshot-ecg", "--data", source,
+                                                        "--checkpoint", good_ck, "--out", os.path.join(work, "p-tables")],
+                                                       os.path.join(work, "p-tables", "table-zeroshot-ecg.md"), source, False))
+    report("path: split file as --data", "pretrain", *run([args.more, "pretrain", "--config", "tiny", "--data", source,
+                                                           "--out", os.path.join(work, "p-run")],
+                                                          os.path.join(work, "p-run", "best.safetensors"), source, False))
+    report("path: folder without splits", "data check", *run([args.more, "data", "check", empty], out, empty, False))
     print(f"{lines} cases, {failures} wrong")
     if not args.keep:
         shutil.rmtree(work)

@@ -5,7 +5,7 @@ import TestSupport
 @testable import more
 
 /// `more data check` (Reproduce/DataCheck.swift): a dataset folder stands for its `.h5` files,
-/// in name order; a folder without any is a usage error naming it.
+/// in name order; a folder without any is an error naming `FOLDER/*.h5`.
 final class DataCheckTests: XCTestCase {
     func testAFolderStandsForItsSplitFiles() throws {
         let dir = try Fixtures.tempDirectory("data-check")
@@ -17,8 +17,7 @@ final class DataCheckTests: XCTestCase {
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
         XCTAssertThrowsError(try DataCheck.parse([empty.path]).expandedFiles()) { e in
-            XCTAssertEqual(DataCheck.message(for: e), "\(empty.path): a folder without .h5 files")
-            XCTAssertEqual(DataCheck.exitCode(for: e).rawValue, 64)
+            XCTAssertEqual(e as? DataError, .missingFile(empty.appendingPathComponent("*.h5").path))
         }
     }
 }
