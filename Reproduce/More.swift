@@ -24,7 +24,28 @@ struct More: ParsableCommand {
         MemoryPolicy.keepFreedMemory()
         HDF5CrashReport.install()
         TemporaryFiles.installInterruptHandlers()
-        main(nil)
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do { try command.run() } catch let error as ValidationError {
+            // Thrown by a subcommand's run(): ArgumentParser would add the root's "Usage: more
+            // <subcommand>", which says nothing about the command that refused its options.
+            let path = (["more"] + More.commandPath(to: type(of: command))).joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(error.message)\nSee '\(path) --help' for its options.\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// The subcommand names from `more` down to `target` ("data", "synth"); empty for `more` itself.
+    static func commandPath(to target: ParsableCommand.Type, from root: ParsableCommand.Type = More.self) -> [String] {
+        for sub in root.configuration.subcommands {
+            let name = sub.configuration.commandName ?? String(describing: sub).lowercased()
+            if sub == target { return [name] }
+            let below = commandPath(to: target, from: sub)
+            if !below.isEmpty { return [name] + below }
+        }
+        return []
     }
 }
 

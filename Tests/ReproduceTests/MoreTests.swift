@@ -28,4 +28,28 @@ final class MoreTests: XCTestCase {
         try ComputeOptions.parse(["--threads", "3"]).apply(environment: ["MORE_THREADS": "2"])
         XCTAssertEqual(pool.threadCount, 3)
     }
+
+    func testCommandPathsFollowTheSubcommandTree() {
+        XCTAssertEqual(More.commandPath(to: TableCommand.self), ["table"])
+        XCTAssertEqual(More.commandPath(to: DataSynth.self), ["data", "synth"])
+        XCTAssertEqual(More.commandPath(to: More.self), [])
+    }
+
+    /// A usage error raised by a subcommand's run() names that subcommand's help, not the root's
+    /// "Usage: more <subcommand>", and exits with 64.
+    func testAUsageErrorFromRunPointsToItsCommandsHelp() throws {
+        let p = Process()
+        p.executableURL = try ConvertedEndToEndTests.moreBinary()
+        p.arguments = ["table", "table-nope"]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 64)
+        XCTAssertTrue(text.hasPrefix("Error: unknown table 'table-nope'; use one of table-params"), text)
+        XCTAssertTrue(text.hasSuffix("\nSee 'more table --help' for its options.\n"), text)
+        XCTAssertFalse(text.contains("<subcommand>"), text)
+    }
 }
