@@ -19,7 +19,10 @@ struct More: ParsableCommand {
 
     /// Sets the malloc policy (MemoryPolicy.swift) before any command allocates, the crash
     /// report for damaged HDF5 files (HDF5CrashReport.swift) and the removal of unfinished
-    /// writes' temporary files on Ctrl-C or a kill (TemporaryFiles.swift), then runs the command.
+    /// writes' temporary files on Ctrl-C or a kill (TemporaryFiles.swift), then parses and runs
+    /// the command. Errors are ArgumentParser's one-line reports (exit 1, 64 for usage errors),
+    /// except that a usage error raised inside a subcommand's run() points to that subcommand's
+    /// `--help` rather than printing the root's usage.
     static func main() {
         MemoryPolicy.keepFreedMemory()
         HDF5CrashReport.install()
