@@ -95,9 +95,9 @@ struct DataConvert: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        let bars = ConvertProgressBars(enabled: !quiet)
+        let bars = PassProgressBars(unit: "records", draw: !quiet)
         let options = ConvertOptions(limit: limit, leadOrder: parseLeadOrder(leadOrder) ?? .asStored, xraySize: size, seed: seed,
-                                     progress: { stage, done, total in bars.update(stage, done, total) })
+                                     progress: { stage, done, total in bars.report(stage, done, total) })
         let rootURL = URL(fileURLWithPath: root), outURL = URL(fileURLWithPath: out)
         let start = Date()
         let summary: ConvertSummary
@@ -126,22 +126,5 @@ struct DataConvert: ParsableCommand {
             return try EdemaConverter.convert(cxrRoot: root, labels: URL(fileURLWithPath: labels ?? ""),
                                               reportsRoot: reports.map { URL(fileURLWithPath: $0) }, out: out, options: options)
         }
-    }
-}
-
-/// One progress bar per stage of a conversion ("ptbxl_train ECG records", …) on stderr, fed by
-/// the converters' `ConvertOptions.progress` from their worker threads (one call at a time).
-final class ConvertProgressBars: @unchecked Sendable {
-    private let enabled: Bool
-    private var stage = "", bar: ProgressBar?
-    private let lock = NSLock()
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func update(_ stage: String, _ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
-        lock.lock(); defer { lock.unlock() }
-        if bar == nil || stage != self.stage { bar = ProgressBar(total: total, label: stage); self.stage = stage }
-        bar?.update(done, unit: "records")
     }
 }

@@ -41,7 +41,7 @@ struct FigureCommand: ParsableCommand {
     func run() throws {
         let t0 = Date()
         try compute.apply()
-        if !quiet { EvaluationProgressBars().install() }
+        if !quiet { PassProgressBars.installForEvaluation() }
         guard FigureCommand.names.contains(name) else {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
         }

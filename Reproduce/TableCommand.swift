@@ -54,7 +54,7 @@ struct TableCommand: ParsableCommand {
 
     func run() throws {
         try compute.apply()
-        if !quiet { EvaluationProgressBars().install() }
+        if !quiet { PassProgressBars.installForEvaluation() }
         guard TableCommand.names.contains(name) else {
             throw ValidationError("unknown table '\(name)'; use one of \(TableCommand.names.joined(separator: ", "))")
         }

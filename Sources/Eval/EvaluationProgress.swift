@@ -7,7 +7,7 @@
 //
 // A process-wide hook rather than a parameter of every protocol: it only observes, the numbers
 // never depend on it, and `more` sets it once per command. nil (the default, and in tests):
-// silent. Not here: drawing the bar (Reproduce/EvaluationProgressBars.swift).
+// silent. Not here: drawing the bar (Reproduce/PassProgressBars.swift).
 
 /// The process-wide observer of evaluation passes.
 public enum EvaluationProgress {

@@ -2,13 +2,13 @@ import XCTest
 import Foundation
 @testable import more
 
-/// `EvaluationProgressBars` (Reproduce/EvaluationProgressBars.swift): a pass gets a bar only
+/// `PassProgressBars` (Reproduce/PassProgressBars.swift): a pass gets a bar only
 /// after it has run for the delay, and a new label, a count that goes back or a report after a
 /// finished pass starts a new pass.
-final class EvaluationProgressBarsTests: XCTestCase {
+final class PassProgressBarsTests: XCTestCase {
     func testABarAppearsOnlyForAPassLongerThanTheDelay() {
         var now = Date(timeIntervalSince1970: 0)
-        let bars = EvaluationProgressBars(delay: 2, draw: false, clock: { now })
+        let bars = PassProgressBars(unit: "rows", delay: 2, draw: false, clock: { now })
         bars.report("a.h5 X-rays", 64, 300)
         now += 1
         bars.report("a.h5 X-rays", 128, 300)
@@ -34,5 +34,21 @@ final class EvaluationProgressBarsTests: XCTestCase {
         XCTAssertNotNil(bars.bar)
         bars.report("b.h5 ECGs", 5, 20)
         XCTAssertNil(bars.bar)
+    }
+
+    /// Without a delay (`more data convert`'s stages) every pass has its bar at once, and a stage
+    /// name that comes again after its pass finished gets a new bar; a pass of nothing draws none.
+    func testWithoutADelayEveryPassHasABar() {
+        let bars = PassProgressBars(unit: "records", draw: false)
+        bars.report("ptbxl_train ECG records", 0, 10)
+        let first = bars.bar
+        XCTAssertNotNil(first)
+        bars.report("ptbxl_train ECG records", 10, 10)
+        XCTAssertTrue(bars.bar === first)
+        bars.report("ptbxl_train ECG records", 0, 4)
+        XCTAssertNotNil(bars.bar)
+        XCTAssertFalse(bars.bar === first)
+        bars.report("empty stage", 0, 0)
+        XCTAssertEqual(bars.label, "ptbxl_train ECG records")
     }
 }
