@@ -138,6 +138,51 @@ final class DocsTests: XCTestCase {
         XCTAssertEqual(listed, Self.expectedContents(paper), "PAPER.md's Contents list is out of date: run python3 Tools/paper_contents.py")
     }
 
+    /// Numbers of README's "Results at a glance" (the *ours* and *random init* cells) that the
+    /// table linked in the row's last cell does not contain, as "table: number". Numbers are
+    /// decimals (`0.887`) and thousands with commas (`692,736`); the table is its Markdown and CSVs.
+    static func glanceNumbersMissing(readme: String, table: (String) -> String?) -> [String] {
+        guard let section = readme.components(separatedBy: "### Results at a glance").dropFirst().first else { return ["no Results at a glance section"] }
+        let link = try! NSRegularExpression(pattern: #"\(Tables/([a-z0-9\-]+)\.md\)"#)
+        let number = try! NSRegularExpression(pattern: #"\d+\.\d+|\d{1,3}(?:,\d{3})+"#)
+        var missing: [String] = [], rows = 0
+        for line in section.split(separator: "\n").prefix(while: { !$0.hasPrefix("#") }) where line.hasPrefix("|") {
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 5, let last = cells.dropLast().last else { continue }
+            let ns = last as NSString
+            guard let m = link.firstMatch(in: last, range: NSRange(location: 0, length: ns.length)) else { continue }
+            let name = ns.substring(with: m.range(at: 1))
+            rows += 1
+            guard let body = table(name) else { missing.append("\(name): no such table"); continue }
+            let quoted = cells[2] + " " + cells[3], q = quoted as NSString
+            for n in number.matches(in: quoted, range: NSRange(location: 0, length: q.length)) {
+                let value = q.substring(with: n.range)
+                if !body.contains(value) { missing.append("\(name): \(value)") }
+            }
+        }
+        return rows == 0 ? ["no rows linking a table"] : missing
+    }
+
+    /// README's results at a glance quote the committed tables: a regenerated table with other
+    /// numbers makes this fail until README is updated.
+    func testResultsAtAGlanceQuoteTheTables() throws {
+        let tables = root.appendingPathComponent("Tables")
+        let missing = Self.glanceNumbersMissing(readme: try text("README.md")) { name in
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: tables.path)) ?? [])
+                .filter { $0 == name + ".md" || ($0.hasPrefix(name) && $0.hasSuffix(".csv")) }
+            guard files.contains(name + ".md") else { return nil }
+            return files.compactMap { try? String(contentsOf: tables.appendingPathComponent($0), encoding: .utf8) }.joined(separator: "\n")
+        }
+        XCTAssertEqual(missing, [], "README's Results at a glance quotes numbers its tables do not hold")
+    }
+
+    func testTheGlanceCheckerCanFail() {
+        let readme = "### Results at a glance\n\n| claim | ours | random | table |\n|---|---|---|---|\n| C4 | **0.887** [0.857, 0.914] | 0.543 | [`t`](Tables/t.md) |\n\n## Next\n"
+        XCTAssertEqual(Self.glanceNumbersMissing(readme: readme) { _ in "0.887 0.857 0.914 0.543" }, [])
+        XCTAssertEqual(Self.glanceNumbersMissing(readme: readme) { _ in "0.888 0.857 0.914 0.543" }, ["t: 0.887"])
+        XCTAssertEqual(Self.glanceNumbersMissing(readme: readme) { _ in nil }, ["t: no such table"])
+    }
+
     func testTheContentsCheckerCanFail() {
         let doc = "# Title\n<!-- contents -->\n## Not counted\n<!-- /contents -->\n## 1. A — b's `c`\n```\n## in code\n```\n### Sub\n## Sub\n"
         XCTAssertEqual(Self.expectedContents(doc), ["- [1. A — b's `c`](#1-a--bs-c)", "  - [Sub](#sub)", "- [Sub](#sub-1)"])
