@@ -15,14 +15,16 @@ import NN
 
 /// Problems loading a pretrained text model.
 public enum PretrainedTextError: Error, CustomStringConvertible {
-    case missingFolder(String)
+    /// `path` from the config; `tried`: the folders looked in, in order.
+    case missingFolder(String, tried: [String] = [])
     case configMismatch(file: String, field: String, expected: String, found: String)
     case incomplete(file: String, report: String)
 
     public var description: String {
         switch self {
-        case .missingFolder(let p):
-            return "\(p): pretrained text model not found (run `make fetch-model`, or set textModel in the config)"
+        case .missingFolder(let p, let tried):
+            let looked = tried.count > 1 ? " (looked in \(tried.joined(separator: ", ")))" : ""
+            return "\(p): pretrained text model not found\(looked); run `make fetch-model` in the checkout, set MORE_ROOT to the checkout, or set textModel in the config"
         case .configMismatch(let f, let k, let e, let v):
             return "\(f): field '\(k)' is \(v) but the MoRE config expects \(e)"
         case .incomplete(let f, let r): return "\(f): checkpoint does not fit the text tower: \(r)"
@@ -30,17 +32,36 @@ public enum PretrainedTextError: Error, CustomStringConvertible {
     }
 }
 
-/// Resolves a config's `textModel` folder against the current directory and, failing that,
-/// the repository root given by `MORE_ROOT`.
+/// Resolves a config's `textModel` folder: as given (an absolute path, or relative to the
+/// current directory); a relative one also against the repository root given by `MORE_ROOT`
+/// and against the checkout that holds the running executable (`…/.build/release/more`: the
+/// first ancestor folder of it where the path exists), so that `more` run from another folder
+/// finds the model `make fetch-model` put in the checkout's `.cache/`.
 public func resolveTextModelFolder(_ path: String) throws -> URL {
+    try resolveTextModelFolder(path, executableFolder: executableDirectory(),
+                               root: ProcessInfo.processInfo.environment["MORE_ROOT"])
+}
+
+/// `resolveTextModelFolder(_:)` with the executable's folder and `MORE_ROOT` given.
+func resolveTextModelFolder(_ path: String, executableFolder: URL?, root: String?) throws -> URL {
     var candidates = [URL(fileURLWithPath: path)]
-    if let root = ProcessInfo.processInfo.environment["MORE_ROOT"] {
-        candidates.append(URL(fileURLWithPath: root).appendingPathComponent(path))
+    if !path.hasPrefix("/") {
+        if let root { candidates.append(URL(fileURLWithPath: root).appendingPathComponent(path)) }
+        var folder = executableFolder
+        while let f = folder, f.path != "/" {
+            candidates.append(f.appendingPathComponent(path))
+            folder = f.deletingLastPathComponent()
+        }
     }
     for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("model.safetensors").path) {
         return c
     }
-    throw PretrainedTextError.missingFolder(path)
+    var tried = [candidates[0].standardizedFileURL.path]
+    if !path.hasPrefix("/") {
+        if let root { tried.append(URL(fileURLWithPath: root).appendingPathComponent(path).standardizedFileURL.path) }
+        if let e = executableFolder { tried.append("\(path) under \(e.path) and each folder above it") }
+    }
+    throw PretrainedTextError.missingFolder(path, tried: tried)
 }
 
 /// The tokenizer stored with a checkpoint: WordPiece (vocab.txt) or byte-level BPE

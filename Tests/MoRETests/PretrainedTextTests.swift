@@ -29,4 +29,24 @@ final class PretrainedTextTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("/nonexistent/text-model"), "\(e)")
         }
     }
+
+    /// A relative `textModel` is found from any current folder: in the checkout that holds the
+    /// executable (an ancestor of `.build/release/`), or under MORE_ROOT; the error lists where
+    /// it looked.
+    func testRelativeTextModelIsFoundAboveTheExecutable() throws {
+        let fm = FileManager.default
+        let checkout = fm.temporaryDirectory.appendingPathComponent("textmodel-\(UUID().uuidString)")
+        addTeardownBlock { try? fm.removeItem(at: checkout) }
+        let model = checkout.appendingPathComponent(".cache/models/m"), exe = checkout.appendingPathComponent(".build/release")
+        for d in [model, exe] { try fm.createDirectory(at: d, withIntermediateDirectories: true) }
+        try Data().write(to: model.appendingPathComponent("model.safetensors"))
+        let found = try resolveTextModelFolder(".cache/models/m", executableFolder: exe, root: nil)
+        XCTAssertEqual(found.standardizedFileURL.path, model.standardizedFileURL.path)
+        XCTAssertEqual(try resolveTextModelFolder(".cache/models/m", executableFolder: nil, root: checkout.path).standardizedFileURL.path,
+                       model.standardizedFileURL.path)
+        XCTAssertThrowsError(try resolveTextModelFolder(".cache/models/other", executableFolder: exe, root: "/r")) { e in
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("/r/.cache/models/other") && text.contains(exe.path) && text.contains("MORE_ROOT"), text)
+        }
+    }
 }
