@@ -45,6 +45,30 @@ final class CodeCommitTests: XCTestCase {
         XCTAssertEqual(gitCommit(near: build), head + "-dirty")
     }
 
+    /// A binary older than a source of its checkout names the commit with "-stale-binary": it
+    /// was not built from the code that commit holds.
+    func testAnExecutableOlderThanTheSourcesIsMarkedStale() throws {
+        let repo = try temporaryFolder()
+        _ = try git(["init", "-q"], in: repo)
+        let sources = repo.appendingPathComponent("Sources/A"), build = repo.appendingPathComponent(".build/release")
+        for d in [sources, build] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        let source = sources.appendingPathComponent("a.swift"), exe = build.appendingPathComponent("more")
+        try "let a = 1\n".write(to: source, atomically: true, encoding: .utf8)
+        try ".build\n".write(to: repo.appendingPathComponent(".gitignore"), atomically: true, encoding: .utf8)
+        _ = try git(["add", "."], in: repo)
+        _ = try git(["commit", "-q", "-m", "first"], in: repo)
+        let head = try git(["rev-parse", "--short", "HEAD"], in: repo)
+        try Data("binary".utf8).write(to: exe)
+        let now = Date()
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(-60)], ofItemAtPath: source.path)
+        try FileManager.default.setAttributes([.modificationDate: now], ofItemAtPath: exe.path)
+        XCTAssertEqual(gitCommit(near: build, executable: exe), head, "built after its sources")
+        // A checkout of other code touches the source after the build.
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(60)], ofItemAtPath: source.path)
+        XCTAssertEqual(gitCommit(near: build, executable: exe), head + "-stale-binary")
+        XCTAssertEqual(gitCommit(near: build), head, "no executable given: no staleness check")
+    }
+
     func testOutsideACheckoutThereIsNoCommit() throws {
         let dir = try temporaryFolder()
         guard runGit(["--version"], in: dir)?.status == 0 else { throw XCTSkip("git is not installed") }
