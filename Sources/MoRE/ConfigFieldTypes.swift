@@ -4,11 +4,13 @@
 //
 // Needed because JSONDecoder reports a number that does not fit its field (-1 for the seed, a
 // UInt64; 3.5 for the batch size, an Int; 10²⁰ for the epochs) as "The given data was not
-// valid JSON" with no key at all. Not here: ranges (ConfigValidation.swift), loading and
-// merging (ConfigLoading.swift). Enum values ("lora", "maskedMean", …) are left to the
-// decoder, whose message names the key.
+// valid JSON" with no key at all. Enum values ("lora", "maskedMean", …) are checked here
+// too (`ConfigChoice`): the decoder's own message ("Cannot initialize TextPooling from invalid
+// String value …") names a Swift type, not the names the key takes. Not here: ranges
+// (ConfigValidation.swift), loading and merging (ConfigLoading.swift).
 
 import Foundation
+import NN
 
 /// One stored property of a config value: its name and its current value.
 struct ConfigField {
@@ -26,9 +28,16 @@ struct ConfigField {
     var isGroup: Bool { Mirror(reflecting: value).displayStyle == .struct }
 
     /// Why the JSON value `v` (as `JSONSerialization` returns it) cannot be this field's value,
-    /// or nil when it can (or when the decoder checks it: enum names).
+    /// or nil when it can.
     func mismatch(_ v: Any) -> String? {
         let t = type(of: value)
+        if let names = (t as? any ConfigChoice.Type)?.choices {
+            if v is NSNull && t is any OptionalConfigChoice.Type { return nil }
+            guard let name = v as? String, names.contains(name) else {
+                return "expected one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")), found \(show(v))"
+            }
+            return nil
+        }
         if t == Float?.self || t == Double?.self {
             return v is NSNull ? nil : numberMismatch(v, integral: false, minimum: nil, float: t == Float?.self)
         }
@@ -83,3 +92,22 @@ struct ConfigField {
         return "\(v)"
     }
 }
+
+/// A config key that takes one of a fixed set of names (a `String`-backed enum).
+protocol ConfigChoice { static var choices: [String] { get } }
+
+extension ConfigChoice where Self: CaseIterable & RawRepresentable, RawValue == String {
+    static var choices: [String] { allCases.map(\.rawValue) }
+}
+
+/// An optional choice (`"positions"` of a tower): null is allowed too.
+protocol OptionalConfigChoice {}
+extension Optional: ConfigChoice where Wrapped: ConfigChoice { static var choices: [String] { Wrapped.choices } }
+extension Optional: OptionalConfigChoice where Wrapped: ConfigChoice {}
+
+extension XrayNormalization: ConfigChoice {}
+extension TextTuning: ConfigChoice {}
+extension PositionEmbedding: ConfigChoice {}
+extension TextPooling: ConfigChoice { static var choices: [String] { [TextPooling.maskedMean, .paddedMean].map(\.rawValue) } }
+extension TextEncoderConfig.Family: ConfigChoice { static var choices: [String] { [Self.bert, .roberta].map(\.rawValue) } }
+

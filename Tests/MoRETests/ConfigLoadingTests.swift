@@ -20,7 +20,11 @@ final class ConfigLoadingTests: XCTestCase {
         (#"{"xrayPatch": true}"#, "xrayPatch", "expected a whole number, found true"),
         (#"{"textModel": 3}"#, "textModel", "expected a string, found 3"),
         (#"{"optim": 5}"#, "optim", "expected an object of keys"),
-        (#"{"textTuning": "half"}"#, "textTuning", "half"),
+        (#"{"textTuning": "half"}"#, "textTuning", #"expected one of "lora", "frozen", "full", found the string "half""#),
+        (#"{"textPooling": "mean"}"#, "textPooling", #"expected one of "maskedMean", "paddedMean", found the string "mean""#),
+        (#"{"xray": {"positions": "sin"}}"#, "xray.positions", #"expected one of "learned", "sincos", found the string "sin""#),
+        (#"{"xrayNormalization": 1}"#, "xrayNormalization", "expected one of"),
+        (#"{"textPooling": null}"#, "textPooling", "expected one of"),
         (#"{"base": 5}"#, "base", #"must be "paper" or "tiny", got 5"#),
         (#"{"base": "huge"}"#, "base", #"must be "paper" or "tiny", got "huge""#),
     ]
