@@ -47,6 +47,16 @@ final class SafetensorsErrorTests: XCTestCase {
         XCTAssertTrue(e?.description.contains("exceeds") ?? false)
     }
 
+    /// A dataset split given as `--checkpoint` is named as what it is.
+    func testAnHDF5FileIsNamedAsOne() throws {
+        let url = dir.appendingPathComponent("split.h5")
+        try Data([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)).write(to: url)
+        XCTAssertThrowsError(try readSafetensors(url)) { e in
+            XCTAssertTrue("\(e)".hasSuffix("exceeds the 64 bytes after it: an HDF5 file (a dataset split?), not a safetensors checkpoint"), "\(e)")
+        }
+        XCTAssertTrue(try readError(rawSafetensors("{}", [], length: 1 << 40))?.description.hasSuffix(": not a safetensors file") ?? false)
+    }
+
     func testMalformedJSON() throws {
         XCTAssertEqual(try readError(rawSafetensors(#"{"a": {"dtype": "F32",}"#, fourFloats))?.field, "header")
         XCTAssertEqual(try readError(rawSafetensors(#"[1, 2]"#, []))?.field, "header")

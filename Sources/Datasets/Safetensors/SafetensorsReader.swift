@@ -82,6 +82,18 @@ public func readSafetensors(_ url: URL) throws -> SafetensorsFile {
     }
 }
 
+/// What a file that is not safetensors is, from its first bytes ("an HDF5 file (a dataset
+/// split?), not a checkpoint", …), or nil when the signature is not one this tool meets.
+func otherFormat(_ raw: UnsafeRawBufferPointer) -> String? {
+    let signatures: [([UInt8], String)] = [
+        ([0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A], "an HDF5 file (a dataset split?), not a safetensors checkpoint"),
+        ([0x89, 0x50, 0x4E, 0x47], "a PNG image, not a safetensors file"),
+        ([0xFF, 0xD8, 0xFF], "a JPEG image, not a safetensors file"),
+        ([0x50, 0x4B, 0x03, 0x04], "a zip archive (a PyTorch .bin/.pt checkpoint?), not a safetensors file"),
+    ]
+    return signatures.first { sig, _ in raw.count >= sig.count && zip(raw, sig).allSatisfy { $0 == $1 } }?.1
+}
+
 /// Parses and validates the header of a safetensors file held in `raw`.
 /// Returns the metadata, the entries sorted by offset, and where the data buffer starts.
 func parseSafetensorsHeader(_ raw: UnsafeRawBufferPointer, file: String) throws
@@ -91,7 +103,8 @@ func parseSafetensorsHeader(_ raw: UnsafeRawBufferPointer, file: String) throws
     }
     let n = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
     guard n <= UInt64(raw.count - 8) else {
-        throw DataError.malformed(file: file, field: "header", reason: "header length \(n) exceeds the \(raw.count - 8) bytes after it")
+        throw DataError.malformed(file: file, field: "header",
+                                  reason: "header length \(n) exceeds the \(raw.count - 8) bytes after it: \(otherFormat(raw) ?? "not a safetensors file")")
     }
     let headerBytes = Data(raw[8..<(8 + Int(n))])
     guard headerBytes.first == UInt8(ascii: "{"),
