@@ -39,7 +39,9 @@ struct Record: ParsableCommand {
         let now = Date()
         let wall = now.timeIntervalSince1970 - started
         guard started > 0, wall >= 0 else {
-            throw ValidationError("--started \(started) is not a time in the past (seconds since 1970)")
+            throw ValidationError(started > 0
+                ? "--started \(Int(started)) is after now (\(Int(now.timeIntervalSince1970))): it must be when the job began, in seconds since 1970 (`date +%s`)"
+                : "--started must be when the job began, in seconds since 1970 (`date +%s`), got \(started)")
         }
         let text = ReproduceRecord(title: title, commit: codeCommit, machine: machineDescription(), settings: settings,
                                    finished: now, wallSeconds: wall, covers: covers).markdown

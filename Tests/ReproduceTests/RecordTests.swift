@@ -40,7 +40,11 @@ final class RecordTests: XCTestCase {
         let future = Date().timeIntervalSince1970 + 3600
         XCTAssertThrowsError(try Record.parse(["--title", "t", "--started", String(future), "--settings", "s",
                                                "--covers", "c", "--out", out.path]).run()) { e in
-            XCTAssertTrue("\(e)".contains("--started"), "\(e)")
+            XCTAssertTrue("\(e)".contains("is after now"), "\(e)")
+        }
+        XCTAssertThrowsError(try Record.parse(["--title", "t", "--started", "0", "--settings", "s",
+                                               "--covers", "c", "--out", out.path]).run()) { e in
+            XCTAssertTrue("\(e)".contains("--started must be when the job began"), "\(e)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
