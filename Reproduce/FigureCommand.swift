@@ -11,7 +11,12 @@ struct FigureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "figure",
         abstract: "Regenerate one figure (PNG + SVG via gnuplot).",
-        discussion: "Names: \(FigureCommand.names.joined(separator: ", ")).")
+        discussion: """
+            Names: \(FigureCommand.names.joined(separator: ", ")).
+
+            Pre-training: figure2 has an X-ray–text-only column; when that ablation run is missing from \
+            --ablation-runs it is pre-trained first (on --data, --ablation-epochs epochs).
+            """)
 
     static let names = ["figure-cohort", "figure2", "figure3", "figure4", "figure5", "figure-training", "figure-roc",
                         "figure-attention-xray", "figure-attention-ecg"]

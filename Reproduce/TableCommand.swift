@@ -12,7 +12,14 @@ struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
         abstract: "Regenerate one table (Markdown + CSV with provenance).",
-        discussion: "Names: \(TableCommand.names.joined(separator: ", ")).")
+        discussion: """
+            Names: \(TableCommand.names.joined(separator: ", ")).
+
+            Pre-training: table-mimic-4label, table-edema-severity and table-ptbxl-probe compare with a \
+            bi-modal run, and table-ablation with every ablation run; a run missing from --ablation-runs \
+            is pre-trained first (on --data, --ablation-epochs epochs each: minutes per run for `tiny` on \
+            2 cores; `more runs` / `make runs` trains them all side by side beforehand).
+            """)
 
     static let names = ["table-params", "table-hparams", "table-zeroshot-cxr", "table-zeroshot-ecg", "table-retrieval",
                         "table-mimic-4label", "table-edema-severity", "table-ptbxl-probe", "table-ablation"]
