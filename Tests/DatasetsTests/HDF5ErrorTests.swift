@@ -223,6 +223,24 @@ final class HDF5ErrorTests: XCTestCase {
         XCTAssertThrowsError(try readHDF5(url)) { XCTAssertTrue("\($0)".contains(url.path), "\($0)") }
     }
 
+    /// An X-ray value outside [0, 1], which `more data check` reports, is refused by the reader
+    /// too (so `more embed` and pre-training do not use the file), naming the row.
+    func testReaderRefusesXraysOutsideTheUnitRange() throws {
+        let split = sampleSplit(n: 6)
+        let perRow = split.xray!.count / 6
+        split.xray!.pointer[4 * perRow + 7] = 7
+        let url = dir.appendingPathComponent("xray-range.h5")
+        try writeHDF5(split, to: url)
+        let reader = try HDF5BatchReader(url: url)
+        XCTAssertNoThrow(try reader.read(rows: 0..<4))
+        XCTAssertThrowsError(try reader.read(rows: 2..<6, fields: [DatasetSchema.xray])) { error in
+            guard case .malformed(let f, let field, let reason)? = error as? DataError else { return XCTFail("\(error)") }
+            XCTAssertEqual(f, url.path); XCTAssertEqual(field, "/xray")
+            XCTAssertTrue(reason.hasPrefix("value 7.0 outside [0, 1] in row 4 "), reason)
+        }
+        XCTAssertFalse(try validateDataset(url).isValid)
+    }
+
     func testValidFileReport() throws {
         let url = dir.appendingPathComponent("ok.h5")
         try writeHDF5(sampleSplit(n: 5), to: url)

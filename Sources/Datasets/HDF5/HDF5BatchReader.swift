@@ -8,9 +8,10 @@
 // Every float32 read is also checked for NaN and ±Inf, which would otherwise surface, if at all,
 // as a NaN loss or a wrong embedding far from their source: a DataError names the file, the
 // dataset and the row. That costs one pass over rows already in memory.
-// Deliberately not here: the other value checks (X-ray range, label values: HDF5Validator.swift,
-// `more data check`), shuffling and batching policy (the trainer's data loader decides which rows
-// to ask for).
+// X-rays are also checked to lie in [0, 1] (the schema's range, before normalisation): a file
+// that `more data check` calls invalid for it is not embedded or trained on either.
+// Deliberately not here: the other value checks (label values: HDF5Validator.swift, `more data
+// check`), shuffling and batching policy (the trainer's data loader decides which rows to ask for).
 
 import CHDF5
 import Foundation
@@ -87,8 +88,17 @@ public final class HDF5BatchReader: @unchecked Sendable {
         return t
     }
 
-    /// X-rays `[rows, H, W]`.
-    public func readXray(rows: Range<Int>) throws -> Tensor { try readFinite(DatasetSchema.xray, rows: rows) }
+    /// X-rays `[rows, H, W]`; throws `.malformed` naming the first row with a value outside [0, 1].
+    public func readXray(rows: Range<Int>) throws -> Tensor {
+        let t = try readFinite(DatasetSchema.xray, rows: rows)
+        let perRow = t.count / max(rows.count, 1)
+        let bad = t.withUnsafeBufferPointer { p in p.firstIndex { !(0...1).contains($0) } }
+        if let i = bad {
+            throw DataError.malformed(file: url.path, field: DatasetSchema.xray,
+                                      reason: "value \(t.pointer[i]) outside [0, 1] in row \(rows.lowerBound + i / max(perRow, 1)) (X-rays are stored before normalisation; `more data check` lists every problem of the file)")
+        }
+        return t
+    }
     /// ECGs at 100 Hz `[rows, 12, L]`.
     public func readECG(rows: Range<Int>) throws -> Tensor { try readFinite(DatasetSchema.ecg, rows: rows) }
     /// Raw ECGs `[rows, 12, Lraw]`.
