@@ -37,7 +37,9 @@ extension MoREModel {
 
     /// A printable tree (name, parameters, trainable, trainable %) down to `depth`.
     public func describe(depth: Int = 2) -> String {
-        var lines = ["MoRE config '\(config.name)'", String(repeating: "-", count: 78)]
+        var lines = ["MoRE config '\(config.name)'",
+                     "module".padding(toLength: 44, withPad: " ", startingAt: 0) + "parameters".leftPad(14) + "trainable".leftPad(13) + "  trainable %",
+                     String(repeating: "-", count: 85)]
         for (level, s) in parameterSummary(depth: depth) {
             let label = String(repeating: "  ", count: level) + s.name
             let pct = String(format: "%7.3f %%", 100 * s.fraction)

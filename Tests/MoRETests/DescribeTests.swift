@@ -21,6 +21,19 @@ final class DescribeTests: XCTestCase {
         XCTAssertEqual(100 * text.fraction, 0.55, accuracy: 0.005)
     }
 
+    /// The printed tree names its columns, and each row's numbers sit under them.
+    func testTreeHasColumnHeaders() {
+        let model = Init.$placeholdersOnly.withValue(true) { MoREModel(config: .tiny, seed: 1) }
+        let lines = model.describe(depth: 1).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "MoRE config 'tiny'")
+        XCTAssertTrue(lines[1].hasPrefix("module ") && lines[1].hasSuffix("parameters    trainable  trainable %"), lines[1])
+        let row = lines[3]
+        XCTAssertTrue(row.hasPrefix("(model)"), row)
+        let end = { (s: String, word: String) in s.distance(from: s.startIndex, to: s.range(of: word)!.upperBound) }
+        XCTAssertEqual(end(lines[1], "parameters"), 58, "the parameters column ends at 44 + 14")
+        XCTAssertEqual(row.count, lines[1].count - 2, "the percentage ends under 'trainable %'")
+    }
+
     /// Building without drawing the weights (as `more describe` and `table-params` do) gives the
     /// same parameters — names, shapes, trainable flags — as building with them, all zero; and the
     /// mode ends with its scope.
