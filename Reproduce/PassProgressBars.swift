@@ -58,5 +58,7 @@ final class PassProgressBars: @unchecked Sendable {
     static func installForEvaluation() {
         let bars = PassProgressBars(prefix: "embedding ", unit: "rows", delay: 2)
         EvaluationProgress.report = { bars.report($0, $1, $2) }
+        let fits = PassProgressBars(prefix: "fitting ", unit: "fits", delay: 2)
+        EvaluationProgress.reportFits = { fits.report($0, $1, $2) }
     }
 }

@@ -8,12 +8,44 @@
 // A process-wide hook rather than a parameter of every protocol: it only observes, the numbers
 // never depend on it, and `more` sets it once per command. nil (the default, and in tests):
 // silent. Not here: drawing the bar (Reproduce/PassProgressBars.swift).
+//
+// The linear probes' fits are reported the same way, as their own passes (`reportFits`): one
+// logistic regression per value of C per label fraction, which on a large split or a raw-input
+// baseline is the longest silent stretch of a probe table.
 
 /// The process-wide observer of evaluation passes.
 public enum EvaluationProgress {
     /// Called after each batch with (what is embedded, e.g. "mimic4label_train.h5 X-ray", rows
     /// done, rows in the pass), on the thread that runs the evaluation.
     nonisolated(unsafe) public static var report: ((String, Int, Int) -> Void)?
+
+    /// Called after each fit of a linear probe's C grid with (the probe, e.g. "ptbxl_train.h5
+    /// ptbxl_super probe", fits done, fits in the probe), on the thread that runs the evaluation.
+    nonisolated(unsafe) public static var reportFits: ((String, Int, Int) -> Void)?
+
+    /// The fits of one probe (every fraction × every C), counted as one pass.
+    final class FitPass: @unchecked Sendable {
+        let label: String, total: Int
+        var done = 0
+        init(label: String, total: Int) { self.label = label; self.total = total }
+    }
+
+    /// The probe whose fits are being counted (set by `countingFits`).
+    @TaskLocal static var fits: FitPass?
+
+    /// Runs `body` (a probe of `total` fits) with its fits reported as the pass `label`.
+    static func countingFits<R>(_ label: String, total: Int, _ body: () throws -> R) rethrows -> R {
+        guard let report = reportFits else { return try body() }
+        report(label, 0, total)
+        return try $fits.withValue(FitPass(label: label, total: total), operation: body)
+    }
+
+    /// One fit done (`LogisticRegression`'s C sweep calls this after each C).
+    static func fitDone() {
+        guard let pass = fits, let report = reportFits else { return }
+        pass.done += 1
+        report(pass.label, pass.done, pass.total)
+    }
 
     /// The pass's name: the file's last path component, the modality and, before the head,
     /// "features".

@@ -100,6 +100,7 @@ extension LogisticRegression {
             warm = model.weights + model.intercepts
             scores.append(try score(model))
             fits.append(model)
+            EvaluationProgress.fitDone()
         }
         return (scaler, fits, scores)
     }
