@@ -29,7 +29,10 @@ struct DataSynth: ParsableCommand {
     @Option(name: .long, help: "Output folder (created if missing).")
     var out: String
 
-    @Option(name: .long, help: "Pre-training patients; every downstream set scales with it (default 3000).")
+    @Option(name: .long, help: ArgumentHelp(
+        "Pre-training patients, at least 10. Every other set scales from the default cohort's sizes by N/3000, "
+            + "keeping at least 2 rows per split (chexpert5x200: 5 × max(2, round(N/30)), so 10 rows for N = 50); "
+            + "PAPER.md, 'Splits and sizes'.", valueName: "N"))
     var patients: Int = 3000
 
     @Option(name: .long, help: "Random seed.")
@@ -96,10 +99,13 @@ struct DataSynth: ParsableCommand {
         config.xrayVariation = variation
         config.rawECG = RawECGPolicy(rawValue: rawEcg) ?? .pretrainTest
         let folder = URL(fileURLWithPath: out)
+        // An --out that is a file, or lies under one, is named in plain words (ConvertPaths.swift),
+        // not as Foundation's "NSCocoaErrorDomain error 512".
+        try requireWritableOutputFolder(folder)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw DataError.writeFailed(file: folder.path, reason: "cannot create the output folder: \(error.localizedDescription)")
+            throw DataError.writeFailed(file: folder.path, reason: "cannot create the output folder: \(plainReason(error))")
         }
         let options = HDF5WriteOptions(deflateLevel: deflate)
         let start = Date()

@@ -10,23 +10,8 @@ import Foundation
 import Datasets
 
 /// Throws `DataError.writeFailed` ("PATH: could not write (…)") unless `folder` is a writable
-/// folder or can be created: its nearest existing ancestor is a writable folder.
+/// folder or can be created: its nearest existing ancestor is a writable folder (the converters'
+/// check, `requireWritableOutputFolder` in Datasets/Convert/ConvertPaths.swift).
 ///
 ///     try requireWritableFolder(URL(fileURLWithPath: out))
-func requireWritableFolder(_ folder: URL) throws {
-    let fm = FileManager.default
-    let path = folder.standardizedFileURL.path
-    var isDir: ObjCBool = false
-    var existing = folder.standardizedFileURL
-    while !fm.fileExists(atPath: existing.path, isDirectory: &isDir) && existing.path != "/" {
-        existing = existing.deletingLastPathComponent()
-    }
-    guard isDir.boolValue else {
-        let what = existing.path == path ? "it is a file, expected a folder" : "\(existing.path) is a file, not a folder"
-        throw DataError.writeFailed(file: path, reason: what)
-    }
-    guard access(existing.path, W_OK) == 0 else {
-        let what = existing.path == path ? "the folder is not writable" : "cannot create it in \(existing.path)"
-        throw DataError.writeFailed(file: path, reason: "\(what): \(String(cString: strerror(errno)))")
-    }
-}
+func requireWritableFolder(_ folder: URL) throws { try requireWritableOutputFolder(folder) }

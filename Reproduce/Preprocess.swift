@@ -7,7 +7,9 @@
 // The ECG chain is Datasets/Preprocess/ECGPreprocess.swift, the X-ray chain XrayPreprocess.swift
 // (before Normalize(0.499, 0.293)). Each command prints a one-line summary. Bad input (missing or
 // malformed record, a record without 12 signals, unreadable image, an image larger than
-// `maxImagePixels`) is a one-line error naming the file and field.
+// `maxImagePixels`, a folder given for the record or the image) is a one-line error naming the
+// file and field; an --out that cannot be written (its folder missing or a file, or --out itself
+// a folder) is one too, raised before the input is read.
 
 import ArgumentParser
 import Foundation
@@ -41,17 +43,25 @@ struct ECGPreprocessCommand: ParsableCommand {
     @Option(name: .long, help: "Output file (raw little-endian float32, [12, 1000]).")
     var out: String
 
-    @Option(name: .long, help: "Lead order: 'stored' (the authors' default), 'mimic' (swap aVF/aVL, MIMIC-IV-ECG → standard) or 'names' (reorder by the header's lead names).")
+    @Option(name: .long, help: ArgumentHelp(
+        "Lead order: stored (the authors' default), mimic (swap aVF/aVL, MIMIC-IV-ECG → standard) or names (reorder by the header's lead names); as `more data convert --lead-order`, which has no names.",
+        valueName: "stored|mimic|names"))
     var leadOrder: String = "stored"
+
+    func validate() throws {
+        // "asStored" is `data convert`'s spelling before 2 Dec 2026; both commands take both.
+        guard leadOrder == "names" || parseLeadOrder(leadOrder) != nil else {
+            throw ValidationError("--lead-order must be stored, mimic or names, got '\(leadOrder)'")
+        }
+    }
 
     func run() throws {
         let url = URL(fileURLWithPath: record.hasSuffix(".hea") ? String(record.dropLast(4)) : record)
+        try requireWritableOutputFile(URL(fileURLWithPath: out))
         let rec = try WFDBRecord(record: url)
         try rec.requireSignals(12, headerFile: url.path + ".hea")   // the help promises 12×1000
         let order: ECGLeadOrder
         switch leadOrder {
-        case "stored": order = .asStored
-        case "mimic": order = .mimicToStandard
         case "names":
             guard let o = ECGLeadOrder.standard(fromNames: rec.header.signalNames) else {
                 throw DataError.malformed(file: url.path + ".hea", field: "record \(rec.header.recordName): lead names",
@@ -59,7 +69,7 @@ struct ECGPreprocessCommand: ParsableCommand {
             }
             order = o
         default:
-            throw ValidationError("--lead-order must be stored, mimic or names, got '\(leadOrder)'")
+            order = parseLeadOrder(leadOrder) ?? .asStored   // checked by validate()
         }
         let y = try preprocessECG(rec.physical(), leads: rec.signalCount, samplingRate: rec.header.frequency,
                                   leadOrder: order, source: url.path + ".hea")
@@ -73,7 +83,7 @@ struct XrayPreprocessCommand: ParsableCommand {
         commandName: "preprocess",
         abstract: "Image → grayscale, bicubic resize, CLAHE, uint8; writes size×size float32 in [0, 1] (before normalisation).")
 
-    @Argument(help: "JPEG or PNG file.")
+    @Argument(help: "JPEG or PNG file (one image; not a folder).")
     var image: String
 
     @Option(name: .long, help: "Output side length (224 in the paper).")
@@ -87,6 +97,7 @@ struct XrayPreprocessCommand: ParsableCommand {
     }
 
     func run() throws {
+        try requireWritableOutputFile(URL(fileURLWithPath: out))
         let x = try preprocessXray(contentsOf: URL(fileURLWithPath: image), size: size)
         try writeRawFloat32(x, to: URL(fileURLWithPath: out))
         print("\((image as NSString).lastPathComponent): \(size)×\(size), \(summary(x)) → \(out)")

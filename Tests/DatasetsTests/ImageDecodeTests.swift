@@ -80,6 +80,18 @@ final class ImageDecodeTests: XCTestCase {
         assertUnreadable(dir.appendingPathComponent("none.jpeg"), contains: "no such file")
     }
 
+    /// Before: "not a readable image file (The operation could not be completed.
+    /// (NSCocoaErrorDomain error 256.))" for `more xray preprocess FOLDER`.
+    func testAFolderIsNamedAsAFolder() throws {
+        let dir = try Fixtures.tempDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertThrowsError(try decodeGrayImage(dir)) {
+            XCTAssertEqual($0 as? DataError, .isDirectory(dir.path, expected: "JPEG or PNG image file"))
+        }
+        XCTAssertThrowsError(try preprocessXray(contentsOf: dir, size: 64)) {
+            XCTAssertEqual("\($0)", "\(dir.path): is a directory, expected a JPEG or PNG image file")
+        }
+    }
+
     func testNotAnImage() throws {
         let dir = try Fixtures.tempDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("x.jpeg")

@@ -130,6 +130,27 @@ final class WFDBTests: XCTestCase {
         assertDataError({ _ = try WFDBRecord(record: dir.appendingPathComponent("r")) }, file: "r.hea", fieldContains: nil)
     }
 
+    /// A folder given for a record (`more ecg preprocess ludb/data`) is named as a folder, not as
+    /// a missing `data.hea`; a folder where the header or the signal file should be, as a folder
+    /// (before: "NSCocoaErrorDomain error 256").
+    func testAFolderGivenForARecordOrItsFilesIsNamed() throws {
+        let dir = try Fixtures.tempDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertThrowsError(try WFDBRecord(record: dir)) { error in
+            guard case DataError.isDirectory(dir.path, let expected) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(expected.hasPrefix("WFDB record path without extension"), expected)
+        }
+        let hea = dir.appendingPathComponent("h.hea")
+        try FileManager.default.createDirectory(at: hea, withIntermediateDirectories: false)
+        XCTAssertThrowsError(try WFDBHeader(contentsOf: hea)) {
+            XCTAssertEqual($0 as? DataError, .isDirectory(hea.path, expected: "WFDB header file (RECORD.hea)"))
+        }
+        let r = try writeRecord(dir, header: goodHeader, datBytes: nil)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("r.dat"), withIntermediateDirectories: false)
+        XCTAssertThrowsError(try WFDBRecord(record: r)) {
+            XCTAssertEqual($0 as? DataError, .isDirectory(dir.appendingPathComponent("r.dat").path, expected: "WFDB signal file"))
+        }
+    }
+
     func testMissingDat() throws {
         let dir = try Fixtures.tempDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
         let r = try writeRecord(dir, header: goodHeader, datBytes: nil)

@@ -5,7 +5,7 @@ import TestSupport
 @testable import more
 
 /// `more data check` (Reproduce/DataCheck.swift): a dataset folder stands for its `.h5` files,
-/// in name order; a folder without any is an error naming `FOLDER/*.h5`.
+/// in name order; a folder without any is an error saying so; a check ends with a summary line.
 final class DataCheckTests: XCTestCase {
     func testAFolderStandsForItsSplitFiles() throws {
         let dir = try Fixtures.tempDirectory("data-check")
@@ -16,8 +16,18 @@ final class DataCheckTests: XCTestCase {
 
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+        // Before: "…/empty/*.h5: no such file".
         XCTAssertThrowsError(try DataCheck.parse([empty.path]).expandedFiles()) { e in
-            XCTAssertEqual(e as? DataError, .missingFile(empty.appendingPathComponent("*.h5").path))
+            XCTAssertEqual("\(e)", "\(empty.path): *.h5: no .h5 files in this folder")
         }
+    }
+
+    /// Before: no summary when every file was valid, and "2 of 13 files invalid" only when
+    /// more than one file was checked.
+    func testTheSummaryLine() {
+        XCTAssertEqual(DataCheck.summaryLine(failed: 0, of: 13), "13 files, all valid")
+        XCTAssertEqual(DataCheck.summaryLine(failed: 0, of: 1), "1 file, valid")
+        XCTAssertEqual(DataCheck.summaryLine(failed: 2, of: 13), "2 of 13 files invalid")
+        XCTAssertEqual(DataCheck.summaryLine(failed: 1, of: 1), "1 file, invalid")
     }
 }

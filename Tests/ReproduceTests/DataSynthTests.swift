@@ -29,6 +29,34 @@ final class DataSynthTests: XCTestCase {
                        "a split of the failed run replaced the previous cohort's")
     }
 
+    /// Before: "(default 3000). (default: 3000)", no word of the minimum or of how the sets scale.
+    func testPatientsHelpStatesItsDefaultOnceItsMinimumAndTheScaling() {
+        let help = DataSynth.helpMessage(columns: 100).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let options = help.components(separatedBy: "OPTIONS:").last ?? help
+        let line = options.components(separatedBy: "--patients <N>").dropFirst().first?.components(separatedBy: "--seed").first ?? help
+        XCTAssertEqual(line.components(separatedBy: "default").count - 1, 2, line)   // "the default cohort", "(default: 3000)"
+        XCTAssertTrue(line.contains("(default: 3000)") && line.contains("at least 10") && line.contains("N/3000"), line)
+        XCTAssertThrowsError(try DataSynth.parse(["--out", "x", "--patients", "9"]))
+        var config = SyntheticCohortConfig().scaled(pretrain: 50)
+        config.seed = 1
+        XCTAssertEqual(SyntheticCohort.plan(config).first { $0.name == "chexpert5x200" }?.count, 10, "the help's example")
+    }
+
+    /// Before: `--out FILE/sub` was "cannot create the output folder: The operation could not be
+    /// completed. (NSCocoaErrorDomain error 512.)".
+    func testAnOutputUnderAFileIsNamedInPlainWords() throws {
+        let dir = try Fixtures.tempDirectory("synth-out-file")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("afile")
+        try Data("x".utf8).write(to: file)
+        for out in [file, file.appendingPathComponent("sub")] {
+            XCTAssertThrowsError(try DataSynth.parse(["--out", out.path, "--patients", "10"]).run()) { e in
+                let reason = out == file ? "it is a file, expected a folder" : "\(file.path) is a file, not a folder"
+                XCTAssertEqual(e as? DataError, .writeFailed(file: out.path, reason: reason))
+            }
+        }
+    }
+
     func testTooManyPatientsIsAUsageErrorBeforeAnyOutput() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)")
         XCTAssertThrowsError(try DataSynth.parse(["--out", out.path, "--patients", "100000000000"])) { e in

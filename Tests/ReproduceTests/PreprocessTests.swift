@@ -36,4 +36,48 @@ final class PreprocessTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: badOut.path))
     }
+
+    /// Before: "not a readable image file (The operation could not be completed. (NSCocoaErrorDomain
+    /// error 256.))" for a folder, and "folder …/afile does not exist" or Foundation's error 512
+    /// for an --out under a file.
+    func testFoldersAndUnwritableOutputsAreNamedInPlainWords() throws {
+        let dir = try Fixtures.tempDirectory("preprocess-paths"); defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("afile"), out = dir.appendingPathComponent("x.f32")
+        try Data("x".utf8).write(to: file)
+        XCTAssertThrowsError(try XrayPreprocessCommand.parse([dir.path, "--out", out.path]).run()) {
+            XCTAssertEqual($0 as? DataError, .isDirectory(dir.path, expected: "JPEG or PNG image file"))
+        }
+        XCTAssertThrowsError(try ECGPreprocessCommand.parse([dir.path, "--out", out.path]).run()) { error in
+            guard case DataError.isDirectory(dir.path, let expected) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(expected.hasPrefix("WFDB record path"), expected)
+        }
+        let under = file.appendingPathComponent("sub")
+        let record = try writeRecord(dir, signals: 12)
+        for command in [{ try XrayPreprocessCommand.parse([dir.path, "--out", under.path]).run() },
+                        { try ECGPreprocessCommand.parse([record.path, "--out", under.path]).run() }] {
+            XCTAssertThrowsError(try command()) {
+                XCTAssertEqual($0 as? DataError, .writeFailed(file: under.path, reason: "\(file.path) is a file, not a folder"))
+            }
+        }
+        XCTAssertThrowsError(try ECGPreprocessCommand.parse([record.path, "--out", dir.path]).run()) {
+            XCTAssertEqual($0 as? DataError, .writeFailed(file: dir.standardizedFileURL.path, reason: "it is a folder, expected a file name"))
+        }
+    }
+
+    /// `--lead-order` takes `data convert`'s old spelling `asStored` too (same output as `stored`).
+    func testLeadOrderSpellingsAreSharedWithDataConvert() throws {
+        let dir = try Fixtures.tempDirectory("preprocess-lead-order"); defer { try? FileManager.default.removeItem(at: dir) }
+        let record = try writeRecord(dir, signals: 12)
+        var outputs: [[Float]] = []
+        for value in ["stored", "asStored"] {
+            let out = dir.appendingPathComponent("\(value).f32")
+            try ECGPreprocessCommand.parse([record.path, "--out", out.path, "--lead-order", value]).run()
+            outputs.append(try Fixtures.f32(out))
+        }
+        XCTAssertEqual(outputs[0], outputs[1])
+        XCTAssertThrowsError(try ECGPreprocessCommand.parse([record.path, "--out", "x", "--lead-order", "standard"])) {
+            XCTAssertEqual(ECGPreprocessCommand.message(for: $0), "--lead-order must be stored, mimic or names, got 'standard'")
+        }
+        XCTAssertTrue(ECGPreprocessCommand.helpMessage(columns: 200).contains("--lead-order <stored|mimic|names>"))
+    }
 }

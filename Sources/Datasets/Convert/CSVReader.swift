@@ -55,13 +55,9 @@ public struct CSVTable: Sendable {
     public func location(row r: Int, column c: Int) -> String { "line \(lines[r]), column \(header[c])" }
 
     /// Reads and parses `url`. `columns`: header names to materialise (nil = all); every listed
-    /// name must exist. Missing file → `.missingFile`; syntax errors → `.malformed`.
+    /// name must exist. Missing file → `.missingFile`; a folder → `.isDirectory`; syntax errors → `.malformed`.
     public init(contentsOf url: URL, columns: [String]? = nil) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(url.path) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError.unreadable(file: url.path, format: "CSV", reason: error.localizedDescription)
-        }
+        let data = try readInputFile(url, format: "CSV", expected: "CSV file")
         try self.init(bytes: [UInt8](data), file: url.path, columns: columns)
     }
 
@@ -186,11 +182,7 @@ struct CSVParser {
 
 /// Reads a whole text file as UTF-8; `DataError` naming the file when missing or not UTF-8.
 public func readUTF8Text(_ url: URL, field: String = "text") throws -> String {
-    guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(url.path) }
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-        throw DataError.unreadable(file: url.path, format: "text", reason: error.localizedDescription)
-    }
+    let data = try readInputFile(url, format: "text", expected: "text file")
     guard let s = String(data: data, encoding: .utf8) else {
         throw DataError.malformed(file: url.path, field: field, reason: "not valid UTF-8 text")
     }

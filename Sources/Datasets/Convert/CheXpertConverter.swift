@@ -30,7 +30,8 @@ public enum CheXpertConverter {
     /// Converts `<root>/train.csv` into `<out>/chexpert5x200.h5` with `perClass` images per class
     /// (fewer when fewer candidates exist; noted in the summary).
     public static func convert(root: URL, out: URL, perClass: Int = 200, options: ConvertOptions = ConvertOptions()) throws -> ConvertSummary {
-        try requireFolder(root)
+        try requireFolder(root, expected: "folder: CheXpert's root, the one holding train.csv (--root)")
+        try requireWritableOutputFolder(out)   // before the images are read, not after
         let csv = root.appendingPathComponent("train.csv")
         let classes = CohortLabels.chexpert5Names
         let t = try CSVTable(contentsOf: csv, columns: ["Path", "Frontal/Lateral"] + CohortLabels.chexpert13Names + ["Support Devices"])
@@ -64,7 +65,7 @@ public enum CheXpertConverter {
             var order = Array(rows.indices)
             rng.shuffle(&order)
             let take = order.prefix(perClass).sorted().map { rows[$0] }
-            if take.count < perClass { summary.notes.append("\(classes[k]): only \(take.count) candidates (wanted \(perClass))") }
+            if take.count < perClass { summary.notes.append("\(classes[k]): only \(counted(take.count, "candidate")) (wanted \(perClass))") }
             picked += take.map { ($0, k) }
         }
 

@@ -27,12 +27,15 @@ func convertECGRecord(_ record: URL, leadOrder: ECGLeadOrder) throws -> Converte
     return ConvertedECG(values: x, leadNames: leadOrder.indices(leads: 12).map { names[$0] })
 }
 
-/// Parses `--lead-order`: "asStored" (the authors: no reordering) or "mimic" (swap rows 4 and 5:
-/// MIMIC-IV-ECG's aVF, aVL become the standard aVL, aVF — and PTB-XL's standard order becomes
-/// MIMIC's, so converting exactly one of the two datasets with it makes both agree).
+/// Parses `--lead-order` (of `data convert` and `ecg preprocess`): "stored" (the authors: no
+/// reordering; "asStored", its spelling before 2 Dec 2026, still accepted) or "mimic" (swap rows
+/// 4 and 5: MIMIC-IV-ECG's aVF, aVL become the standard aVL, aVF — and PTB-XL's standard order
+/// becomes MIMIC's, so converting exactly one of the two datasets with it makes both agree).
+/// `ecg preprocess` also takes "names", which depends on the record's header (not parsed here).
+/// The files' `ecg_lead_order_option` attribute keeps its values (`ConvertOptions.leadOrderName`).
 public func parseLeadOrder(_ s: String) -> ECGLeadOrder? {
     switch s {
-    case "asStored": return .asStored
+    case "stored", "asStored": return .asStored
     case "mimic": return .mimicToStandard
     default: return nil
     }

@@ -76,15 +76,15 @@ public struct ConvertSummary: Sendable {
 
     /// The report printed at the end of a conversion.
     public var text: String {
-        var out = ["\(dataset): \(rowsWritten) rows in \(written.count) files"]
-        for w in written { out.append("  \(w.file): \(w.rows) rows") }
+        var out = ["\(dataset): \(counted(rowsWritten, "row")) in \(counted(written.count, "file"))"]
+        for w in written { out.append("  \(w.file): \(counted(w.rows, "row"))") }
         out += empty.map { "  \($0): no rows, not written" }
         out += notes.map { "  \($0)" }
         out += removedStale.map { "  removed stale \($0): left by an earlier conversion, which this one has no rows for" }
         if skipped.isEmpty {
             out.append("  skipped: none")
         } else {
-            out.append("  skipped: \(skipped.count) records")
+            out.append("  skipped: \(counted(skipped.count, "record"))")
             for (reason, n) in skipCounts {
                 out.append("    \(n) × \(reason)")
                 for s in skipped.filter({ $0.reason == reason }).prefix(3) {
@@ -96,17 +96,8 @@ public struct ConvertSummary: Sendable {
     }
 }
 
-/// Creates `folder` (with parents); `DataError.writeFailed` naming it otherwise.
-func createOutputFolder(_ folder: URL) throws {
-    do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
-        throw DataError.writeFailed(file: folder.path, reason: "cannot create the output folder: \(error.localizedDescription)")
-    }
-}
-
-/// Checks `folder` exists and is a directory; `DataError.missingFile` naming it otherwise.
-func requireFolder(_ folder: URL) throws {
-    guard isFolder(folder) else { throw DataError.missingFile(folder.path) }
-}
+/// "1 row", "2 rows", "0 files": `n` and `noun`, plural unless `n` is 1.
+public func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
 /// Writes `split` for `<folder>/<split.name>.h5` into `files` and records it in `summary`. The
 /// file is written under a temporary name and checked as `more data check` checks it
@@ -144,7 +135,7 @@ func finishConversion(_ summary: inout ConvertSummary, files: FileTransaction, f
             guard FileManager.default.fileExists(atPath: stale.path) else { continue }
             do { try FileManager.default.removeItem(at: stale) } catch {
                 throw DataError.writeFailed(file: stale.path, reason: "cannot remove this file of an earlier conversion, "
-                                            + "which this one has no rows for: \(error.localizedDescription)")
+                                            + "which this one has no rows for: \(plainReason(error))")
             }
             summary.removedStale.append(name)
         }

@@ -26,7 +26,9 @@ public enum EdemaConverter {
     /// Converts the images of `cxrRoot` graded in `labels` into `out`.
     public static func convert(cxrRoot: URL, labels: URL, reportsRoot: URL? = nil, out: URL,
                                options: ConvertOptions = ConvertOptions()) throws -> ConvertSummary {
-        try requireFolder(cxrRoot)
+        try requireFolder(cxrRoot, expected: "folder: MIMIC-CXR-JPG's root, the one holding mimic-cxr-2.0.0-metadata.csv (--root)")
+        if let reportsRoot { try requireFolder(reportsRoot, expected: "folder holding files/pXX/pSUBJECT/sSTUDY.txt (--reports)") }
+        try requireWritableOutputFolder(out)   // before the images are read, not after
         var summary = ConvertSummary(dataset: "edema")
         let t = try CSVTable(contentsOf: labels)
         let (sc, tc, gc) = (try t.column("subject_id"), try t.column("study_id"), try t.column("edema_severity"))

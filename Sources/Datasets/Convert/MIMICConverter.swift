@@ -37,6 +37,17 @@ public enum MIMICConverter {
         /// date minus a timestamp), so an ECG taken later in the day after the CXR date counts as
         /// one more day before it.
         case authorsTimestamp
+
+        /// The `--day-window` spelling: "calendar-days" or "authors-timestamp" (kebab-case, as
+        /// the tool's other option values). The raw value — written to the files' attributes —
+        /// stays "calendarDays" / "authorsTimestamp".
+        public var optionName: String { self == .calendarDays ? "calendar-days" : "authors-timestamp" }
+
+        /// Parses `--day-window`: `optionName`, or the raw value (the spelling before 2 Dec 2026).
+        public init?(option s: String) {
+            guard let w = [DayWindow.calendarDays, .authorsTimestamp].first(where: { $0.optionName == s || $0.rawValue == s }) else { return nil }
+            self = w
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
@@ -158,7 +169,10 @@ public enum MIMICConverter {
     ///   - options: `limit` caps the number of pairs (first N in metadata × ECG order).
     public static func convert(cxrRoot: URL, ecgRoot: URL, reportsRoot: URL? = nil, out: URL, window: DayWindow = .calendarDays,
                                options: ConvertOptions = ConvertOptions()) throws -> ConvertSummary {
-        try requireFolder(cxrRoot); try requireFolder(ecgRoot)
+        try requireFolder(cxrRoot, expected: "folder: MIMIC-CXR-JPG's root, the one holding mimic-cxr-2.0.0-metadata.csv (--root)")
+        try requireFolder(ecgRoot, expected: "folder: MIMIC-IV-ECG's root, the one holding record_list.csv (--ecg-root)")
+        if let reportsRoot { try requireFolder(reportsRoot, expected: "folder holding files/pXX/pSUBJECT/sSTUDY.txt (--reports)") }
+        try requireWritableOutputFolder(out)   // before hours of reading, not after
         let reports = reportsRoot ?? cxrRoot
         var summary = ConvertSummary(dataset: "mimic")
         let cxrs = try readCXR(root: cxrRoot, summary: &summary)

@@ -80,7 +80,8 @@ public enum PTBXLConverter {
         guard rate == 100 || rate == 500 else {
             throw DataError.malformed(file: root.path, field: "rate", reason: "PTB-XL has records at 100 or 500 Hz, not \(rate)")
         }
-        try requireFolder(root)
+        try requireFolder(root, expected: "folder: PTB-XL's root, the one holding ptbxl_database.csv (--root)")
+        try requireWritableOutputFolder(out)   // before the records are read, not after
         let database = root.appendingPathComponent("ptbxl_database.csv")
         let fileColumn = rate == 100 ? "filename_lr" : "filename_hr"
         try requireFolder(root.appendingPathComponent(rate == 100 ? "records100" : "records500"))

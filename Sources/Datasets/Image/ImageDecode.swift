@@ -68,11 +68,8 @@ func requireImageSize(width: Int, height: Int, format: String, file: String) thr
 ///     let img = try decodeGrayImage(URL(fileURLWithPath: "kermany/test/NORMAL/IM-0001-0001.jpeg"))
 ///     img.width   // 224
 public func decodeGrayImage(_ url: URL) throws -> GrayImage {
-    guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(url.path) }
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-        throw DataError.unreadable(file: url.path, format: "image", reason: error.localizedDescription)
-    }
+    // A folder is `.isDirectory` ("…: is a directory, expected a JPEG or PNG image file").
+    let data = try readInputFile(url, format: "image", expected: "JPEG or PNG image file")
     let bytes = [UInt8](data)
     if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF {
         return try decodeJPEG(bytes, file: url.path)

@@ -63,11 +63,7 @@ public struct WFDBHeader: Equatable, Sendable {
 
     /// Reads and parses a `.hea` file.
     public init(contentsOf url: URL) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(url.path) }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError.unreadable(file: url.path, format: "WFDB header", reason: error.localizedDescription)
-        }
+        let data = try readInputFile(url, format: "WFDB header", expected: "WFDB header file (RECORD.hea)")
         guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
             throw DataError.unreadable(file: url.path, format: "WFDB header", reason: "not text")
         }

@@ -29,10 +29,15 @@ public struct WFDBRecord: Sendable {
     /// Samples per signal.
     public let sampleCount: Int
 
-    /// Reads `record.hea` and its signal files. `record` is the path without extension.
+    /// Reads `record.hea` and its signal files. `record` is the path without extension; a folder
+    /// there without a `.hea` beside it is `DataError.isDirectory` naming it (a folder of records
+    /// given for one record).
     /// - Parameter verify: check every signal's initial value and checksum against the header.
     public init(record: URL, verify: Bool = true) throws {
         let heaURL = record.appendingPathExtension("hea")
+        if !FileManager.default.fileExists(atPath: heaURL.path), isFolder(record) {
+            throw DataError.isDirectory(record.path, expected: "WFDB record path without extension (RECORD for RECORD.hea and RECORD.dat)")
+        }
         let header = try WFDBHeader(contentsOf: heaURL)
         try self.init(header: header, headerFile: heaURL, verify: verify)
     }
@@ -58,11 +63,7 @@ public struct WFDBRecord: Sendable {
                                           reason: "signals stored in \(f) must share format and byte offset")
             }
             let url = folder.appendingPathComponent(f)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(url.path) }
-            let bytes: [UInt8]
-            do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
-                throw DataError.unreadable(file: url.path, format: "WFDB signal", reason: error.localizedDescription)
-            }
+            let bytes = [UInt8](try readInputFile(url, format: "WFDB signal", expected: "WFDB signal file"))
             let payload = bytes.count - first.byteOffset
             let perFrameSamples = idx.count
             // Whole frames: 16 → 2 bytes per sample; 212 → 3 bytes per 2 samples.
