@@ -37,11 +37,14 @@ struct Pretrain: ParsableCommand {
     @Option(name: .long, help: "Override the config's seed.")
     var seed: UInt64?
 
-    @Option(name: .long, help: ArgumentHelp("Train one row of table-ablation instead of the config itself: the config with that row's change (dropkey-off, text-frozen, text-full, no-ecg, no-xray, padded-mean, learnable-tau, augment-on/augment-off, baseline), for --epochs (the ablation budget). `more table` finds such a run finished in --ablation-runs/KEY.", valueName: "KEY"))
+    @Option(name: .long, help: ArgumentHelp("Train one row of table-ablation instead of the config itself: the config with that row's change (dropkey-off, text-frozen, text-full, no-ecg, no-xray, padded-mean, learnable-tau, baseline; augment-on for a config with augmentations off such as tiny, augment-off for one with them on such as paper), for --epochs (the ablation budget). `more table` finds such a run finished in --ablation-runs/KEY.", valueName: "KEY"))
     var variant: String?
 
     @Flag(name: .long, help: "Continue from <out>/last.safetensors if present (bitwise identical continuation).")
     var resume = false
+
+    @Flag(name: .long, help: "Start over when --out already holds a run (its checkpoints and logs are replaced); without it or --resume, such an --out is refused.")
+    var overwrite = false
 
     @Option(name: .long, parsing: .singleValue,
             help: ArgumentHelp("Also leave the finished run of a shorter budget: K:DIR writes into DIR, after epoch K, what this config with K epochs would have written (byte-identical checkpoints). K at or above the run's epochs writes nothing, with a note (equal: the run in --out is that run; above: the run never gets there). Repeatable.",
@@ -85,11 +88,11 @@ struct Pretrain: ParsableCommand {
         if let s = seed { c.optim.seed = s }
         if let e = epochs, e < 1 { throw ValidationError("--epochs must be at least 1, got \(e)") }
         if let m = maxSteps, m < 1 { throw ValidationError("--max-steps must be at least 1, got \(m)") }
+        if resume && overwrite {
+            throw ValidationError("--resume continues the run in --out and --overwrite starts it over: pass one of them")
+        }
         if let key = variant {
-            guard let v = AblationVariant.named(key, base: c) else {
-                throw ValidationError("unknown --variant '\(key)': use one of \(AblationVariant.all(base: c).map(\.key).joined(separator: ", "))")
-            }
-            c = v.config(base: c, epochs: epochs ?? c.optim.epochs)
+            c = try variantConfig(key, base: c)
         } else if let e = epochs { c.optim.epochs = e }
         // A variant can switch off the one modality a JSON config kept: the derived config is
         // checked again, named by the config and the variant.
@@ -98,6 +101,7 @@ struct Pretrain: ParsableCommand {
         // Everything a user can get wrong is checked before the lock is taken and anything is
         // written: the folders can be written, the data and the text model are there.
         try requireWritableFolder(URL(fileURLWithPath: out))
+        if !resume && !overwrite { try refuseToReplace(RunFolder(URL(fileURLWithPath: out)), config: c) }
         for dir in snapshots.values { try requireWritableFolder(dir) }
         let dir = URL(fileURLWithPath: data)
         try requireDatasetFolder(dir)
@@ -119,21 +123,105 @@ struct Pretrain: ParsableCommand {
         // when the data is read.
         let hash = try fileHash(trainFile)
         if resume, let done = try finishedRun(out: URL(fileURLWithPath: out), config: c, dataHash: hash) {
-            print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); delete it to retrain")
+            print("up to date: \(out) holds a finished '\(c.name)' run on this data (\(done.optimizerStep) steps, \(done.epoch) epochs); to retrain, pass --overwrite instead of --resume")
             return
         }
         let model = try buildModel(c)
         let (train, val) = try pretrainingPairs(c, dataDir: dir)
-        FileHandle.standardError.write(Data("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs, data \(hash)\n".utf8))
-        let trainer = Trainer(model: model, train: train, val: val,
-                              options: TrainOptions(outDir: URL(fileURLWithPath: out), maxSteps: maxSteps,
-                                                    progress: !quiet, resume: resume, dataHash: hash, snapshots: snapshots,
-                                                    threadRequest: URL(fileURLWithPath: out).appendingPathComponent(threadRequestFile)))
+        let steps = c.optim.optimizerSteps(pairs: train.split.count)
+        let cap = maxSteps.map { $0 < steps ? ", cut to \($0) of their \(steps) steps by --max-steps" : "" } ?? ""
+        note("pre-training '\(c.name)': \(train.split.count) train / \(val.split.count) val pairs, batch \(c.optim.batchSize) × \(c.optim.accumulation), \(c.optim.epochs) epochs\(cap), data \(hash)")
+        let outDir = URL(fileURLWithPath: out)
+        var options = TrainOptions(outDir: outDir, maxSteps: maxSteps, progress: !quiet, resume: resume, dataHash: hash,
+                                   snapshots: snapshots, threadRequest: outDir.appendingPathComponent(threadRequestFile))
+        // What Ctrl-C keeps, said when it comes (PretrainInterrupt.swift).
+        var published: TrainerState?? = .none
+        options.onStep = { now, checkpoint in
+            guard published != .some(checkpoint) else { return PretrainInterrupt.publish(step: now.optimizerStep) }
+            published = .some(checkpoint)
+            let kept = checkpoint.map { "last checkpoint: \(describe($0, epochs: c.optim.epochs)) in \(displayPath(outDir)); continue it with --resume" }
+                ?? "no checkpoint yet (one is written \(c.optim.checkpointEvery > 0 ? "every \(c.optim.checkpointEvery) steps and " : "")at each epoch's end): nothing to resume"
+            PretrainInterrupt.publish(step: now.optimizerStep, text: "; \(kept)\n")
+        }
+        // Validation passes longer than 2 s get a bar (the table command's evaluation passes do too).
+        let validationBars = PassProgressBars(unit: "batches", delay: 2, draw: !quiet)
+        options.validationProgress = { validationBars.report("pretrain \(c.name) validation", $0, $1) }
+        let trainer = Trainer(model: model, train: train, val: val, options: options)
+        switch try trainer.start() {
+        case .resumed(let s):
+            note("resuming from \(describe(s, epochs: c.optim.epochs)): \(displayPath(RunFolder(outDir).last))"
+                 + (trainer.elapsedBefore > 0 ? ", \(String(format: "%.1f", trainer.elapsedBefore)) s trained before" : ""))
+        case .noCheckpoint: note("no checkpoint in \(displayPath(outDir)): starting from step 0")
+        case .fresh: break
+        }
+        PretrainInterrupt.install()
+        defer { PretrainInterrupt.uninstall() }
         let s = try trainer.run()
         let acc = s.valAccuracy.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.3f", $0.value))" }.joined(separator: ", ")
-        print("done: \(s.optimizerSteps) steps, \(s.epochs) epochs in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(s.bestValLoss.map { String(format: "%.4f", $0) } ?? "n/a"); val in-batch top-1: \(acc)")
+        let loss = s.bestValLoss.map { String(format: "%.4f", $0) }
+            ?? s.valLoss.map { String(format: "%.4f", $0) + " (of the final weights: no epoch ended)" } ?? "n/a"
+        print("done: \(s.optimizerSteps) steps, \(extent(s, state: trainer.state, optim: c.optim, batchesPerEpoch: train.batchesPerEpoch)) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; val loss \(loss); val in-batch top-1: \(acc)")
         print("checkpoints: \(out)/best.safetensors, \(out)/last.safetensors; log: \(out)/train_log.csv")
     }
+
+    /// The config of `--variant key` on `base`. A key of the other kind of base config (augment-off
+    /// on a config with augmentations off, augment-on on one with them on) is named as such.
+    func variantConfig(_ key: String, base c: MoREConfig) throws -> MoREConfig {
+        if let v = AblationVariant.named(key, base: c) { return v.config(base: c, epochs: epochs ?? c.optim.epochs) }
+        var flipped = c
+        flipped.augment.toggle()
+        if AblationVariant.augmentations(base: flipped).key == key {
+            throw ValidationError("--variant \(key) applies only to a config with augmentations \(c.augment ? "off" : "on"); '\(c.name)' has them \(c.augment ? "on" : "off"), so its augmentation row is --variant \(AblationVariant.augmentations(base: c).key)")
+        }
+        throw ValidationError("unknown --variant '\(key)': use one of \(AblationVariant.all(base: c).map(\.key).joined(separator: ", "))")
+    }
+
+    /// Refuses to start a new run over the run in `folder` (its checkpoints or summary): an
+    /// error naming the folder and what it holds, pointing to --resume and --overwrite. A folder
+    /// with only the logs of a run that left no checkpoint is not refused (nothing resumes from
+    /// them); a note says they are replaced.
+    func refuseToReplace(_ folder: RunFolder, config c: MoREConfig) throws {
+        let files = folder.runFiles
+        guard files.contains(where: { !$0.hasSuffix(".csv") }) else {
+            if !files.isEmpty { note("\(displayPath(folder.url)) holds the logs of a run that left no checkpoint; the new run replaces them") }
+            return
+        }
+        let holds: String
+        do {
+            if let ck = try folder.lastCheckpoint() {
+                let other = ck.config == c.name ? "" : " (config '\(ck.config)', not '\(c.name)')"
+                holds = ck.state.finished ? "a finished run\(other): \(describe(ck.state, epochs: c.optim.epochs))"
+                    : "a run\(other) whose last checkpoint is at \(describe(ck.state, epochs: c.optim.epochs))"
+            } else {
+                holds = "the files of an earlier run (\(files.joined(separator: ", ")))"
+            }
+        } catch {
+            holds = "a run whose last.safetensors cannot be read (\(error))"
+        }
+        throw ValidationError("\(displayPath(folder.url)) already holds \(holds). Pass --resume to continue it, --overwrite to start over (its files are replaced), or another --out")
+    }
+}
+
+/// A line on stderr.
+private func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+/// Where a trainer state stands, for messages: "step 50 (in epoch 1 of 3)", "step 81 (after
+/// epoch 1 of 3)", "step 243 (finished after 3 epochs)".
+func describe(_ s: TrainerState, epochs: Int) -> String {
+    if s.finished { return "step \(s.optimizerStep) (finished after \(s.epoch) epoch\(s.epoch == 1 ? "" : "s"))" }
+    if s.batch > 0 { return "step \(s.optimizerStep) (in epoch \(s.epoch + 1) of \(epochs))" }
+    return s.epoch == 0 ? "step \(s.optimizerStep)" : "step \(s.optimizerStep) (after epoch \(s.epoch) of \(epochs))"
+}
+
+/// How far a run got, for the last line: "3 epochs", "5 epochs (stopped early: …)", or, for a
+/// run that --max-steps cut short, "0 of 3 epochs and 3 of the 81 batches of epoch 1
+/// (--max-steps)" — before, such a run said "0 epochs".
+func extent(_ s: TrainSummary, state: TrainerState, optim o: OptimConfig, batchesPerEpoch: Int) -> String {
+    let whole = "\(s.epochs) epoch\(s.epochs == 1 ? "" : "s")"
+    if s.stoppedEarly { return whole + " (stopped early: no better validation loss in \(o.patience) epochs)" }
+    guard !state.finished && s.epochs < o.epochs else { return whole }
+    return "\(s.epochs) of \(o.epochs) epochs" + (state.batch > 0 ? " and \(state.batch) of the \(batchesPerEpoch) batches of epoch \(state.epoch + 1)" : "")
+        + " (--max-steps)"
 }
 
 /// The trainer state of the finished run in `out` when its last checkpoint was trained with

@@ -52,11 +52,28 @@ public struct TrainOptions {
     /// count, so only the speed changes; `more runs` uses it to hand a run the cores that
     /// finished runs left idle. nil: none.
     public var threadRequest: URL?
+    /// Called when the run starts, after every optimiser step and after every write of
+    /// last.safetensors, with the current state and that of the last checkpoint (nil: none
+    /// yet) — what an interruption now would keep (`more pretrain` says it on Ctrl-C).
+    public var onStep: ((_ now: TrainerState, _ lastCheckpoint: TrainerState?) -> Void)?
+    /// Called after each batch of a validation pass with (batches done, batches in the pass):
+    /// `more pretrain`'s progress bar for long passes. Observes only.
+    public var validationProgress: ((Int, Int) -> Void)?
     public init(outDir: URL, maxSteps: Int? = nil, progress: Bool = true, resume: Bool = false, dataHash: String = "",
                 snapshots: [Int: URL] = [:], threadRequest: URL? = nil) {
         self.outDir = outDir; self.maxSteps = maxSteps; self.progress = progress; self.resume = resume; self.dataHash = dataHash
         self.snapshots = snapshots; self.threadRequest = threadRequest
     }
+}
+
+/// How a run began (`Trainer.start()`).
+public enum TrainStart: Equatable {
+    /// A new run (without `resume`).
+    case fresh
+    /// `resume` was asked, but the folder holds no last.safetensors: a new run from step 0.
+    case noCheckpoint
+    /// Continued from the checkpoint of this state.
+    case resumed(TrainerState)
 }
 
 /// The outcome of a run.
@@ -66,9 +83,13 @@ public struct TrainSummary: Codable {
     public var wallSeconds: Double
     /// The last optimiser step's loss; nil when this invocation ran no step.
     public var lastTrainLoss: Double?
-    /// The best validation loss; nil without a validation set (JSON has no NaN, so an absent
-    /// value is left out rather than written as one).
+    /// The best validation loss of the epochs' ends (val_log.csv); nil when no epoch ended with
+    /// a validation: without a validation set, or in a run that `maxSteps` cut short within its
+    /// first epoch (JSON has no NaN, so an absent value is left out rather than written as one).
     public var bestValLoss: Double?
+    /// The validation loss of the final weights (those of `valAccuracy`); nil without a
+    /// validation set. Absent from summaries written before it existed.
+    public var valLoss: Double? = nil
     public var valAccuracy: [String: Float]
     public var stoppedEarly: Bool
 
@@ -123,6 +144,20 @@ public final class Trainer {
                                       period: o.schedulePerStep ? max(1, o.restartPeriodEpochs * perEpoch) : o.restartPeriodEpochs,
                                       warmup: o.schedulePerStep ? Double(o.warmupSteps) : 0)
     }
+
+    /// How the run began; nil until `start()`.
+    public private(set) var started: TrainStart?
+    /// Seconds the resumed run had trained before this invocation: `elapsed_s` of its
+    /// checkpoint's step in train_log.csv (0 for a new run). `elapsed_s` and the summary's
+    /// `wallSeconds` continue from it (they used to restart at 0 after a resume).
+    public private(set) var elapsedBefore = 0.0
+    /// The state of the last checkpoint written or resumed from (nil: none yet).
+    var lastCheckpoint: TrainerState?
+
+    static let trainLogColumns = ["step", "epoch", "micro_step", "lr", "loss", "t2x_top1", "x2t_top1", "t2e_top1",
+                                  "e2t_top1", "t2x_top5", "t2e_top5", "grad_norm", "samples_per_s", "elapsed_s"]
+    static let valLogColumns = ["epoch", "step", "val_loss", "t2x_top1", "x2t_top1", "t2e_top1", "e2t_top1",
+                                "t2x_top5", "t2e_top5"]
 
     var lastURL: URL { options.outDir.appendingPathComponent("last.safetensors") }
     var bestURL: URL { options.outDir.appendingPathComponent("best.safetensors") }
@@ -182,7 +217,8 @@ public final class Trainer {
                 try atomicWrite(try Data(contentsOf: log), to: dir.appendingPathComponent(log.lastPathComponent))
             }
             let summary = TrainSummary(optimizerSteps: s.optimizerStep, epochs: k, wallSeconds: elapsed, lastTrainLoss: finite(lastTrainLoss),
-                                       bestValLoss: s.bestValLoss ?? finite(valLoss), valAccuracy: valAccuracy.mapValues { $0.top1 },
+                                       bestValLoss: s.bestValLoss ?? finite(valLoss), valLoss: finite(valLoss),
+                                       valAccuracy: valAccuracy.mapValues { $0.top1 },
                                        stoppedEarly: false)
             try summary.write(into: dir)
             if options.progress {
@@ -200,7 +236,7 @@ public final class Trainer {
     /// Mean loss and in-batch accuracies over the validation batches (eval mode, no augmentation).
     public func validate() -> (loss: Double, accuracy: [String: PairAccuracy]) {
         guard let val else { return (.nan, [:]) }
-        return evaluateContrastive(model: model, data: val)
+        return evaluateContrastive(model: model, data: val, progress: options.validationProgress)
     }
 
     /// Switches to the thread count in `options.threadRequest`, if that file exists, and
@@ -213,36 +249,65 @@ public final class Trainer {
         }
     }
 
-    /// Trains until the epochs are done, early stopping triggers, or `maxSteps` is reached.
+    /// Prepares the folder and the state, once (`run()` calls it when it has not been called):
+    /// with `resume` and a last.safetensors, restores the run from it and cuts the logs back to
+    /// it (RunFolder.swift); otherwise a new run, which replaces what an earlier run left.
+    /// `more pretrain` calls it first to say which it is.
     @discardableResult
-    public func run() throws -> TrainSummary {
+    public func start() throws -> TrainStart {
+        if let s = started { return s }
         let fm = FileManager.default
         do { try fm.createDirectory(at: options.outDir, withIntermediateDirectories: true) } catch {
             throw DataError.writeFailed(file: options.outDir.path, reason: "cannot create the output folder: \(error.localizedDescription)")
         }
-        if options.resume && fm.fileExists(atPath: lastURL.path) { try resume() }
-        else {
+        let how: TrainStart
+        if options.resume && fm.fileExists(atPath: lastURL.path) {
+            try resume()
+            elapsedBefore = try RunFolder(options.outDir).trimLogs(to: state, trainHeader: Trainer.trainLogColumns,
+                                                                    valHeader: Trainer.valLogColumns)
+            lastCheckpoint = state
+            how = .resumed(state)
+        } else {
             // A fresh run replaces what an earlier run left in the folder: its checkpoints and
             // summary go before the new logs start, so that a run stopped early (an error, a
-            // NaN) never leaves the old run's checkpoints beside the new run's logs.
+            // NaN) never leaves the old run's checkpoints beside the new run's logs. (`more
+            // pretrain` refuses to start over a run unless told to, `--overwrite`.) The logs of
+            // a run that left no checkpoint are replaced too: nothing resumes from them.
             for url in [lastURL, bestURL, options.outDir.appendingPathComponent(TrainSummary.fileName)]
             where fm.fileExists(atPath: url.path) {
                 do { try fm.removeItem(at: url) } catch {
                     throw DataError.writeFailed(file: url.path, reason: "cannot replace the earlier run's file: \(error.localizedDescription)")
                 }
             }
-            try CSVLog.header(logURL, ["step", "epoch", "micro_step", "lr", "loss", "t2x_top1", "x2t_top1", "t2e_top1",
-                                       "e2t_top1", "t2x_top5", "t2e_top5", "grad_norm", "samples_per_s", "elapsed_s"])
-            try CSVLog.header(valLogURL, ["epoch", "step", "val_loss", "t2x_top1", "x2t_top1", "t2e_top1", "e2t_top1",
-                                          "t2x_top5", "t2e_top5"])
+            try CSVLog.header(logURL, Trainer.trainLogColumns)
+            try CSVLog.header(valLogURL, Trainer.valLogColumns)
+            how = options.resume ? .noCheckpoint : .fresh
         }
+        started = how
+        options.onStep?(state, lastCheckpoint)
+        return how
+    }
+
+    /// Writes last.safetensors and tells `options.onStep`.
+    func checkpoint() throws {
+        try save(lastURL)
+        lastCheckpoint = state
+        options.onStep?(state, lastCheckpoint)
+    }
+
+    /// Trains until the epochs are done, early stopping triggers, or `maxSteps` is reached.
+    @discardableResult
+    public func run() throws -> TrainSummary {
+        let fm = FileManager.default
+        try start()
         let o = config.optim
         let acc = max(o.accumulation, 1)
         let perEpoch = train.batchesPerEpoch
         let totalMicro = o.epochs * perEpoch
         let stepLimit = options.maxSteps.map { $0 * acc } ?? totalMicro
-        let bar = ProgressBar(total: min(totalMicro, stepLimit), label: "pretrain \(config.name)", enabled: options.progress)
         let startMicro = state.microStep
+        let bar = ProgressBar(total: min(totalMicro, stepLimit), label: "pretrain \(config.name)", enabled: options.progress,
+                              initial: startMicro)
         let t0 = Date()
         var lastLoss = Double.nan, lastAcc: [String: PairAccuracy] = [:]
         var accumLoss = 0.0
@@ -282,8 +347,8 @@ public final class Trainer {
                     state.optimizerStep += 1
                     lastLoss = accumLoss / Double(acc)
                     accumLoss = 0
-                    let elapsed = Date().timeIntervalSince(t0)
-                    let rate = Double((state.microStep - startMicro) * train.batchSize) / max(elapsed, 1e-9)
+                    let seconds = Date().timeIntervalSince(t0)
+                    let rate = Double((state.microStep - startMicro) * train.batchSize) / max(seconds, 1e-9)
                     func a(_ k: String, _ top5: Bool = false) -> String {
                         guard let v = lastAcc[k] else { return "" }
                         return String(format: "%.4f", top5 ? v.top5 : v.top1)
@@ -291,11 +356,12 @@ public final class Trainer {
                     try CSVLog.append(logURL, [String(state.optimizerStep), String(state.epoch), String(state.microStep),
                                                String(format: "%.6g", lr), String(format: "%.6f", lastLoss),
                                                a("t→x"), a("x→t"), a("t→e"), a("e→t"), a("t→x", true), a("t→e", true),
-                                               String(format: "%.4f", norm), String(format: "%.2f", rate), String(format: "%.2f", elapsed)])
+                                               String(format: "%.4f", norm), String(format: "%.2f", rate), String(format: "%.2f", elapsedBefore + seconds)])
                     bar.update(state.microStep, [("loss", String(format: "%.3f", lastLoss)),
                                                  ("acc t→x", a("t→x")), ("t→e", a("t→e"))],
                                unit: "samples", units: Double((state.microStep - startMicro) * train.batchSize))
-                    if o.checkpointEvery > 0 && state.optimizerStep % o.checkpointEvery == 0 { try save(lastURL) }
+                    if o.checkpointEvery > 0 && state.optimizerStep % o.checkpointEvery == 0 { try checkpoint() }
+                    else { options.onStep?(state, lastCheckpoint) }
                 }
             }
             if state.batch >= perEpoch {
@@ -318,19 +384,20 @@ public final class Trainer {
                     }
                     if !stoppedEarly {
                         try writeSnapshots(newBest: newBest, valLoss: vl, valAccuracy: va, lastTrainLoss: lastLoss,
-                                           elapsed: Date().timeIntervalSince(t0))
+                                           elapsed: elapsedBefore + Date().timeIntervalSince(t0))
                     }
                 }
-                try save(lastURL)
+                try checkpoint()
             }
         }
         if state.epoch >= o.epochs { state.finished = true }
-        try save(lastURL)
+        try checkpoint()
         if val == nil || !fm.fileExists(atPath: bestURL.path) { try save(bestURL) }
         let (vl, va) = currentValidation ?? validate()
         currentValidation = (vl, va)
-        let summary = TrainSummary(optimizerSteps: state.optimizerStep, epochs: state.epoch, wallSeconds: Date().timeIntervalSince(t0),
-                                   lastTrainLoss: finite(lastLoss), bestValLoss: state.bestValLoss ?? finite(vl),
+        let summary = TrainSummary(optimizerSteps: state.optimizerStep, epochs: state.epoch,
+                                   wallSeconds: elapsedBefore + Date().timeIntervalSince(t0), lastTrainLoss: finite(lastLoss),
+                                   bestValLoss: state.bestValLoss, valLoss: finite(vl),
                                    valAccuracy: va.mapValues { $0.top1 }, stoppedEarly: stoppedEarly)
         try summary.write(into: options.outDir)
         return summary
@@ -342,7 +409,9 @@ func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
 /// Mean contrastive loss and in-batch accuracies of a model over the full batches of a set
 /// (evaluation mode; the model is left in evaluation mode).
-public func evaluateContrastive(model: MoREModel, data: PretrainData) -> (loss: Double, accuracy: [String: PairAccuracy]) {
+/// `progress` is told (batches done, batches) after each batch.
+public func evaluateContrastive(model: MoREModel, data: PretrainData,
+                                progress: ((Int, Int) -> Void)? = nil) -> (loss: Double, accuracy: [String: PairAccuracy]) {
     model.eval()
     var total = 0.0, n = 0
     var sums: [String: (Double, Double)] = [:]
@@ -352,6 +421,7 @@ public func evaluateContrastive(model: MoREModel, data: PretrainData) -> (loss: 
             let out = model.contrastive(data.batch(rows: rows))
             total += Double(out.loss.value.item); n += 1
             for (k, v) in out.accuracy { let s = sums[k] ?? (0, 0); sums[k] = (s.0 + Double(v.top1), s.1 + Double(v.top5)) }
+            progress?(b + 1, data.batchesPerEpoch)
         }
     }
     let acc = sums.mapValues { PairAccuracy(top1: Float($0.0 / Double(max(n, 1))), top5: Float($0.1 / Double(max(n, 1)))) }

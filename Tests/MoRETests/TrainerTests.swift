@@ -278,6 +278,127 @@ final class TrainerTests: XCTestCase {
         XCTAssertNotEqual(sum, g1)
     }
 
+    /// The rows of a log as fields, header left out.
+    func rows(_ url: URL) throws -> [[String]] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// A run interrupted after its checkpoint left log rows the resumed run writes again: the
+    /// resume cuts both logs back to the checkpoint (each step logged once, no validation of an
+    /// epoch the checkpoint never finished), says where it starts, and its `elapsed_s` and
+    /// `wallSeconds` continue from the checkpoint's instead of restarting at 0.
+    func testResumeCutsTheLogsBackToTheCheckpointAndContinuesTheElapsedTime() throws {
+        let c = MicroMoRE.config
+        let dir = try Fixtures.tempDirectory("trainer-resume-logs")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try makeTrainer(c, out: dir, maxSteps: 3).run()
+        // What an interruption after step 5 leaves beside the step-3 checkpoint; step 3 is made
+        // to have taken 1000 s.
+        let log = dir.appendingPathComponent("train_log.csv"), valLog = dir.appendingPathComponent("val_log.csv")
+        var lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        var three = lines[3].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        three[13] = "1000.00"
+        lines[3] = three.joined(separator: ",")
+        let stale = lines[3].replacingOccurrences(of: "3,0,3,", with: "4,0,4,")
+        try (lines + [stale, stale.replacingOccurrences(of: "4,0,4,", with: "5,1,5,")]).map { $0 + "\n" }.joined()
+            .write(to: log, atomically: true, encoding: .utf8)
+        try (String(contentsOf: valLog, encoding: .utf8) + "1,4,9.0,,,,,,\n").write(to: valLog, atomically: true, encoding: .utf8)
+
+        let resumed = try makeTrainer(c, out: dir, maxSteps: 6, resume: true)
+        guard case .resumed(let state) = try resumed.start() else { return XCTFail("\(String(describing: resumed.started))") }
+        XCTAssertEqual(state.optimizerStep, 3)
+        XCTAssertEqual(resumed.elapsedBefore, 1000)
+        let summary = try resumed.run()
+        let r = try rows(log)
+        XCTAssertEqual(r.map { $0[0] }, ["1", "2", "3", "4", "5", "6"], "every step once")
+        XCTAssertTrue(r.dropFirst(3).allSatisfy { Double($0[13])! >= 1000 }, "elapsed_s continues: \(r.map { $0[13] })")
+        XCTAssertGreaterThanOrEqual(summary.wallSeconds, 1000)
+        XCTAssertEqual(try rows(valLog).map { $0[0] }, ["1"], "epoch 1's validation, logged once, by the resumed run")
+        XCTAssertNotEqual(try rows(valLog).first?[2], "9.0")
+    }
+
+    /// `resume` in a folder without last.safetensors is a new run, and says so; the rows an
+    /// earlier run left without a checkpoint are not kept as a prefix of the new log.
+    func testResumeWithoutACheckpointStartsAfreshAndReplacesStaleLogs() throws {
+        let c = MicroMoRE.config
+        let dir = try Fixtures.tempDirectory("trainer-resume-none")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try makeTrainer(c, out: dir, maxSteps: 1).run()
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("last.safetensors"))
+        let log = dir.appendingPathComponent("train_log.csv")
+        try (String(contentsOf: log, encoding: .utf8) + "2,0,2,0,9,,,,,,,0,0,5\n").write(to: log, atomically: true, encoding: .utf8)
+        let t = try makeTrainer(c, out: dir, maxSteps: 1, resume: true)
+        XCTAssertEqual(try t.start(), .noCheckpoint)
+        XCTAssertEqual(t.elapsedBefore, 0)
+        try t.run()
+        XCTAssertEqual(try rows(log).map { $0[0] }, ["1"])
+        XCTAssertEqual(try makeTrainer(c, out: try Fixtures.tempDirectory("trainer-fresh"), maxSteps: 1).start(), .fresh)
+    }
+
+    /// A run that `maxSteps` cuts short within its first epoch logs no validation: its summary
+    /// has no best validation loss (it used to hold the final pass's loss as "best" beside an
+    /// empty val_log.csv), only the final weights' `valLoss`. A run with an epoch's end has both.
+    func testASummaryWithoutAnEpochsValidationHasNoBestValLoss() throws {
+        let c = MicroMoRE.config
+        let dir = try Fixtures.tempDirectory("trainer-nobest")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cut = try makeTrainer(c, out: dir, maxSteps: 2).run()
+        XCTAssertNil(cut.bestValLoss)
+        XCTAssertNotNil(cut.valLoss)
+        XCTAssertEqual(cut.epochs, 0)
+        XCTAssertTrue(try rows(dir.appendingPathComponent("val_log.csv")).isEmpty)
+        let json = try String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8)
+        XCTAssertFalse(json.contains("bestValLoss"), json)
+        let epoch = try makeTrainer(c, out: dir, maxSteps: 4).run()   // 4 steps: exactly one epoch
+        let logged = try XCTUnwrap(Double(try rows(dir.appendingPathComponent("val_log.csv")).first?[2] ?? ""))
+        XCTAssertEqual(try XCTUnwrap(epoch.bestValLoss), logged, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(epoch.valLoss), logged, accuracy: 1e-6)
+    }
+
+    /// `onStep` tells, after every step, the last checkpoint an interruption would keep (what
+    /// `more pretrain` says on Ctrl-C): none before the first, then each one once written; it
+    /// is the state that RunFolder reads back from last.safetensors' header. Validation passes
+    /// report their batches.
+    func testOnStepTellsTheLastCheckpointAndValidationReportsItsBatches() throws {
+        let c = MicroMoRE.config   // checkpoints every 2 steps, 4 steps per epoch
+        let dir = try Fixtures.tempDirectory("trainer-onstep")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let t = try makeTrainer(c, out: dir, maxSteps: 5)
+        var seen: [(Int, Int?)] = [], passes: [(Int, Int)] = []
+        var o = t.options
+        o.onStep = { now, ck in seen.append((now.optimizerStep, ck?.optimizerStep)) }
+        o.validationProgress = { passes.append(($0, $1)) }
+        let traced = Trainer(model: t.model, train: t.train, val: t.val, options: o)
+        try traced.run()
+        XCTAssertEqual(seen.first?.0, 0)
+        XCTAssertNil(seen.first?.1)
+        func kept(after step: Int) -> Int? { seen.last { $0.0 == step }.flatMap { $0.1 } }
+        XCTAssertNil(kept(after: 1), "\(seen)")
+        XCTAssertEqual([2, 3, 4, 5].map(kept), [2, 2, 4, 5], "\(seen)")
+        let folder = RunFolder(dir)
+        let back = try XCTUnwrap(try folder.lastCheckpoint())
+        XCTAssertEqual(back.state, traced.state)
+        XCTAssertEqual(back.config, c.name)
+        // One validation at the end of epoch 1, one of the final weights at step 5: 2 batches each.
+        XCTAssertEqual(passes.map { "\($0.0)/\($0.1)" }, ["1/2", "2/2", "1/2", "2/2"])
+    }
+
+    /// RunFolder reads a checkpoint's state from its header; a file that is no checkpoint is an
+    /// error naming it.
+    func testRunFolderReadsTheHeaderAndNamesABadFile() throws {
+        let dir = try Fixtures.tempDirectory("trainer-runfolder")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = RunFolder(dir)
+        XCTAssertNil(try folder.lastCheckpoint())
+        XCTAssertEqual(folder.runFiles, [])
+        try Data("not a checkpoint at all".utf8).write(to: folder.last)
+        XCTAssertThrowsError(try folder.lastCheckpoint()) { e in
+            XCTAssertEqual((e as? DataError)?.file, folder.last.path, "\(e)")
+        }
+        XCTAssertEqual(folder.runFiles, ["last.safetensors"])
+    }
+
     func testDatasetWithoutECGIsRejectedByName() throws {
         let c = MicroMoRE.config
         var s = MicroMoRE.split(8, seed: 1, config: c)

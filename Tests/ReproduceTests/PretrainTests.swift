@@ -80,4 +80,61 @@ final class PretrainTests: XCTestCase {
             XCTAssertEqual(More.exitCode(for: e).rawValue, 64)
         }
     }
+
+    /// A new run (no --resume) into a folder that holds a run is refused before anything is
+    /// written, naming the folder and its last checkpoint and pointing to --resume and
+    /// --overwrite (it used to replace the run without a word); --overwrite starts over;
+    /// --resume with --overwrite is a usage error.
+    func testANewRunIntoAFolderHoldingARunIsRefusedUnlessOverwritten() throws {
+        let s = try TableFixture.setup()
+        let dir = try Fixtures.tempDirectory("pretrain-refuse")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = dir.appendingPathComponent("run")
+        try FileManager.default.copyItem(at: s.checkpoint.deletingLastPathComponent(), to: run)
+        let configFile = try TableFixture.writeConfigFile(in: dir)
+        let last = run.appendingPathComponent("last.safetensors"), before = try Data(contentsOf: last)
+        let args = ["--config", configFile.path, "--data", s.data.path, "--out", run.path, "--max-steps", "1", "--quiet"]
+        XCTAssertThrowsError(try Pretrain.parse(args).run()) { e in
+            XCTAssertEqual(More.exitCode(for: e).rawValue, 64)
+            let m = "\(e)"
+            XCTAssertTrue(m.hasPrefix("\(run.path) already holds a finished run: step 8 (finished after 2 epochs)."), m)
+            XCTAssertTrue(m.contains("Pass --resume to continue it, --overwrite to start over"), m)
+        }
+        XCTAssertEqual(try Data(contentsOf: last), before, "the run is left as it was")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("run.lock").path), "refused before the lock")
+        XCTAssertThrowsError(try Pretrain.parse(args + ["--resume", "--overwrite"]).run()) { e in
+            XCTAssertEqual(More.exitCode(for: e).rawValue, 64)
+        }
+        try Pretrain.parse(args + ["--overwrite"]).run()
+        let state = try XCTUnwrap(try RunFolder(run).lastCheckpoint()).state
+        XCTAssertEqual(state.optimizerStep, 1, "a new run of one step")
+        XCTAssertEqual(try String(contentsOf: run.appendingPathComponent("train_log.csv"), encoding: .utf8)
+            .split(separator: "\n").count, 2, "header and the new run's one step")
+    }
+
+    /// The augmentation row of table-ablation is augment-on for a config with augmentations off
+    /// (tiny) and augment-off for one with them on (paper); the other key is named as such
+    /// rather than "unknown", and the help says which applies to which.
+    func testAnAugmentationVariantOfTheOtherKindIsNamedAsSuch() throws {
+        for (config, key, has, row) in [("tiny", "augment-off", "off", "augment-on"), ("paper", "augment-on", "on", "augment-off")] {
+            XCTAssertThrowsError(try Pretrain.parse(["--config", config, "--data", "/d", "--out", "/o", "--variant", key]).run()) { e in
+                XCTAssertEqual(More.exitCode(for: e).rawValue, 64)
+                XCTAssertEqual("\(e)", "--variant \(key) applies only to a config with augmentations \(has == "off" ? "on" : "off"); '\(config)' has them \(has), so its augmentation row is --variant \(row)")
+            }
+        }
+        let help = Pretrain.helpMessage(columns: 1000)
+        XCTAssertTrue(help.contains("augment-on for a config with augmentations off such as tiny, augment-off for one with them on such as paper"), help)
+    }
+
+    /// How far a run got and where a checkpoint stands, as the messages say it.
+    func testMessagesSayWhereARunStands() {
+        var s = TrainerState()
+        s.optimizerStep = 50; s.batch = 50
+        XCTAssertEqual(describe(s, epochs: 3), "step 50 (in epoch 1 of 3)")
+        s.optimizerStep = 81; s.batch = 0; s.epoch = 1
+        XCTAssertEqual(describe(s, epochs: 3), "step 81 (after epoch 1 of 3)")
+        s.optimizerStep = 243; s.epoch = 3; s.finished = true
+        XCTAssertEqual(describe(s, epochs: 3), "step 243 (finished after 3 epochs)")
+        XCTAssertEqual(describe(TrainerState(), epochs: 3), "step 0")
+    }
 }

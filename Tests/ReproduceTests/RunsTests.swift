@@ -80,15 +80,13 @@ final class RunsTests: XCTestCase {
     }
 
     /// End to end on the table fixture: `more runs` trains the micro config's main run and its
-    /// eight ablation runs in child processes (the built `more` binary); the table's ablation
+    /// eight ablation runs in child processes (the `more` built beside the tests); the table's ablation
     /// plan finds each of them finished, and the main run is byte-identical to the fixture's
     /// own, trained in process.
     func testRunsTrainsWhatTheTablesNeedInChildProcesses() throws {
         let s = try TableFixture.setup()
-        let exe = Fixtures.repoRoot.appendingPathComponent(".build/release/more")
-        guard FileManager.default.isExecutableFile(atPath: exe.path) else {
-            throw XCTSkip("\(exe.path) is not built (make test builds it)")
-        }
+        // The `more` built with these tests (the one in .build/release may be of older code).
+        let exe = try ConvertedEndToEndTests.moreBinary()
         let dir = s.root.appendingPathComponent("runs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let configFile = try TableFixture.writeConfigFile(in: dir)
@@ -137,5 +135,29 @@ final class RunsTests: XCTestCase {
             let m = "\(e)"
             XCTAssertTrue(m.contains("'broken'") && m.contains("exit status 3") && m.contains("no such dataset") && m.contains("broken.log"), m)
         }
+    }
+
+    /// A running job's done steps: its checkpoint's until it writes its log, then the log's.
+    /// The rows an interrupted run left — after its last checkpoint, or of a run that left none —
+    /// are not done work (`more runs` started at "14/891 … ETA 1:03" for half an hour's).
+    func testDoneStepsComeFromTheCheckpointUntilTheJobWritesItsLog() throws {
+        let s = try TableFixture.setup()
+        let dir = try Fixtures.tempDirectory("runs-done")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let job = RunJob(name: "main", dir: dir, arguments: [], steps: 891, cost: 891)
+        let scheduler = RunScheduler(jobs: [job], slots: 1, threadsPerJob: 1, executable: "/bin/true", progress: false)
+        let log = dir.appendingPathComponent("train_log.csv")
+        try "step,epoch\n1,0\n14,0\n".write(to: log, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: log.path)
+        let started = Date()
+        XCTAssertEqual(RunScheduler.checkpointSteps(job), 0, "no checkpoint")
+        XCTAssertEqual(scheduler.doneSteps(job, started: started, resumed: 0), 0, "the stale rows are not done")
+        XCTAssertEqual(scheduler.doneSteps(job, started: started, resumed: 5), 5)
+        try "step,epoch\n".write(to: log, atomically: true, encoding: .utf8)       // the job starts its log
+        XCTAssertEqual(scheduler.doneSteps(job, started: started, resumed: 0), 0)
+        try "step,epoch\n1,0\n2,0\n".write(to: log, atomically: true, encoding: .utf8)
+        XCTAssertEqual(scheduler.doneSteps(job, started: started, resumed: 0), 2)
+        let fixtureRun = RunJob(name: "f", dir: s.checkpoint.deletingLastPathComponent(), arguments: [], steps: 8, cost: 8)
+        XCTAssertEqual(RunScheduler.checkpointSteps(fixtureRun), 8, "read from last.safetensors' header")
     }
 }
