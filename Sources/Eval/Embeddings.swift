@@ -107,7 +107,7 @@ extension MoREModel {
     public func embedXrays(_ images: Tensor, options o: EmbeddingOptions = EmbeddingOptions()) throws -> Tensor {
         let s = config.xrayImageSize
         guard images.rank == 3, images.shape[1] == s, images.shape[2] == s else {
-            throw EvalError.wrongShape(file: "(input)", field: "xray", expected: "[N, \(s), \(s)]", found: images.shape)
+            throw EvalError.wrongShape(file: "(input)", field: "xray", expected: xrayShapeHint(config: config, found: images.shape), found: images.shape)
         }
         return try embedRows(count: images.shape[0], width: embeddingWidth(.xray, stage: o.stage), options: o) { r in
             let x = selectRows(images, Array(r))

@@ -48,7 +48,7 @@ public final class PretrainData {
         guard let x = split.xray else { throw PretrainDataError.missingField(file: source, field: "xray") }
         guard let e = split.ecg else { throw PretrainDataError.missingField(file: source, field: "ecg") }
         guard x.shape.count == 3, x.shape[1] == c.xrayImageSize, x.shape[2] == c.xrayImageSize else {
-            throw PretrainDataError.wrongShape(file: source, field: "xray", expected: "[N, \(c.xrayImageSize), \(c.xrayImageSize)]", found: x.shape)
+            throw PretrainDataError.wrongShape(file: source, field: "xray", expected: xrayShapeHint(config: c, found: x.shape), found: x.shape)
         }
         guard e.shape.count == 3, e.shape[1] == c.ecgLeads, e.shape[2] == c.ecgLength else {
             throw PretrainDataError.wrongShape(file: source, field: "ecg", expected: "[N, \(c.ecgLeads), \(c.ecgLength)]", found: e.shape)
@@ -137,3 +137,15 @@ public func tokenBatch(_ enc: BatchEncoding, rows: [Int], padToMax: Bool) -> Tok
     }
     return TokenBatch(ids: ids, typeIds: types, mask: mask, batch: rows.count, length: used)
 }
+
+/// "[N, 64, 64]" with, when the X-rays are square of another size, what to do: the config
+/// `tiny` wants 64×64 and a converter writes 224×224 by default.
+public func xrayShapeHint(config c: MoREConfig, found: [Int]) -> String {
+    let s = c.xrayImageSize
+    var text = "[N, \(s), \(s)]"
+    if found.count == 3, found[1] == found[2], found[1] != s {
+        text += " (config '\(c.name)' takes \(s)×\(s) X-rays: convert with `more data convert … --size \(s)`, or use a config with xrayImageSize \(found[1]))"
+    }
+    return text
+}
+
