@@ -40,10 +40,8 @@ struct DataCheck: ParsableCommand {
         }
     }
 
-    /// The error for a folder without `.h5` files: "FOLDER: *.h5: no .h5 files in this folder".
-    static func noDatasetFiles(_ folder: URL) -> DataError {
-        .malformed(file: folder.path, field: "*.h5", reason: "no .h5 files in this folder")
-    }
+    /// The error for a folder without `.h5` files: "FOLDER: no .h5 files in this folder".
+    static func noDatasetFiles(_ folder: URL) -> DataError { .noFiles(folder: folder.path, pattern: ".h5") }
 
     /// The last line of a check: "1 file, valid", "13 files, all valid", "2 of 13 files invalid".
     static func summaryLine(failed: Int, of total: Int) -> String {

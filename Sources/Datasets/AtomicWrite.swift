@@ -67,7 +67,7 @@ public final class FileTransaction {
             TemporaryFiles.unregister(slot)
             if case DataError.writeFailed(_, let reason) = error { throw DataError.writeFailed(file: url.path, reason: reason) }
             if error is DataError { throw error }
-            throw DataError.writeFailed(file: url.path, reason: "\(error)")
+            throw DataError.writeFailed(file: url.path, reason: plainReason(error))
         }
         staged.append((tmp, url, slot))
     }

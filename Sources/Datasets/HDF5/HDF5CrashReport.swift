@@ -90,7 +90,7 @@ private final class CrashState: @unchecked Sendable {
     /// Libhdf5 regions currently entered (the lock makes this one thread's count), and that thread.
     let depth = UnsafeMutablePointer<Int>.allocate(capacity: 1)
     let owner = UnsafeMutablePointer<pthread_t>.allocate(capacity: 1)
-    /// "error: FILE: libhdf5 crashed reading this file (" — or without the file when none is known.
+    /// "Error: FILE: libhdf5 crashed reading this file (" — or without the file when none is known.
     let head = UnsafeMutablePointer<UInt8>.allocate(capacity: CrashState.headCapacity)
     let headLength = UnsafeMutablePointer<Int>.allocate(capacity: 1)
     /// The signal names, and the rest of the message.
@@ -120,7 +120,7 @@ private final class CrashState: @unchecked Sendable {
     /// Prepares `head` for `file`.
     func setFile(_ file: String?) {
         self.file = file
-        let text = "error: " + (file.map { "\($0): libhdf5 crashed reading this file (" } ?? "libhdf5 crashed reading an HDF5 file (")
+        let text = "Error: " + (file.map { "\($0): libhdf5 crashed reading this file (" } ?? "libhdf5 crashed reading an HDF5 file (")
         let utf8 = Array(text.utf8.prefix(CrashState.headCapacity))
         utf8.withUnsafeBufferPointer { head.update(from: $0.baseAddress!, count: utf8.count) }
         headLength.pointee = utf8.count
