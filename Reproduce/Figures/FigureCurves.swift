@@ -46,7 +46,7 @@ extension EvalContext {
     /// is the checkpoint's data hash, else the hash alone.
     func trainingDataLabel() -> String {
         let url = dataDir.appendingPathComponent("pretrain_train.h5")
-        if let h = try? fileHash(url), h == checkpointInfo.dataHash, let label = try? dataLabel(["pretrain_train"]) { return label }
+        if let h = try? fileHash(url), sameHash(h, checkpointInfo.dataHash), let label = try? dataLabel(["pretrain_train"]) { return label }
         return "data \(checkpointInfo.dataHash)"
     }
 

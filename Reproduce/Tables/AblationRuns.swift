@@ -147,7 +147,7 @@ final class AblationPlan {
     func checkpoint(_ v: AblationVariant) throws -> URL {
         if let u = resolved[v.key] { return u }
         let c = config(v), hash = try dataHash()
-        if c.hash == mainInfo.config.hash && mainInfo.dataHash == hash {   // the baseline at the main budget
+        if c.hash == mainInfo.config.hash && sameHash(mainInfo.dataHash, hash) {   // the baseline at the main budget
             resolved[v.key] = mainCheckpoint
             return mainCheckpoint
         }

@@ -100,7 +100,20 @@ extension MoREModel {
     }
 }
 
-/// A 64-bit FNV-1a hash of a file's bytes (hex), identifying the data a model was trained on.
+/// A 64-bit value as 16 hex digits, leading zeros kept (hashes of files and configs).
+func hex16(_ h: UInt64) -> String {
+    let digits = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+}
+
+/// Whether two hashes name the same value: checkpoints written before 2 Dec 2026 store a hash
+/// without its leading zeros ("41ad02fc154d389" for "041ad02fc154d389").
+public func sameHash(_ a: String, _ b: String) -> Bool {
+    if let x = UInt64(a, radix: 16), let y = UInt64(b, radix: 16) { return x == y }
+    return a == b
+}
+
+/// A 64-bit FNV-1a hash of a file's bytes (16 hex digits), identifying the data a model was trained on.
 public func fileHash(_ url: URL) throws -> String {
     let data = try Data(contentsOf: url, options: .mappedIfSafe)
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -110,7 +123,7 @@ public func fileHash(_ url: URL) throws -> String {
         for i in 0..<words { h = (h ^ p.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) &* 0x100_0000_01b3 }
         for i in (words * 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* 0x100_0000_01b3 }
     }
-    return String(h, radix: 16)
+    return hex16(h)
 }
 
 extension MoREConfig {

@@ -134,11 +134,11 @@ extension MoREConfig {
         return String(decoding: (try? enc.encode(self)) ?? Data(), as: UTF8.self)
     }
 
-    /// A short stable hash of the config (FNV-1a of its sorted JSON), for cache keys.
+    /// A short stable hash of the config (FNV-1a of its sorted JSON, 16 hex digits), for cache keys.
     public var hash: String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in json().utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16)
+        return hex16(h)
     }
 }
 

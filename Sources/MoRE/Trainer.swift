@@ -175,7 +175,7 @@ public final class Trainer {
         guard ck.info.config.hash == config.hash else {
             throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained with config '\(ck.info.config.name)' (hash \(ck.info.config.hash)), not '\(config.name)' (\(config.hash))")
         }
-        if !options.dataHash.isEmpty && !ck.info.dataHash.isEmpty && ck.info.dataHash != options.dataHash {
+        if !options.dataHash.isEmpty && !ck.info.dataHash.isEmpty && !sameHash(ck.info.dataHash, options.dataHash) {
             throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained on data \(ck.info.dataHash), not \(options.dataHash)")
         }
         try model.loadState(from: ck.file)
