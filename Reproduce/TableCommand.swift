@@ -44,7 +44,7 @@ struct TableCommand: ParsableCommand {
     @Option(name: .long, help: "Seed for prompt sampling, probe subsets and bootstrap.")
     var seed: UInt64 = 42
 
-    @Option(name: .long, help: "Bootstrap resamples for the 95 % intervals.")
+    @Option(name: .long, help: "Bootstrap resamples for the 95 % intervals: 10 to 100,000 (fewer than about 1,000 give rough intervals).")
     var bootstrap: Int = 1000
 
     @Option(name: .long, help: "How the zero-shot tables encode a prompt: alone (the authors') or report (as a training text: the prefixed sentence pair with the prompt as its modality's report; a diagnostic, PAPER.md §5.1).")
@@ -56,7 +56,9 @@ struct TableCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard bootstrap >= 1 else { throw ValidationError("--bootstrap must be at least 1, got \(bootstrap)") }
+        guard (10...100_000).contains(bootstrap) else {
+            throw ValidationError("--bootstrap must be between 10 and 100000 resamples, got \(bootstrap) (a 95 % percentile interval needs a few hundred to be meaningful)")
+        }
     }
 
     func run() throws {
@@ -86,15 +88,18 @@ struct TableCommand: ParsableCommand {
     }
 }
 
-/// Throws when the checkpoint was trained with another config than `expected` (the seed and
-/// the epochs, which `more pretrain` overrides, may differ).
+/// Throws when the checkpoint was trained with another config than `expected`: its values are
+/// compared, not its name (a JSON file is named after the file), and the seed and the epochs,
+/// which `more pretrain` overrides, may differ. The error names the keys that differ with both
+/// values (`MoREConfig.differences`).
 func checkTrainedConfig(_ expected: MoREConfig, info: CheckpointInfo, checkpoint: String) throws {
     var e = expected
+    e.name = info.config.name
     e.optim.seed = info.config.optim.seed
     e.optim.epochs = info.config.optim.epochs
     guard e.hash != info.config.hash else { return }
-    throw EvalError.configMismatch(checkpoint: checkpoint, expected: "\(expected.name), hash \(e.hash)",
-                                   found: "\(info.config.name), hash \(info.config.hash)")
+    throw EvalError.configMismatch(checkpoint: checkpoint, expected: expected.name, found: info.config.name,
+                                   differences: info.config.differences(from: e, mine: "trained", theirs: "asked"))
 }
 
 extension ZeroShotPromptForm: ExpressibleByArgument {}

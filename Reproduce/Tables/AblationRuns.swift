@@ -156,7 +156,10 @@ final class AblationPlan {
         let lock = try RunLock(run: dir)
         defer { lock.release() }
         if try finishedRun(out: dir, config: c, dataHash: hash) == nil {
-            try train(c, into: dir, dataHash: hash)
+            do { try train(c, into: dir, dataHash: hash) } catch TrainingError.resumeMismatch(let file, let reason) {
+                throw TrainingError.resumeMismatch(file: file, reason: reason + ". This folder holds the ablation runs of another budget or config: "
+                                                   + "give --ablation-runs a folder of its own (the default is <main run>-ablation-e<epochs> beside the main run)")
+            }
         }
         let url = dir.appendingPathComponent("best.safetensors")
         resolved[v.key] = url

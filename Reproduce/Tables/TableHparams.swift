@@ -43,7 +43,7 @@ func makeTableHparams(outDir: URL, config ours: MoREConfig) throws -> URL {
     ]
     let source = ours == .tiny || ours == .paper ? "`MoREConfig.\(ours.name)`"
         : "the config `\(ours.name)` (a JSON file over a base config)"
-    let mine = flatConfig(ours), theirs = flatConfig(a)
+    let mine = ours.flatValues, theirs = a.flatValues
     let keyRows = Set(mine.keys).union(theirs.keys).sorted().map { k in
         [k, mine[k] ?? "—", theirs[k] ?? "—", mine[k] == theirs[k] ? "" : "differs"]
     }
@@ -57,19 +57,3 @@ func makeTableHparams(outDir: URL, config ours: MoREConfig) throws -> URL {
                 TablePart(title: "Every config key", columns: ["key", "ours (\(ours.name))", "paper", ""], rows: keyRows, csvSuffix: "keys")])
     return try doc.write(to: outDir, wallSeconds: Date().timeIntervalSince(t0))
 }
-
-/// A config's JSON (as checkpoints store it) as dotted keys → JSON text of each leaf value
-/// (`"optim.learningRate": "0.001"`, `"xray.positions": "\"sincos\""`).
-func flatConfig(_ c: MoREConfig) -> [String: String] {
-    var out: [String: String] = [:]
-    func walk(_ v: Any, _ key: String) {
-        if let d = v as? [String: Any] {
-            for (k, x) in d { walk(x, key.isEmpty ? k : key + "." + k) }
-        } else if let data = try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]) {
-            out[key] = String(decoding: data, as: UTF8.self)
-        }
-    }
-    if let object = try? JSONSerialization.jsonObject(with: Data(c.json().utf8)) { walk(object, "") }
-    return out
-}
-

@@ -21,7 +21,8 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
     /// A modality tensor of the wrong shape for the model.
     case wrongShape(file: String, field: String, expected: String, found: [Int])
     /// The checkpoint was trained with another config than the one asked for.
-    case configMismatch(checkpoint: String, expected: String, found: String)
+    /// `differences`: the keys that differ, with the trained and the asked value ("" when unknown).
+    case configMismatch(checkpoint: String, expected: String, found: String, differences: String = "")
     /// Two inputs that must agree do not (rows of queries and candidates, …).
     case mismatch(field: String, expected: Int, found: Int)
     /// A protocol parameter out of range.
@@ -47,8 +48,9 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
             return "\(file): label set '\(set)' has invalid value \(value) at row \(row)"
         case let .wrongShape(file, field, expected, found):
             return "\(file): field '\(field)' has shape \(found), expected \(expected)"
-        case let .configMismatch(ckpt, expected, found):
+        case let .configMismatch(ckpt, expected, found, differences):
             return "\(ckpt): checkpoint was trained with config '\(found)', but config '\(expected)' was asked for"
+                + (differences.isEmpty ? "" : " (they differ in \(differences))")
         case let .mismatch(field, expected, found):
             return "evaluation: '\(field)' has \(found) rows, expected \(expected)"
         case let .invalidParameter(name, value, reason):

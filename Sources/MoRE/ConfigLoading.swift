@@ -134,6 +134,31 @@ extension MoREConfig {
         return String(decoding: (try? enc.encode(self)) ?? Data(), as: UTF8.self)
     }
 
+    /// The config's JSON (as checkpoints store it) as dotted keys → JSON text of each leaf value
+    /// (`"optim.learningRate": "0.001"`, `"xray.positions": "\"sincos\""`); a key left unset
+    /// (nil) is absent.
+    public var flatValues: [String: String] {
+        var out: [String: String] = [:]
+        func walk(_ v: Any, _ key: String) {
+            if let d = v as? [String: Any] {
+                for (k, x) in d { walk(x, key.isEmpty ? k : key + "." + k) }
+            } else if let data = try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]) {
+                out[key] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        if let object = try? JSONSerialization.jsonObject(with: Data(json().utf8)) { walk(object, "") }
+        return out
+    }
+
+    /// The keys whose values differ from `other`'s, sorted, each as "key: mine vs theirs"
+    /// ("unset" for an absent key), at most `limit` of them and a count of the rest.
+    public func differences(from other: MoREConfig, mine: String, theirs: String, limit: Int = 5) -> String {
+        let a = flatValues, b = other.flatValues
+        let keys = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+        return keys.prefix(limit).map { "\($0): \(a[$0] ?? "unset") \(mine), \(b[$0] ?? "unset") \(theirs)" }.joined(separator: "; ")
+            + (keys.count > limit ? "; and \(keys.count - limit) more keys" : "")
+    }
+
     /// A short stable hash of the config (FNV-1a of its sorted JSON, 16 hex digits), for cache keys.
     public var hash: String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -173,7 +173,8 @@ public final class Trainer {
     func resume() throws {
         let ck = try readCheckpoint(lastURL)
         guard ck.info.config.hash == config.hash else {
-            throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained with config '\(ck.info.config.name)' (hash \(ck.info.config.hash)), not '\(config.name)' (\(config.hash))")
+            throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained with config '\(ck.info.config.name)' (hash \(ck.info.config.hash)), not '\(config.name)' (\(config.hash)); they differ in "
+                                                   + ck.info.config.differences(from: config, mine: "there", theirs: "here"))
         }
         if !options.dataHash.isEmpty && !ck.info.dataHash.isEmpty && !sameHash(ck.info.dataHash, options.dataHash) {
             throw TrainingError.resumeMismatch(file: lastURL.path, reason: "it was trained on data \(ck.info.dataHash), not \(options.dataHash)")

@@ -28,6 +28,28 @@ final class EmbedTests: XCTestCase {
         XCTAssertEqual(values, expected)
     }
 
+    /// An --out that is an input (the checkpoint, the data file) is refused before any work, and
+    /// the input is left as it was; a missing --out folder is found before the embedding pass.
+    func testAnOutputThatIsAnInputOrCannotBeWrittenIsRefusedFirst() throws {
+        let s = try TableFixture.setup()
+        let before = try Data(contentsOf: s.checkpoint)
+        XCTAssertThrowsError(try Embed.parse(["--checkpoint", s.checkpoint.path, "--prompts", "ptbxl", "--out", s.checkpoint.path]).run()) { e in
+            XCTAssertTrue("\(e)".contains("it is an input of this command"), "\(e)")
+        }
+        XCTAssertEqual(try Data(contentsOf: s.checkpoint), before)
+        let data = s.data.appendingPathComponent("pretrain_test.h5")
+        if FileManager.default.fileExists(atPath: data.path) {
+            XCTAssertThrowsError(try Embed.parse(["--checkpoint", s.checkpoint.path, "--data", data.path, "--modality", "xray",
+                                                  "--out", data.path]).run()) { e in
+                XCTAssertTrue("\(e)".contains("it is an input of this command"), "\(e)")
+            }
+        }
+        let missing = s.root.appendingPathComponent("no-such-folder/x.f32")
+        XCTAssertThrowsError(try Embed.parse(["--checkpoint", "/nonexistent.safetensors", "--prompts", "ptbxl", "--out", missing.path]).run()) { e in
+            XCTAssertTrue("\(e)".contains("does not exist") && "\(e)".contains("no-such-folder"), "the folder is checked before the checkpoint is read: \(e)")
+        }
+    }
+
     func testPromptsExcludeADataset() throws {
         XCTAssertThrowsError(try Embed.parse(["--checkpoint", "c", "--prompts", "chexpert4", "--data", "d.h5", "--out", "o"]).run()) { e in
             XCTAssertTrue("\(e)".contains("--prompts embeds prompts only"), "\(e)")
@@ -53,9 +75,12 @@ final class EmbedTests: XCTestCase {
             XCTAssertEqual(Embed.message(for: e), "--batch-size must be at least 1, got 0")
             XCTAssertEqual(Embed.exitCode(for: e).rawValue, 64)
         }
-        XCTAssertThrowsError(try TableCommand.parse(["table-zeroshot-ecg", "--bootstrap", "0"])) { e in
-            XCTAssertEqual(TableCommand.message(for: e), "--bootstrap must be at least 1, got 0")
+        for n in ["0", "9", "100001", "99999999999"] {
+            XCTAssertThrowsError(try TableCommand.parse(["table-zeroshot-ecg", "--bootstrap", n]), n) { e in
+                XCTAssertTrue(TableCommand.message(for: e).hasPrefix("--bootstrap must be between 10 and 100000 resamples, got \(n) "),
+                              TableCommand.message(for: e))
+            }
         }
-        XCTAssertNoThrow(try TableCommand.parse(["table-zeroshot-ecg", "--bootstrap", "1"]))
+        XCTAssertNoThrow(try TableCommand.parse(["table-zeroshot-ecg", "--bootstrap", "10"]))
     }
 }

@@ -48,8 +48,14 @@ final class TableErrorTests: XCTestCase {
         var c = TableFixture.config
         c.optim.seed = 999; c.optim.epochs = 17
         XCTAssertNoThrow(try checkTrainedConfig(c, info: s.info, checkpoint: s.checkpoint.path))
+        c.name = "my-file"   // a JSON config is named after its file: the values decide
+        XCTAssertNoThrow(try checkTrainedConfig(c, info: s.info, checkpoint: s.checkpoint.path))
+        let lr = c.optim.learningRate
         c.optim.learningRate *= 2
-        XCTAssertThrowsError(try checkTrainedConfig(c, info: s.info, checkpoint: s.checkpoint.path))
+        XCTAssertThrowsError(try checkTrainedConfig(c, info: s.info, checkpoint: s.checkpoint.path)) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("but config 'my-file' was asked for (they differ in optim.learningRate: \(lr) trained, \(lr * 2) asked)"), m)
+        }
     }
 
     func testDatasetWithoutTheLabelSetIsAClearErrorBeforeTraining() throws {
