@@ -66,6 +66,7 @@ struct Embed: ParsableCommand {
             throw ValidationError("--modality must be one of \(EmbeddingModality.allCases.map(\.rawValue).joined(separator: ", ")), got '\(modality)'")
         }
         let ckptURL = URL(fileURLWithPath: checkpoint), dataURL = URL(fileURLWithPath: data), outURL = URL(fileURLWithPath: out)
+        try requireOutputs(inputs: [ckptURL, dataURL])
         let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
         var split = try readHDF5(dataURL)
         split.prepareECGForModel()   // the model sees ECGs through the authors' 100 Hz chain, as in training
@@ -96,6 +97,7 @@ struct Embed: ParsableCommand {
         }
         t.promptForm = promptForm ?? .alone
         let ckptURL = URL(fileURLWithPath: checkpoint)
+        try requireOutputs(inputs: [ckptURL])
         let (model, ck) = try loadEvaluationModel(checkpoint: ckptURL)
         let z = concatenate(try model.promptEmbeddings(t, tokenizer: try textTokenizer(model.config), batchSize: batchSize), axis: 0)
         try write(z, to: URL(fileURLWithPath: out), checkpoint: ckptURL, info: ck.info, manifest: [
@@ -105,6 +107,14 @@ struct Embed: ParsableCommand {
             "class_of_row": t.prompts.enumerated().flatMap { c, ps in ps.map { _ in c } },
         ])
         print("wrote \(out) (\(z.shape[0]) prompts × \(z.shape[1]) float32, \(t.name)) and \(out).json")
+    }
+
+    /// Before any work: <out> and <out>.json can be written and are none of `inputs`.
+    func requireOutputs(inputs: [URL]) throws {
+        for url in [URL(fileURLWithPath: out), URL(fileURLWithPath: out + ".json")] {
+            try requireWritableOutputFile(url)
+            try requireNotAnInput(url, inputs: inputs)
+        }
     }
 
     /// `z` as little-endian float32 into `url` and its manifest into `url.json`, both or neither

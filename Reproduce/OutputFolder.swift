@@ -3,6 +3,8 @@
 // a read-only place is an error naming the path at once, not a Foundation error after the model
 // is built and the data read (or after minutes of evaluation).
 //
+// `requireNotAnInput` refuses an output path that names one of the command's inputs (`more embed
+// --checkpoint ck.safetensors --out ck.safetensors` replaced the checkpoint with its output).
 // Deliberately not here: creating the folder (the command does that when it starts writing),
 // so that a command that fails its checks leaves nothing behind.
 
@@ -15,3 +17,16 @@ import Datasets
 ///
 ///     try requireWritableFolder(URL(fileURLWithPath: out))
 func requireWritableFolder(_ folder: URL) throws { try requireWritableOutputFolder(folder) }
+
+/// Throws `DataError.writeFailed` naming `output` when it is the same file as one of `inputs`
+/// (symbolic links resolved): writing it would replace what the command reads.
+///
+///     try requireNotAnInput(URL(fileURLWithPath: out), inputs: [checkpointURL, dataURL])
+func requireNotAnInput(_ output: URL, inputs: [URL]) throws {
+    func real(_ u: URL) -> String { u.standardizedFileURL.resolvingSymlinksInPath().path }
+    let o = real(output)
+    if let same = inputs.first(where: { real($0) == o }) {
+        throw DataError.writeFailed(file: output.path, reason: "it is an input of this command (\(same.path)); choose another output")
+    }
+}
+

@@ -73,6 +73,9 @@ struct ECGPreprocessCommand: ParsableCommand {
         }
         let y = try preprocessECG(rec.physical(), leads: rec.signalCount, samplingRate: rec.header.frequency,
                                   leadOrder: order, source: url.path + ".hea")
+        let folder = url.deletingLastPathComponent()
+        try requireNotAnInput(URL(fileURLWithPath: out),
+                              inputs: [URL(fileURLWithPath: url.path + ".hea")] + rec.header.signals.map { folder.appendingPathComponent($0.fileName) })
         try writeRawFloat32(y, to: URL(fileURLWithPath: out))
         print("\(rec.header.recordName): \(rec.signalCount)×\(rec.sampleCount) at \(rec.header.frequency) Hz → \(rec.signalCount)×\(y.count / rec.signalCount) at 100 Hz, \(summary(y)) → \(out)")
     }
@@ -98,6 +101,7 @@ struct XrayPreprocessCommand: ParsableCommand {
 
     func run() throws {
         try requireWritableOutputFile(URL(fileURLWithPath: out))
+        try requireNotAnInput(URL(fileURLWithPath: out), inputs: [URL(fileURLWithPath: image)])
         let x = try preprocessXray(contentsOf: URL(fileURLWithPath: image), size: size)
         try writeRawFloat32(x, to: URL(fileURLWithPath: out))
         print("\((image as NSString).lastPathComponent): \(size)×\(size), \(summary(x)) → \(out)")

@@ -67,4 +67,19 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertThrowsError(try FigureCommand.parse(["figure3", "--data", dir.path, "--out", out.path] + missing).run())
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a failed command created --out")
     }
+
+    /// An output that is one of the inputs, also through a symbolic link, is refused.
+    func testAnOutputThatIsAnInputIsRefused() throws {
+        let dir = try Fixtures.tempDirectory("out-input")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("in.h5"), link = dir.appendingPathComponent("link.h5")
+        try Data("x".utf8).write(to: input)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: input)
+        XCTAssertNoThrow(try requireNotAnInput(dir.appendingPathComponent("out.f32"), inputs: [input]))
+        for out in [input, link, URL(fileURLWithPath: dir.path + "/./in.h5")] {
+            XCTAssertThrowsError(try requireNotAnInput(out, inputs: [dir.appendingPathComponent("other"), input]), out.path) { e in
+                XCTAssertTrue("\(e)".contains("it is an input of this command (\(input.path))"), "\(e)")
+            }
+        }
+    }
 }
