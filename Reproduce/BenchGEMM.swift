@@ -80,8 +80,18 @@ struct BenchGEMM: ParsableCommand {
             let first = fields.first?.split(separator: "x").map(String.init) ?? []
             guard fields.count == 3, (1...2).contains(first.count),
                   let m = Int(first.last!), let n = Int(fields[1]), let k = Int(fields[2]),
-                  let b = first.count == 2 ? Int(first[0]) : 1, b >= 1, m >= 1, n >= 1, k >= 1 else {
+                  let b = first.count == 2 ? Int(first[0]) : 1 else {
                 throw ValidationError("--case: '\(text)' is not M,N,K or BxM,N,K with an optional ,T (e.g. --case 32x197,197,32,T)")
+            }
+            guard b >= 1, m >= 1, n >= 1, k >= 1 else {
+                throw ValidationError("--case: '\(text)': every size must be at least 1")
+            }
+            // A, B and C in float32 (the numpy side holds the same).
+            let bytes = 4 * Double(b) * (Double(m) * Double(k) + Double(k) * Double(n) + Double(m) * Double(n))
+            let memory = Double(ProcessInfo.processInfo.physicalMemory)
+            guard bytes <= memory / 4 else {
+                throw ValidationError(String(format: "--case: '%@' needs %.1f GiB for its three matrices, more than a quarter of this machine's %.1f GiB",
+                                             text, bytes / 1_073_741_824, memory / 1_073_741_824))
             }
             self.init(batch: b, m: m, n: n, k: k, transB: transposed)
         }

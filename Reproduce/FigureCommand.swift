@@ -14,6 +14,9 @@ struct FigureCommand: ParsableCommand {
         discussion: """
             Names: \(FigureCommand.names.joined(separator: ", ")).
 
+            figure-attention-xray and figure-attention-ecg come from one explanation study: either name \
+            writes both figures (and both explanation-scores JSON files).
+
             Pre-training: figure2 has an X-ray–text-only column; when that ablation run is missing from \
             --ablation-runs it is pre-trained first (on --data, --ablation-epochs epochs).
             """)

@@ -43,6 +43,11 @@ struct Record: ParsableCommand {
                 ? "--started \(Int(started)) is after now (\(Int(now.timeIntervalSince1970))): it must be when the job began, in seconds since 1970 (`date +%s`)"
                 : "--started must be when the job began, in seconds since 1970 (`date +%s`), got \(started)")
         }
+        for (name, value) in [("--title", title), ("--settings", settings), ("--covers", covers)] {
+            guard !value.trimmingCharacters(in: .whitespaces).isEmpty, !value.contains(where: \.isNewline) else {
+                throw ValidationError("\(name) must be one non-empty line, got \(value.debugDescription)")
+            }
+        }
         let text = ReproduceRecord(title: title, commit: codeCommit, machine: machineDescription(), settings: settings,
                                    finished: now, wallSeconds: wall, covers: covers).markdown
         try atomicWrite(Data(text.utf8), to: URL(fileURLWithPath: out))

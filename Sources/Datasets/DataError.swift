@@ -26,6 +26,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     case notADirectory(String, expected: String)
     /// A folder without the files asked for (`pattern`, e.g. "*.h5"), or one that cannot be listed.
     case noFiles(folder: String, pattern: String)
+    /// A folder that does not exist; `expected` says which and where it comes from.
+    case missingFolder(String, expected: String)
     /// The file exists but is not in the expected format at all (e.g. not an HDF5 file,
     /// truncated, unreadable). `format` is e.g. "HDF5", "safetensors", "WFDB header".
     case unreadable(file: String, format: String, reason: String)
@@ -45,7 +47,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The file the error is about.
     public var file: String {
         switch self {
-        case .missingFile(let f), .isDirectory(let f, _), .notADirectory(let f, _), .noFiles(let f, _): return f
+        case .missingFile(let f), .isDirectory(let f, _), .notADirectory(let f, _), .noFiles(let f, _), .missingFolder(let f, _): return f
         case .unreadable(let f, _, _), .missingField(let f, _), .malformed(let f, _, _),
              .wrongShape(let f, _, _, _), .wrongType(let f, _, _, _), .rowMismatch(let f, _, _, _),
              .writeFailed(let f, _):
@@ -56,7 +58,7 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The field the error is about, when there is one.
     public var field: String? {
         switch self {
-        case .missingFile, .isDirectory, .notADirectory, .noFiles, .unreadable, .writeFailed: return nil
+        case .missingFile, .isDirectory, .notADirectory, .noFiles, .missingFolder, .unreadable, .writeFailed: return nil
         case .missingField(_, let f), .malformed(_, let f, _), .wrongShape(_, let f, _, _),
              .wrongType(_, let f, _, _), .rowMismatch(_, let f, _, _):
             return f
@@ -73,6 +75,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(f): is a file, expected a \(expected)"
         case .noFiles(let f, let pattern):
             return "\(f): no \(pattern) files in this folder"
+        case .missingFolder(let f, let expected):
+            return "\(f.isEmpty ? "''" : f): no such folder, expected a \(expected)"
         case .unreadable(let f, let format, let reason):
             return "\(f): not a readable \(format) file (\(reason))"
         case .missingField(let f, let field):

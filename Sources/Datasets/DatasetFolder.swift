@@ -5,12 +5,14 @@
 
 import Foundation
 
-/// Checks that `url`, when it exists, is a folder of split files (`--data` of training, the
-/// tables and the figures): a file there — a split given for its folder — is
-/// `DataError.notADirectory` naming it. A missing folder passes: the split files it should hold
-/// are then reported missing by name.
+/// Checks that `url` is a folder of split files (`--data` of training, the tables and the
+/// figures): a file there — a split given for its folder — is `DataError.notADirectory`, and a
+/// path that does not exist is `DataError.missingFolder`, saying where such a folder comes from. Which splits a
+/// command needs is checked later, by name.
 public func requireDatasetFolder(_ url: URL) throws {
-    if FileManager.default.fileExists(atPath: url.path) && !isFolder(url) {
-        throw DataError.notADirectory(url.path, expected: "dataset folder (the folder that holds the split files, e.g. pretrain_train.h5)")
+    let what = "dataset folder (the folder that holds the split files, e.g. pretrain_train.h5)"
+    guard FileManager.default.fileExists(atPath: url.path) else {
+        throw DataError.missingFolder(url.path, expected: what + "; `make data` or `more data synth` writes the synthetic cohort, `more data convert` a real dataset")
     }
+    if !isFolder(url) { throw DataError.notADirectory(url.path, expected: what) }
 }

@@ -1,5 +1,5 @@
 // Tests for DatasetFolder.swift: a split file given where its dataset folder is expected is an
-// error naming the file; a folder, and a folder that does not exist yet, pass.
+// error naming the file; a folder that does not exist is one saying where dataset folders come from.
 
 import Foundation
 import XCTest
@@ -17,6 +17,10 @@ final class DatasetFolderTests: XCTestCase {
             XCTAssertTrue("\(e)".hasPrefix("\(file.path): is a file, expected a dataset folder"), "\(e)")
         }
         XCTAssertNoThrow(try requireDatasetFolder(dir))
-        XCTAssertNoThrow(try requireDatasetFolder(dir.appendingPathComponent("not-yet")))
+        let missing = dir.appendingPathComponent("not-there")
+        XCTAssertThrowsError(try requireDatasetFolder(missing)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("\(missing.path): no such folder, expected a dataset folder"), "\(e)")
+            XCTAssertTrue("\(e)".contains("`make data`"), "\(e)")
+        }
     }
 }

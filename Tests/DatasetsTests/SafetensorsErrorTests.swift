@@ -57,6 +57,21 @@ final class SafetensorsErrorTests: XCTestCase {
         XCTAssertTrue(try readError(rawSafetensors("{}", [], length: 1 << 40))?.description.hasSuffix(": not a safetensors file") ?? false)
     }
 
+    /// A file cut short names the last tensor and says it looks truncated — the same error every
+    /// time (the header's entries used to be checked in a dictionary's changing order).
+    func testATruncatedFileGivesOneStableError() throws {
+        let names = (0..<12).map { "t\($0)" }
+        let header = "{" + names.enumerated().map { i, n in #""\#(n)": {"dtype": "F32", "shape": [4], "data_offsets": [\#(16 * i), \#(16 * i + 16)]}"# }
+            .joined(separator: ", ") + "}"
+        let full = rawSafetensors(header, (0..<12).flatMap { _ in fourFloats })
+        let cut = full.prefix(full.count - 40)
+        let first = try readError(Data(cut))
+        XCTAssertEqual(first?.field, "t11")
+        XCTAssertTrue(first?.description.hasSuffix("reach beyond the 152-byte data buffer: the header describes 192 bytes of tensors (truncated file?)") ?? false,
+                      "\(String(describing: first))")
+        for _ in 0..<5 { XCTAssertEqual(try readError(Data(cut)), first) }
+    }
+
     func testMalformedJSON() throws {
         XCTAssertEqual(try readError(rawSafetensors(#"{"a": {"dtype": "F32",}"#, fourFloats))?.field, "header")
         XCTAssertEqual(try readError(rawSafetensors(#"[1, 2]"#, []))?.field, "header")

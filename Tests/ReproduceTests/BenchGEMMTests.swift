@@ -13,10 +13,18 @@ final class BenchGEMMTests: XCTestCase {
         let plain = try BenchGEMM.Case(parsing: " 512, 512 ,512")
         XCTAssertEqual(plain, BenchGEMM.Case(batch: 1, m: 512, n: 512, k: 512))
         XCTAssertEqual(plain.argument, "1,512,512,512")
-        for bad in ["2,3", "0x3,3,3", "3,3,0", "a,b,c", "2x3x4,5,6", "3,3,3,X", ""] {
+        for bad in ["2,3", "a,b,c", "2x3x4,5,6", "3,3,3,X", ""] {
             XCTAssertThrowsError(try BenchGEMM.Case(parsing: bad), bad) { e in
                 XCTAssertTrue("\(e)".contains("is not M,N,K or BxM,N,K"), "\(e)")
             }
+        }
+        for zero in ["0x3,3,3", "3,3,0"] {
+            XCTAssertThrowsError(try BenchGEMM.Case(parsing: zero), zero) { e in
+                XCTAssertTrue("\(e)".contains("every size must be at least 1"), "\(e)")
+            }
+        }
+        XCTAssertThrowsError(try BenchGEMM.Case(parsing: "200000,200000,200000")) { e in
+            XCTAssertTrue("\(e)".contains("needs 447.0 GiB for its three matrices"), "\(e)")
         }
         XCTAssertNoThrow(try BenchGEMM.parse(["--case", "32x107,107,32,T", "--case", "64,64,64"]))
     }

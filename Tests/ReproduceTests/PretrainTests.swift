@@ -45,7 +45,7 @@ final class PretrainTests: XCTestCase {
         }
         let out = dir.appendingPathComponent("run")
         XCTAssertThrowsError(try Pretrain.parse(["--data", data.path, "--out", out.path, "--quiet"]).run()) { e in
-            XCTAssertEqual(e as? DataError, .missingFile(data.appendingPathComponent("pretrain_train.h5").path))
+            XCTAssertTrue("\(e)".hasPrefix("\(data.path): no such folder, expected a dataset folder"), "\(e)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["afile"])
     }

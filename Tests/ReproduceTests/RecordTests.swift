@@ -46,6 +46,12 @@ final class RecordTests: XCTestCase {
                                                "--covers", "c", "--out", out.path]).run()) { e in
             XCTAssertTrue("\(e)".contains("--started must be when the job began"), "\(e)")
         }
+        for (name, args) in [("--title", ["--title", "", "--settings", "s", "--covers", "c"]),
+                             ("--settings", ["--title", "t", "--settings", "a\nb", "--covers", "c"])] {
+            XCTAssertThrowsError(try Record.parse(args + ["--started", "1000", "--out", out.path]).run(), name) { e in
+                XCTAssertTrue("\(e)".hasPrefix("\(name) must be one non-empty line"), "\(e)")
+            }
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 }

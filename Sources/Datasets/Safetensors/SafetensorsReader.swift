@@ -122,8 +122,16 @@ func parseSafetensorsHeader(_ raw: UnsafeRawBufferPointer, file: String) throws
     let dataStart = 8 + Int(n)
     let bufferSize = raw.count - dataStart
     var entries: [SafetensorsEntry] = []
-    for (name, value) in header where name != "__metadata__" {
-        entries.append(try parseEntry(name, value, bufferSize: bufferSize, file: file))
+    // In name order, so that the same bad file always gives the same error (a dictionary's
+    // order changes from run to run).
+    for (name, value) in header.sorted(by: { $0.key < $1.key }) where name != "__metadata__" {
+        entries.append(try parseEntry(name, value, bufferSize: .max, file: file))
+    }
+    // A file cut short (an interrupted copy) has tensors past its end: said once, as such.
+    if let last = entries.max(by: { $0.end < $1.end }), last.end > bufferSize {
+        throw DataError.malformed(file: file, field: last.name,
+                                  reason: "data_offsets [\(last.begin), \(last.end)] reach beyond the \(bufferSize)-byte data buffer: "
+                                      + "the header describes \(last.end) bytes of tensors (truncated file?)")
     }
     entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
     var position = 0
