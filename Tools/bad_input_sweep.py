@@ -266,6 +266,19 @@ def main():
                                                            "--out", os.path.join(work, "p-run")],
                                                           os.path.join(work, "p-run", "best.safetensors"), source, False))
     report("path: folder without splits", "data check", *run([args.more, "data", "check", empty], out, empty, False))
+    missing = os.path.join(work, "no-such-folder")
+    report("path: missing --data folder", "table", *run([args.more, "table", "table-zeroshot-ecg", "--data", missing,
+                                                         "--checkpoint", good_ck, "--out", os.path.join(work, "m-tables")],
+                                                        os.path.join(work, "m-tables", "table-zeroshot-ecg.md"), missing, False))
+    # An output that is an input: the input must survive, the error name it.
+    ck_copy = os.path.join(work, "self.safetensors")
+    shutil.copyfile(good_ck, ck_copy)
+    before = open(ck_copy, "rb").read()
+    verdict, status, line = run([args.more, "embed", "--checkpoint", ck_copy, "--prompts", "ptbxl", "--out", ck_copy,
+                                 "--quiet", "--threads", "1"], os.path.join(work, "none.f32"), ck_copy, False)
+    if open(ck_copy, "rb").read() != before:
+        verdict = (verdict + "; " if verdict else "") + "input overwritten"
+    report("path: --out is the checkpoint", "embed", verdict, status, line)
     print(f"{lines} cases, {failures} wrong")
     if not args.keep:
         shutil.rmtree(work)
