@@ -60,5 +60,7 @@ final class PassProgressBars: @unchecked Sendable {
         EvaluationProgress.report = { bars.report($0, $1, $2) }
         let fits = PassProgressBars(prefix: "fitting ", unit: "fits", delay: 2)
         EvaluationProgress.reportFits = { fits.report($0, $1, $2) }
+        let steps = PassProgressBars(prefix: "training ", unit: "steps", delay: 2)
+        EvaluationProgress.reportSteps = { steps.report($0, $1, $2) }
     }
 }

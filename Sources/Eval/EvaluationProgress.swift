@@ -23,6 +23,11 @@ public enum EvaluationProgress {
     /// ptbxl_super probe", fits done, fits in the probe), on the thread that runs the evaluation.
     nonisolated(unsafe) public static var reportFits: ((String, Int, Int) -> Void)?
 
+    /// Called after each optimiser step of a partial fine-tune (MoRE-reference §6.3) with (what
+    /// is fine-tuned, e.g. "mimic4label_train.h5 partial fine-tune", steps done, steps in its
+    /// epochs; early stopping may end it before).
+    nonisolated(unsafe) public static var reportSteps: ((String, Int, Int) -> Void)?
+
     /// The fits of one probe (every fraction × every C), counted as one pass.
     final class FitPass: @unchecked Sendable {
         let label: String, total: Int

@@ -126,6 +126,10 @@ extension MoREModel {
         var valLoss: [Double] = [], valAUC: [Double] = [], best = -1, bestAUC = -Double.infinity
         var bestLoss = Double.infinity, wait = 0, step = 0
         var snapshot: [Tensor] = params.map { $0.1.value.copy() }
+        let trainName = train.file.split(separator: "/").last.map(String.init) ?? train.file
+        let stepsPerEpoch = tt.count < 2 ? 0 : (tt.count - 2) / o.batchSize + 1   // the batches of the loop below
+        let label = "\(trainName) partial fine-tune", totalSteps = o.epochs * stepsPerEpoch
+        EvaluationProgress.reportSteps?(label, 0, totalSteps)
         for epoch in 0..<o.epochs {
             optimizer.lr = Float(schedule.lr(at: Double(epoch)))
             self.train(); head.train(); dropout.train()
@@ -141,6 +145,7 @@ extension MoREModel {
                 zeroGrad(); head.zeroGrad()
                 step += 1
                 start += o.batchSize
+                EvaluationProgress.reportSteps?(label, step, totalSteps)
             }
             let v = evaluate(xv, vt.multiHot)
             let auc = try MultiLabelMetrics(labels: vt.multiHot, scores: v.scores).aurocMacro

@@ -72,4 +72,21 @@ final class PartialFineTuneTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("grade"), "\($0)")
         }
     }
+
+    /// Each optimiser step is reported (steps done of the epochs' steps), from 0, and the reports
+    /// change no number. 33 rows at batch 16: starts 0, 16, 32 → two batches (a last row alone is
+    /// skipped: BatchNorm needs 2).
+    func testEveryStepIsReported() throws {
+        var o = options()
+        o.epochs = 2
+        let silent = try model().partialFineTune(o, train: brightness(33, seed: 1), validation: brightness(16, seed: 2),
+                                                 test: brightness(16, seed: 3))
+        var reports: [String] = []
+        EvaluationProgress.reportSteps = { reports.append("\($0) \($1)/\($2)") }
+        defer { EvaluationProgress.reportSteps = nil }
+        let observed = try model().partialFineTune(o, train: brightness(33, seed: 1), validation: brightness(16, seed: 2),
+                                                   test: brightness(16, seed: 3))
+        XCTAssertEqual(reports, (0...4).map { "bright-1.h5 partial fine-tune \($0)/4" })
+        XCTAssertEqual(observed.testScores, silent.testScores)
+    }
 }
