@@ -98,7 +98,7 @@ struct BenchGEMM: ParsableCommand {
     }
 
     func run() throws {
-        let counts = try threads.split(separator: ",").map { s -> Int in
+        let counts = try threads.split(separator: ",", omittingEmptySubsequences: false).map { s -> Int in
             guard let t = Int(s.trimmingCharacters(in: .whitespaces)), t >= 1 else {
                 throw ValidationError("--threads: '\(s)' is not a positive thread count (e.g. --threads 1,2)")
             }
@@ -116,6 +116,9 @@ struct BenchGEMM: ParsableCommand {
                Case(batch: 1, m: 512, n: 512, k: 512), Case(batch: 1, m: 1024, n: 1024, k: 1024),
                Case(batch: 1, m: 4096, n: 256, k: 768), Case(batch: 32, m: 197, n: 768, k: 768)]
         let cores = try openblasCores()
+        if let given = numpyScript, !FileManager.default.fileExists(atPath: given) {
+            throw ValidationError("--numpy-script \(given): no such file")
+        }
         let script = numpyScript ?? defaultScript()
         let pool = ThreadPool.shared, saved = pool.threadCount
         defer { pool.setThreadCount(saved) }

@@ -85,11 +85,14 @@ struct BenchTrain: ParsableCommand {
     }
 
     func run() throws {
-        let counts = try threads.split(separator: ",").map { s -> Int in
+        let counts = try threads.split(separator: ",", omittingEmptySubsequences: false).map { s -> Int in
             guard let t = Int(s.trimmingCharacters(in: .whitespaces)), t >= 1 else {
                 throw ValidationError("--threads: '\(s)' is not a positive thread count (e.g. --threads 1,2)")
             }
             return t
+        }
+        if let given = torchScript, !FileManager.default.fileExists(atPath: given) {
+            throw ValidationError("--torch-script \(given): no such file")
         }
         var c = try MoREConfig.load(config)
         if let batchSize {

@@ -28,4 +28,18 @@ final class BenchGEMMTests: XCTestCase {
         }
         XCTAssertNoThrow(try BenchGEMM.parse(["--case", "32x107,107,32,T", "--case", "64,64,64"]))
     }
+
+    /// A script path the user gave that does not exist is an error, not an "n/a" column; an
+    /// empty entry in --threads is not skipped.
+    func testGivenScriptMustExistAndThreadsHaveNoEmptyEntry() {
+        XCTAssertThrowsError(try BenchGEMM.parse(["--case", "8,8,8", "--seconds", "0.01", "--numpy-script", "/nonexistent.py"]).run()) { e in
+            XCTAssertEqual(BenchGEMM.message(for: e), "--numpy-script /nonexistent.py: no such file")
+        }
+        XCTAssertThrowsError(try BenchGEMM.parse(["--case", "8,8,8", "--threads", "1,,2"]).run()) { e in
+            XCTAssertTrue(BenchGEMM.message(for: e).hasPrefix("--threads: '' is not a positive thread count"), BenchGEMM.message(for: e))
+        }
+        XCTAssertThrowsError(try BenchTrain.parse(["--torch-script", "/nonexistent.py", "--no-torch"]).run()) { e in
+            XCTAssertEqual(BenchTrain.message(for: e), "--torch-script /nonexistent.py: no such file")
+        }
+    }
 }
