@@ -135,14 +135,7 @@ struct Pretrain: ParsableCommand {
         var options = TrainOptions(outDir: outDir, maxSteps: maxSteps, progress: !quiet, resume: resume, dataHash: hash,
                                    snapshots: snapshots, threadRequest: outDir.appendingPathComponent(threadRequestFile))
         // What Ctrl-C keeps, said when it comes (PretrainInterrupt.swift).
-        var published: TrainerState?? = .none
-        options.onStep = { now, checkpoint in
-            guard published != .some(checkpoint) else { return PretrainInterrupt.publish(step: now.optimizerStep) }
-            published = .some(checkpoint)
-            let kept = checkpoint.map { "last checkpoint: \(describe($0, epochs: c.optim.epochs)) in \(displayPath(outDir)); continue it with --resume" }
-                ?? "no checkpoint yet (one is written \(c.optim.checkpointEvery > 0 ? "every \(c.optim.checkpointEvery) steps and " : "")at each epoch's end): nothing to resume"
-            PretrainInterrupt.publish(step: now.optimizerStep, text: "; \(kept)\n")
-        }
+        options.onStep = PretrainInterrupt.publisher(outDir: outDir, config: c, resume: "continue it with --resume")
         // Validation passes longer than 2 s get a bar (the table command's evaluation passes do too).
         let validationBars = PassProgressBars(unit: "batches", delay: 2, draw: !quiet)
         options.validationProgress = { validationBars.report("pretrain \(c.name) validation", $0, $1) }

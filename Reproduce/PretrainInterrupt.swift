@@ -1,6 +1,6 @@
-// PretrainInterrupt — what `more pretrain` says when it is interrupted (Ctrl-C, `kill`, a
-// closed terminal, `more runs` stopping its jobs): the step it had reached and what the
-// interruption keeps, e.g.
+// PretrainInterrupt — what `more pretrain` (and `more table`/`more figure` while they train an
+// ablation run they need) says when it is interrupted (Ctrl-C, `kill`, a closed terminal, `more
+// runs` stopping its jobs): the step it had reached and what the interruption keeps, e.g.
 //
 //     pretrain: interrupted at step 57; last checkpoint: step 50 (in epoch 1 of 3) in runs/x; continue it with --resume
 //
@@ -23,6 +23,7 @@ import Foundation
 import Glibc
 #endif
 import Datasets
+import MoRE
 import Synchronization
 
 enum PretrainInterrupt {
@@ -81,6 +82,19 @@ enum PretrainInterrupt {
         guard words[4] == 1 else { return }
         for s in TemporaryFiles.interruptSignals { signal(s, previous[Int(s)]) }
         words[4] = 0
+    }
+
+    /// A trainer's `onStep` that publishes what an interruption would keep: the last checkpoint
+    /// of the run in `outDir` and how to continue it (`resume`, e.g. "continue it with --resume").
+    static func publisher(outDir: URL, config c: MoREConfig, resume: String) -> (TrainerState, TrainerState?) -> Void {
+        var published: TrainerState?? = .none
+        return { now, checkpoint in
+            guard published != .some(checkpoint) else { return publish(step: now.optimizerStep) }
+            published = .some(checkpoint)
+            let kept = checkpoint.map { "last checkpoint: \(describe($0, epochs: c.optim.epochs)) in \(displayPath(outDir)); \(resume)" }
+                ?? "no checkpoint yet (one is written \(c.optim.checkpointEvery > 0 ? "every \(c.optim.checkpointEvery) steps and " : "")at each epoch's end): nothing to resume"
+            publish(step: now.optimizerStep, text: "; \(kept)\n")
+        }
     }
 
     /// The step reached; with `text`, also a new text after it. Called by the training thread.

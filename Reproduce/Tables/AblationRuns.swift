@@ -173,8 +173,12 @@ final class AblationPlan {
         try c.validate(file: "ablation run '\(c.name)'")
         let (train, val) = try pretrainingPairs(c, dataDir: dataDir)
         FileHandle.standardError.write(Data("ablation run '\(c.name)': \(c.optim.epochs) epoch(s) on data \(dataHash) -> \(dir.path)\n".utf8))
-        let trainer = Trainer(model: try buildModel(c), train: train, val: val,
-                              options: TrainOptions(outDir: dir, progress: progress, resume: true, dataHash: dataHash))
+        var options = TrainOptions(outDir: dir, progress: progress, resume: true, dataHash: dataHash)
+        // Ctrl-C says what it keeps, as `more pretrain` does (PretrainInterrupt.swift).
+        options.onStep = PretrainInterrupt.publisher(outDir: dir, config: c, resume: "the same command resumes it")
+        let trainer = Trainer(model: try buildModel(c), train: train, val: val, options: options)
+        PretrainInterrupt.install()
+        defer { PretrainInterrupt.uninstall() }
         try trainer.run()
     }
 
