@@ -35,35 +35,11 @@ public struct RunFolder {
     ///   trainer state.
     public func lastCheckpoint() throws -> (state: TrainerState, config: String)? {
         guard FileManager.default.fileExists(atPath: last.path) else { return nil }
-        let meta = try RunFolder.metadata(last)
+        let meta = try readSafetensorsMetadata(last)
         guard let text = meta["trainer"], let state = try? JSONDecoder().decode(TrainerState.self, from: Data(text.utf8)) else {
             throw DataError.malformed(file: last.path, field: "__metadata__.trainer", reason: "missing or not a trainer state")
         }
         return (state, meta["config_name"] ?? "?")
-    }
-
-    /// The `__metadata__` of a safetensors file, read from its header only (a checkpoint of
-    /// the paper config is hundreds of MB).
-    static func metadata(_ url: URL) throws -> [String: String] {
-        func unreadable(_ reason: String) -> DataError { .unreadable(file: url.path, format: "safetensors", reason: reason) }
-        let h: FileHandle
-        do { h = try FileHandle(forReadingFrom: url) } catch { throw unreadable(error.localizedDescription) }
-        defer { try? h.close() }
-        do {
-            let size = try h.seekToEnd()
-            try h.seek(toOffset: 0)
-            let prefix = try h.read(upToCount: 8) ?? Data()
-            guard prefix.count == 8 else { throw unreadable("\(prefix.count) bytes, shorter than the 8-byte header length") }
-            let n = prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-            guard n <= size - 8 else {
-                throw DataError.malformed(file: url.path, field: "header", reason: "header length \(n) exceeds the \(size - 8) bytes after it")
-            }
-            let header = try h.read(upToCount: Int(n)) ?? Data()
-            guard let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else {
-                throw DataError.malformed(file: url.path, field: "header", reason: "not a JSON object")
-            }
-            return object["__metadata__"] as? [String: String] ?? [:]
-        } catch let e as DataError { throw e } catch { throw unreadable(error.localizedDescription) }
     }
 
     /// Cuts the logs back to a checkpoint of state `s`: train_log.csv to the steps up to

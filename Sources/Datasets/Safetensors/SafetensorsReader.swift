@@ -56,13 +56,7 @@ struct SafetensorsEntry {
 ///   "header", "__metadata__" or the tensor, `.wrongType` for an unsupported dtype.
 public func readSafetensors(_ url: URL) throws -> SafetensorsFile {
     let path = url.path
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw DataError.missingFile(path) }
-    guard !isDir.boolValue else { throw DataError.isDirectory(path, expected: "safetensors file") }
-    let data: Data
-    do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-        throw DataError.unreadable(file: path, format: "safetensors", reason: "\(error.localizedDescription)")
-    }
+    let data = try mappedSafetensors(url)
     return try data.withUnsafeBytes { raw in
         let (metadata, entries, dataStart) = try parseSafetensorsHeader(raw, file: path)
         var result = SafetensorsFile(path: path, metadata: metadata)
@@ -82,6 +76,25 @@ public func readSafetensors(_ url: URL) throws -> SafetensorsFile {
     }
 }
 
+/// The `__metadata__` of a safetensors file, from its header alone: no tensor is read (a
+/// checkpoint of the paper config is hundreds of MB; the file is mapped, not copied).
+/// - Throws: as `readSafetensors` for the file and its header; the entries are not checked.
+public func readSafetensorsMetadata(_ url: URL) throws -> [String: String] {
+    try mappedSafetensors(url).withUnsafeBytes { raw in try safetensorsHeaderObject(raw, file: url.path).metadata }
+}
+
+/// The bytes of the safetensors file `url`, memory-mapped; `.missingFile`, `.isDirectory` or
+/// `.unreadable` naming it.
+private func mappedSafetensors(_ url: URL) throws -> Data {
+    let path = url.path
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw DataError.missingFile(path) }
+    guard !isDir.boolValue else { throw DataError.isDirectory(path, expected: "safetensors file") }
+    do { return try Data(contentsOf: url, options: .alwaysMapped) } catch {
+        throw DataError.unreadable(file: path, format: "safetensors", reason: "\(error.localizedDescription)")
+    }
+}
+
 /// What a file that is not safetensors is, from its first bytes ("an HDF5 file (a dataset
 /// split?), not a checkpoint", …), or nil when the signature is not one this tool meets.
 func otherFormat(_ raw: UnsafeRawBufferPointer) -> String? {
@@ -94,10 +107,11 @@ func otherFormat(_ raw: UnsafeRawBufferPointer) -> String? {
     return signatures.first { sig, _ in raw.count >= sig.count && zip(raw, sig).allSatisfy { $0 == $1 } }?.1
 }
 
-/// Parses and validates the header of a safetensors file held in `raw`.
-/// Returns the metadata, the entries sorted by offset, and where the data buffer starts.
-func parseSafetensorsHeader(_ raw: UnsafeRawBufferPointer, file: String) throws
-    -> (metadata: [String: String], entries: [SafetensorsEntry], dataStart: Int) {
+/// The header of a safetensors file held in `raw`: its length checked against the file, its JSON
+/// object, the string-to-string `__metadata__`, and where the data buffer starts. The tensor
+/// entries are left to `parseSafetensorsHeader`.
+private func safetensorsHeaderObject(_ raw: UnsafeRawBufferPointer, file: String) throws
+    -> (header: [String: Any], metadata: [String: String], dataStart: Int) {
     guard raw.count >= 8 else {
         throw DataError.unreadable(file: file, format: "safetensors", reason: "\(raw.count) bytes, shorter than the 8-byte header length")
     }
@@ -119,7 +133,14 @@ func parseSafetensorsHeader(_ raw: UnsafeRawBufferPointer, file: String) throws
         }
         metadata = strings
     }
-    let dataStart = 8 + Int(n)
+    return (header, metadata, 8 + Int(n))
+}
+
+/// Parses and validates the header of a safetensors file held in `raw`.
+/// Returns the metadata, the entries sorted by offset, and where the data buffer starts.
+func parseSafetensorsHeader(_ raw: UnsafeRawBufferPointer, file: String) throws
+    -> (metadata: [String: String], entries: [SafetensorsEntry], dataStart: Int) {
+    let (header, metadata, dataStart) = try safetensorsHeaderObject(raw, file: file)
     let bufferSize = raw.count - dataStart
     var entries: [SafetensorsEntry] = []
     // In name order, so that the same bad file always gives the same error (a dictionary's
