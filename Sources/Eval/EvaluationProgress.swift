@@ -52,10 +52,13 @@ public enum EvaluationProgress {
         report(pass.label, pass.done, pass.total)
     }
 
+    /// A file as passes name it: its last path component ("ptbxl_train.h5").
+    static func fileName(_ file: String) -> String { file.split(separator: "/").last.map(String.init) ?? file }
+
     /// The pass's name: the file's last path component, the modality and, before the head,
     /// "features".
     static func label(file: String, modality: EmbeddingModality, stage: EmbeddingStage) -> String {
-        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let name = fileName(file)
         let what = modality == .xray ? "X-rays" : modality == .ecg ? "ECGs" : "reports"
         return "\(name) \(what)" + (stage == .features ? " (features)" : "")
     }

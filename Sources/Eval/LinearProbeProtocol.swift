@@ -162,8 +162,7 @@ public func linearProbe(_ o: LinearProbeOptions, train: (EvalSplit, Tensor), val
     let tr = try ProbeData(allRows: train.1, targets: probeTargets(train.0, o))
     let va = try ProbeData(allRows: validation.1, targets: probeTargets(validation.0, o))
     let te = try ProbeData(allRows: test.1, targets: probeTargets(test.0, o))
-    let name = train.0.file.split(separator: "/").last.map(String.init) ?? train.0.file
-    return try EvaluationProgress.countingFits("\(name) \(o.labelSet) probe", total: o.fractions.count * o.cGrid.count) {
+    return try EvaluationProgress.countingFits("\(EvaluationProgress.fileName(train.0.file)) \(o.labelSet) probe", total: o.fractions.count * o.cGrid.count) {
         try o.fractions.map { try linearProbe(train: tr, validation: va, test: te, fraction: $0, seed: o.seed, cGrid: o.cGrid) }
     }
 }

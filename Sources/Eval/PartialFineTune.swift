@@ -126,9 +126,8 @@ extension MoREModel {
         var valLoss: [Double] = [], valAUC: [Double] = [], best = -1, bestAUC = -Double.infinity
         var bestLoss = Double.infinity, wait = 0, step = 0
         var snapshot: [Tensor] = params.map { $0.1.value.copy() }
-        let trainName = train.file.split(separator: "/").last.map(String.init) ?? train.file
         let stepsPerEpoch = tt.count < 2 ? 0 : (tt.count - 2) / o.batchSize + 1   // the batches of the loop below
-        let label = "\(trainName) partial fine-tune", totalSteps = o.epochs * stepsPerEpoch
+        let label = "\(EvaluationProgress.fileName(train.file)) partial fine-tune", totalSteps = o.epochs * stepsPerEpoch
         EvaluationProgress.reportSteps?(label, 0, totalSteps)
         for epoch in 0..<o.epochs {
             optimizer.lr = Float(schedule.lr(at: Double(epoch)))
