@@ -32,11 +32,11 @@ final class ConvertedEndToEndTests: XCTestCase {
         throw XCTSkip("the `more` executable is not beside the test bundle (\(CommandLine.arguments[0])); build it with --build-tests")
     }
 
-    /// Runs `more args…` in `dir`; returns (exit status, stdout + stderr).
-    @discardableResult
-    func more(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    /// Starts `more args…` in `dir` with MORE_ROOT set to this checkout; stdout and stderr go to
+    /// the one pipe returned.
+    static func launchMore(_ args: [String], in dir: URL) throws -> (Process, Pipe) {
         let p = Process()
-        p.executableURL = try Self.moreBinary()
+        p.executableURL = try moreBinary()
         p.arguments = args
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
@@ -46,6 +46,13 @@ final class ConvertedEndToEndTests: XCTestCase {
         p.standardOutput = out
         p.standardError = out
         try p.run()
+        return (p, out)
+    }
+
+    /// Runs `more args…` in `dir`; returns (exit status, stdout + stderr).
+    @discardableResult
+    func more(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let (p, out) = try Self.launchMore(args, in: dir)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)

@@ -26,18 +26,8 @@ final class PretrainMessagesTests: XCTestCase {
 
     /// Starts `more pretrain` into `out` (a folder name in `dir`, the working directory).
     func start(_ out: String, _ extra: [String]) throws -> (Process, Pipe) {
-        let p = Process()
-        p.executableURL = try ConvertedEndToEndTests.moreBinary()
-        p.arguments = ["pretrain", "--config", config.path, "--data", data.path, "--out", out, "--quiet", "--threads", "1"] + extra
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["MORE_ROOT"] = Fixtures.repoRoot.path
-        p.environment = env
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        return (p, pipe)
+        try ConvertedEndToEndTests.launchMore(["pretrain", "--config", config.path, "--data", data.path, "--out", out, "--quiet",
+                                               "--threads", "1"] + extra, in: dir)
     }
 
     /// Runs `more pretrain` to its end; returns its output (stdout and stderr).
