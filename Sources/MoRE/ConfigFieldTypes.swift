@@ -108,6 +108,6 @@ extension Optional: OptionalConfigChoice where Wrapped: ConfigChoice {}
 extension XrayNormalization: ConfigChoice {}
 extension TextTuning: ConfigChoice {}
 extension PositionEmbedding: ConfigChoice {}
-extension TextPooling: ConfigChoice { static var choices: [String] { [TextPooling.maskedMean, .paddedMean].map(\.rawValue) } }
-extension TextEncoderConfig.Family: ConfigChoice { static var choices: [String] { [Self.bert, .roberta].map(\.rawValue) } }
+extension TextPooling: ConfigChoice {}
+extension TextEncoderConfig.Family: ConfigChoice {}
 

@@ -15,7 +15,7 @@ import Autodiff
 
 /// Sizes and conventions of a BERT-family encoder (read from a Hugging Face config.json).
 public struct TextEncoderConfig: Codable, Equatable, Sendable {
-    public enum Family: String, Codable, Sendable { case bert, roberta }
+    public enum Family: String, Codable, Sendable, CaseIterable { case bert, roberta }
     public var family: Family
     public var vocabSize: Int
     public var hidden: Int
@@ -49,7 +49,7 @@ public struct TextEncoderConfig: Codable, Equatable, Sendable {
 }
 
 /// How token states become one report embedding.
-public enum TextPooling: String, Codable, Sendable {
+public enum TextPooling: String, Codable, Sendable, CaseIterable {
     /// Mean over real tokens (attention mask 1) — our default.
     case maskedMean
     /// Mean over all positions including padding — the authors' code (MoRE-reference §2.5).
