@@ -27,6 +27,11 @@ struct More: ParsableCommand {
         MemoryPolicy.keepFreedMemory()
         HDF5CrashReport.install()
         TemporaryFiles.installInterruptHandlers()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let message = unknownHelpTopic(arguments) ?? emptyArgument(arguments) {
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         var command: ParsableCommand
         do { command = try parseAsRoot() } catch { exit(withError: error) }
         do { try command.run() } catch let error as ValidationError {
@@ -38,6 +43,42 @@ struct More: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// `more help NAME …` with a NAME that is no subcommand: the message listing the valid ones
+    /// (ArgumentParser would print the root's help and exit 0, as if the topic existed).
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        var command: ParsableCommand.Type = More.self
+        var path = ["more"]
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            let subs = command.configuration.subcommands
+            guard let sub = subs.first(where: { ($0.configuration.commandName ?? String(describing: $0).lowercased()) == name }) else {
+                let names = subs.map { $0.configuration.commandName ?? String(describing: $0).lowercased() }
+                return names.isEmpty
+                    ? "'\(path.joined(separator: " "))' has no subcommands ('\(name)' is not one); see '\(path.joined(separator: " ")) --help'"
+                    : "no subcommand '\(name)' in '\(path.joined(separator: " "))'; the subcommands are \(names.joined(separator: ", "))"
+            }
+            command = sub
+            path.append(name)
+        }
+        return nil
+    }
+
+    /// An empty argument (`--data ''`, `--out=`, an empty file name): the message naming its
+    /// option. An empty path would silently mean the current folder; no option takes an empty value.
+    static func emptyArgument(_ arguments: [String]) -> String? {
+        for (i, a) in arguments.enumerated() {
+            if a.hasPrefix("--"), a.hasSuffix("="), a.count > 3 {
+                return "\(a) has an empty value (no option takes one; an empty path would mean the current folder)"
+            }
+            guard a.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            if i > 0, arguments[i - 1].hasPrefix("-"), !arguments[i - 1].contains("=") {
+                return "the argument after \(arguments[i - 1]) is empty (no option takes an empty value; an empty path would mean the current folder)"
+            }
+            return "argument \(i + 1) is empty (an empty path would mean the current folder)"
+        }
+        return nil
     }
 
     /// The subcommand names from `more` down to `target` ("data", "synth"); empty for `more` itself.

@@ -38,18 +38,50 @@ final class MoreTests: XCTestCase {
     /// A usage error raised by a subcommand's run() names that subcommand's help, not the root's
     /// "Usage: more <subcommand>", and exits with 64.
     func testAUsageErrorFromRunPointsToItsCommandsHelp() throws {
+        let (status, text) = try runMore(["table", "table-nope"])
+        XCTAssertEqual(status, 64)
+        XCTAssertTrue(text.hasPrefix("Error: unknown table 'table-nope'; use one of table-params"), text)
+        XCTAssertTrue(text.hasSuffix("\nSee 'more table --help' for its options.\n"), text)
+        XCTAssertFalse(text.contains("<subcommand>"), text)
+    }
+
+    /// An empty argument is refused before parsing, naming the option it belongs to: an empty
+    /// path would silently mean the current folder.
+    func testEmptyArgumentsAreUsageErrors() {
+        XCTAssertNil(More.emptyArgument(["table", "table-params", "--out", "T"]))
+        XCTAssertTrue(More.emptyArgument(["table", "x", "--data", ""])?.hasPrefix("the argument after --data is empty") == true)
+        XCTAssertTrue(More.emptyArgument(["embed", "--out="])?.hasPrefix("--out= has an empty value") == true)
+        XCTAssertTrue(More.emptyArgument(["data", "check", " "])?.hasPrefix("argument 3 is empty") == true)
+    }
+
+    /// `more help NAME` with a NAME that is no subcommand is an error listing the subcommands
+    /// (ArgumentParser alone prints the root's help and exits 0).
+    func testHelpOnAnUnknownTopicIsAnError() throws {
+        XCTAssertNil(More.unknownHelpTopic(["help"]))
+        XCTAssertNil(More.unknownHelpTopic(["help", "data", "synth"]))
+        XCTAssertNil(More.unknownHelpTopic(["table", "help"]))
+        let top = try XCTUnwrap(More.unknownHelpTopic(["help", "nosuch"]))
+        XCTAssertTrue(top.hasPrefix("no subcommand 'nosuch' in 'more'; the subcommands are data, describe, pretrain"), top)
+        let sub = try XCTUnwrap(More.unknownHelpTopic(["help", "data", "nope"]))
+        XCTAssertTrue(sub.hasPrefix("no subcommand 'nope' in 'more data'; the subcommands are synth"), sub)
+        XCTAssertTrue(try XCTUnwrap(More.unknownHelpTopic(["help", "record", "x"])).hasPrefix("'more record' has no subcommands"))
+
+        let (status, text) = try runMore(["help", "nosuch"])
+        XCTAssertEqual(status, 64)
+        XCTAssertTrue(text.hasPrefix("Error: no subcommand 'nosuch'"), text)
+    }
+
+    /// Runs the `more` binary; its exit status and stderr (stdout discarded).
+    func runMore(_ arguments: [String]) throws -> (Int32, String) {
         let p = Process()
         p.executableURL = try ConvertedEndToEndTests.moreBinary()
-        p.arguments = ["table", "table-nope"]
+        p.arguments = arguments
         let err = Pipe()
         p.standardError = err
         p.standardOutput = FileHandle.nullDevice
         try p.run()
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 64)
-        XCTAssertTrue(text.hasPrefix("Error: unknown table 'table-nope'; use one of table-params"), text)
-        XCTAssertTrue(text.hasSuffix("\nSee 'more table --help' for its options.\n"), text)
-        XCTAssertFalse(text.contains("<subcommand>"), text)
+        return (p.terminationStatus, text)
     }
 }
