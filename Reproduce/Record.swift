@@ -23,7 +23,11 @@ struct Record: ParsableCommand {
     @Option(name: .long, help: "Title of the record, e.g. \"make reproduce\".")
     var title: String
 
-    @Option(name: .long, help: "When the job began, in seconds since 1970 (`date +%s`).")
+    /// The longest job a record can cover, 30 days: an earlier --started is a mistake (a
+    /// duration, a millisecond time, a stale start file), not a job.
+    static let longestJob: Double = 30 * 86_400
+
+    @Option(name: .long, help: "When the job began, in seconds since 1970 (`date +%s`), at most 30 days ago.")
     var started: Double
 
     @Option(name: .long, help: "The job's settings, one line (config, seed, data, runs).")
@@ -38,10 +42,10 @@ struct Record: ParsableCommand {
     func run() throws {
         let now = Date()
         let wall = now.timeIntervalSince1970 - started
-        guard started > 0, wall >= 0 else {
-            throw ValidationError(started > 0
+        guard started > 0, wall >= 0, wall <= Record.longestJob else {
+            throw ValidationError(wall < 0
                 ? "--started \(Int(started)) is after now (\(Int(now.timeIntervalSince1970))): it must be when the job began, in seconds since 1970 (`date +%s`)"
-                : "--started must be when the job began, in seconds since 1970 (`date +%s`), got \(started)")
+                : "--started must be when the job began, in seconds since 1970 (`date +%s`), at most \(Int(Record.longestJob / 86_400)) days ago; got \(started)\(started > 0 ? ", \(Int(wall / 86_400)) days ago" : "")")
         }
         for (name, value) in [("--title", title), ("--settings", settings), ("--covers", covers)] {
             guard !value.trimmingCharacters(in: .whitespaces).isEmpty, !value.contains(where: \.isNewline) else {

@@ -46,9 +46,17 @@ final class RecordTests: XCTestCase {
                                                "--covers", "c", "--out", out.path]).run()) { e in
             XCTAssertTrue("\(e)".contains("--started must be when the job began"), "\(e)")
         }
+        // A start more than 30 days ago is a mistake (a duration, milliseconds, a stale start file).
+        for bad in ["1", "1000", String(Date().timeIntervalSince1970 - 31 * 86_400)] {
+            XCTAssertThrowsError(try Record.parse(["--title", "t", "--started", bad, "--settings", "s",
+                                                   "--covers", "c", "--out", out.path]).run(), bad) { e in
+                XCTAssertTrue("\(e)".contains("at most 30 days ago"), "\(e)")
+            }
+        }
+        let recent = String(Date().timeIntervalSince1970 - 60)
         for (name, args) in [("--title", ["--title", "", "--settings", "s", "--covers", "c"]),
                              ("--settings", ["--title", "t", "--settings", "a\nb", "--covers", "c"])] {
-            XCTAssertThrowsError(try Record.parse(args + ["--started", "1000", "--out", out.path]).run(), name) { e in
+            XCTAssertThrowsError(try Record.parse(args + ["--started", recent, "--out", out.path]).run(), name) { e in
                 XCTAssertTrue("\(e)".hasPrefix("\(name) must be one non-empty line"), "\(e)")
             }
         }
