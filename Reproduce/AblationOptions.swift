@@ -12,8 +12,16 @@ struct AblationOptions: ParsableArguments {
     @Option(name: .long, help: "Folder of the ablation runs (default: <main run folder>-ablation-e<N> beside it).")
     var ablationRuns: String?
 
-    @Option(name: .long, help: "Pre-training epochs of every ablation run, the baseline included.")
-    var ablationEpochs: Int = 1
+    @Option(name: .customLong("ablation-epochs"), help: "Pre-training epochs of every ablation run, the baseline included (default 1).")
+    var ablationEpochsOption: Int?
+
+    /// `--ablation-epochs`, 1 when not given.
+    var ablationEpochs: Int { ablationEpochsOption ?? 1 }
+
+    /// The options of this group given on the command line, for commands that do not use them.
+    var given: [String] {
+        (ablationRuns != nil ? ["--ablation-runs"] : []) + (ablationEpochsOption != nil ? ["--ablation-epochs"] : [])
+    }
 
     /// The plan for the run behind `checkpoint` on `data`: `--ablation-runs`, or
     /// `<runs>/<run>-ablation-e<N>` beside the checkpoint's run folder.

@@ -106,16 +106,11 @@ struct DataConvert: ParsableCommand {
         return Set(given.filter(\.1).map(\.0))
     }
 
-    /// "a", "a and b", "a, b and c".
-    static func list(_ items: [String]) -> String {
-        items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
-    }
-
     /// The options given that do not apply to `dataset`, each with the datasets it is for
     /// ("--rate (ptbxl only)"); empty when every option given applies.
     var misplacedOptions: [String] {
         DataConvert.optionDatasets.filter { givenOptions.contains($0.option) && !$0.datasets.contains(dataset) }
-            .map { "\($0.option) (\(DataConvert.list($0.datasets)) only)" }
+            .map { "\($0.option) (\(englishList($0.datasets)) only)" }
     }
 
     /// --lead-order parsed (`parseLeadOrder`: stored, asStored or mimic); the default stored.
@@ -133,7 +128,7 @@ struct DataConvert: ParsableCommand {
         }
         let misplaced = misplacedOptions
         guard misplaced.isEmpty else {
-            throw ValidationError("\(DataConvert.list(misplaced)) \(misplaced.count == 1 ? "does" : "do") not apply to \(dataset)")
+            throw ValidationError("\(englishList(misplaced)) \(misplaced.count == 1 ? "does" : "do") not apply to \(dataset)")
         }
         if leadOrder == "names" {
             throw ValidationError("--lead-order names is `more ecg preprocess`'s (one record, reordered by its header's lead names); "

@@ -36,7 +36,7 @@ struct FigureCommand: ParsableCommand {
     @Option(name: .long, help: "Pre-trained MoRE checkpoint, best.safetensors (every figure but figure-cohort).")
     var checkpoint: String?
 
-    @Option(name: .long, help: "Seed (t-SNE, probes).")
+    @Option(name: .long, help: "Seed (t-SNE, probes; figure-cohort: the patients drawn).")
     var seed: UInt64 = 42
 
     @OptionGroup var ablation: AblationOptions
@@ -56,6 +56,8 @@ struct FigureCommand: ParsableCommand {
         let outDir = URL(fileURLWithPath: out)
         try requireWritableFolder(outDir)      // created by the first figure's write, not before the inputs are read
         if name == "figure-cohort" {
+            try refuseUnusedOptions([("--data", data != nil), ("--checkpoint", checkpoint != nil)].filter(\.1).map(\.0) + ablation.given,
+                                    job: name, reason: "it draws patients of the synthetic generator afresh with --seed, without data or checkpoint")
             try writeFigures([try cohortFigure(seed: seed)], outDir: outDir) { _ in
                 cohortFigureProvenance(seed: seed, wallSeconds: Date().timeIntervalSince(t0))
             }

@@ -36,24 +36,33 @@ struct TableCommand: ParsableCommand {
     @Option(name: .long, help: "Pre-trained MoRE checkpoint (best.safetensors).")
     var checkpoint: String?
 
-    @Option(name: .long, help: "Config (name or JSON): of table-hparams (default tiny); for the other tables, the config the checkpoint must have been trained with (seed and epochs may differ).")
+    @Option(name: .long, help: "Config (name or JSON): of table-hparams (default tiny); table-params adds its column when it is neither tiny nor paper; for the other tables, the config the checkpoint must have been trained with (seed and epochs may differ).")
     var config: String?
 
     @OptionGroup var ablation: AblationOptions
 
-    @Option(name: .long, help: "Seed for prompt sampling, probe subsets and bootstrap.")
-    var seed: UInt64 = 42
+    @Option(name: .customLong("seed"), help: "Seed for prompt sampling, probe subsets and bootstrap (default 42).")
+    var seedOption: UInt64?
+    var seed: UInt64 { seedOption ?? 42 }
 
-    @Option(name: .long, help: "Bootstrap resamples for the 95 % intervals: 10 to 100,000 (fewer than about 1,000 give rough intervals).")
-    var bootstrap: Int = 1000
+    @Option(name: .customLong("bootstrap"), help: "Bootstrap resamples for the 95 % intervals: 10 to 100,000 (fewer than about 1,000 give rough intervals; default 1,000).")
+    var bootstrapOption: Int?
+    var bootstrap: Int { bootstrapOption ?? 1000 }
 
-    @Option(name: .long, help: "How the zero-shot tables encode a prompt: alone (the authors') or report (as a training text: the prefixed sentence pair with the prompt as its modality's report; a diagnostic, PAPER.md §5.1).")
-    var promptForm: ZeroShotPromptForm = .alone
+    @Option(name: .customLong("prompt-form"), help: "How the zero-shot tables encode a prompt: alone (the authors') or report (as a training text: the prefixed sentence pair with the prompt as its modality's report; a diagnostic, PAPER.md §5.1).")
+    var promptFormOption: ZeroShotPromptForm?
+    var promptForm: ZeroShotPromptForm { promptFormOption ?? .alone }
 
     @OptionGroup var compute: ComputeOptions
 
     @Flag(name: .long, help: "No progress bars (stderr; a bar appears for an embedding pass that runs longer than 2 s).")
     var quiet = false
+
+    /// The options given that only the checkpoint-based tables read.
+    var evaluationOptionsGiven: [String] {
+        [("--data", data != nil), ("--checkpoint", checkpoint != nil), ("--seed", seedOption != nil),
+         ("--bootstrap", bootstrapOption != nil), ("--prompt-form", promptFormOption != nil)].filter(\.1).map(\.0) + ablation.given
+    }
 
     func validate() throws {
         guard (10...100_000).contains(bootstrap) else {
@@ -71,8 +80,13 @@ struct TableCommand: ParsableCommand {
         try requireWritableFolder(outDir)
         let url: URL
         switch name {
-        case "table-params": url = try makeTableParams(outDir: outDir)
-        case "table-hparams": url = try makeTableHparams(outDir: outDir, config: try MoREConfig.load(config ?? "tiny"))
+        case "table-params", "table-hparams":
+            try refuseUnusedOptions(evaluationOptionsGiven, job: name, reason: name == "table-params"
+                ? "it counts the parameters of the tiny and paper configs (and of --config, when another) without data, checkpoint or random draws"
+                : "it lists the hyper-parameters of --config (default tiny) beside the authors', without data, checkpoint or random draws")
+            url = name == "table-params"
+                ? try makeTableParams(outDir: outDir, also: try config.map { try MoREConfig.load($0) })
+                : try makeTableHparams(outDir: outDir, config: try MoREConfig.load(config ?? "tiny"))
         default:
             guard let data, let checkpoint else {
                 throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")

@@ -103,4 +103,13 @@ final class FigureOutputTests: XCTestCase {
             XCTAssertTrue(md.contains(line), "missing \(line) in:\n\(md)")
         }
     }
+
+    /// figure-cohort draws its patients afresh: `--data`, `--checkpoint` and the ablation options
+    /// are refused, not ignored, and nothing is written.
+    func testFigureCohortRefusesDataAndCheckpoint() throws {
+        XCTAssertThrowsError(try FigureCommand.parse(["figure-cohort", "--out", folder.path, "--data", "/d", "--ablation-runs", "r"]).run()) { e in
+            XCTAssertTrue("\(e)".hasPrefix("figure-cohort does not use --data and --ablation-runs: "), "\(e)")
+        }
+        XCTAssertEqual(try contents().count, 0)
+    }
 }

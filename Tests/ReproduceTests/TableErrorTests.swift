@@ -164,4 +164,36 @@ final class TableErrorTests: XCTestCase {
         XCTAssertEqual(labels, ["MoRE (ECG–text only, ours)", "random init", "raw input", "paper (MoRE)"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("runs").path), "no ablation run may be trained")
     }
+
+    /// The tables built from the configs alone refuse the options only the evaluated tables read
+    /// (`--data`, `--checkpoint`, `--seed`, …) instead of ignoring them, and write nothing.
+    func testStaticTablesRefuseTheEvaluationOptions() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("static-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        for (name, extra, named) in [("table-params", ["--data", "/d"], "--data"), ("table-params", ["--seed", "3", "--checkpoint", "c"], "--checkpoint and --seed"),
+                                     ("table-hparams", ["--ablation-epochs", "2"], "--ablation-epochs"), ("table-hparams", ["--bootstrap", "100"], "--bootstrap")] {
+            XCTAssertThrowsError(try TableCommand.parse([name, "--out", out.path] + extra).run(), name) { e in
+                XCTAssertTrue("\(e)".hasPrefix("\(name) does not use \(named): "), "\(e)")
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// table-params adds a column for `--config` when its values are neither tiny's nor paper's
+    /// (a JSON file named after itself but equal to tiny adds none).
+    func testTableParamsAddsAnotherConfig() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("params-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let wide = dir.appendingPathComponent("wide.json"), same = dir.appendingPathComponent("same.json")
+        try Data(#"{"base": "tiny", "xray": {"depth": 2}}"#.utf8).write(to: wide)
+        try Data(#"{"base": "tiny"}"#.utf8).write(to: same)
+        func configs(_ config: URL) throws -> Set<String> {
+            let out = dir.appendingPathComponent(config.lastPathComponent + "-out")
+            try TableCommand.parse(["table-params", "--out", out.path, "--config", config.path, "--quiet"]).run()
+            return Set(TableFixture.csvRows(try Data(contentsOf: out.appendingPathComponent("table-params.csv"))).dropFirst().map { $0[0] })
+        }
+        XCTAssertEqual(try configs(wide), ["tiny", "paper", "wide"])
+        XCTAssertEqual(try configs(same), ["tiny", "paper"])
+    }
 }
