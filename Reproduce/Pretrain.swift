@@ -223,9 +223,9 @@ func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> Train
     let last = out.appendingPathComponent("last.safetensors")
     guard FileManager.default.fileExists(atPath: last.path),
           FileManager.default.fileExists(atPath: out.appendingPathComponent("best.safetensors").path) else { return nil }
-    let ck = try readCheckpoint(last)
-    guard ck.info.config.hash == config.hash, sameHash(ck.info.dataHash, dataHash),
-          let state = try? JSONDecoder().decode(TrainerState.self, from: Data(ck.info.trainerState.utf8)), state.finished
+    let info = try readCheckpointInfo(last)
+    guard info.config.hash == config.hash, sameHash(info.dataHash, dataHash),
+          let state = try? JSONDecoder().decode(TrainerState.self, from: Data(info.trainerState.utf8)), state.finished
     else { return nil }
     return state
 }

@@ -152,6 +152,12 @@ final class AblationPlan {
             return mainCheckpoint
         }
         let dir = runsDir.appendingPathComponent(v.key)
+        // A finished run is only read: no lock, so a folder of finished runs may be read-only.
+        if try finishedRun(out: dir, config: c, dataHash: hash) != nil {
+            let url = dir.appendingPathComponent("best.safetensors")
+            resolved[v.key] = url
+            return url
+        }
         try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
         let lock = try RunLock(run: dir)
         defer { lock.release() }

@@ -66,15 +66,26 @@ public struct LoadedCheckpoint {
 /// Reads a checkpoint's metadata and tensors.
 public func readCheckpoint(_ url: URL) throws -> LoadedCheckpoint {
     let file = try readSafetensors(url)
+    return LoadedCheckpoint(info: try checkpointInfo(file.metadata, file: url.path), file: file,
+                            optimizerStep: Int(file.metadata["optimizer_step"] ?? "0") ?? 0)
+}
+
+/// A checkpoint's provenance from its header alone (no tensor is read): what `more runs` and the
+/// tables need to tell whether a run is finished and of which config.
+public func readCheckpointInfo(_ url: URL) throws -> CheckpointInfo {
+    try checkpointInfo(try readSafetensorsMetadata(url), file: url.path)
+}
+
+/// The `__metadata__` of a checkpoint as a CheckpointInfo; `.missingMetadata` naming the field.
+func checkpointInfo(_ metadata: [String: String], file: String) throws -> CheckpointInfo {
     func meta(_ k: String) throws -> String {
-        guard let v = file.metadata[k] else { throw CheckpointError.missingMetadata(file: url.path, field: k) }
+        guard let v = metadata[k] else { throw CheckpointError.missingMetadata(file: file, field: k) }
         return v
     }
-    let config = try MoREConfig.fromCheckpointJSON(try meta("config"), file: url.path + " (metadata 'config')")
-    let info = CheckpointInfo(config: config, seed: UInt64(try meta("seed")) ?? 0, step: Int(try meta("step")) ?? 0,
-                              dataHash: file.metadata["data_hash"] ?? "", commit: file.metadata["commit"] ?? "",
-                              trainerState: file.metadata["trainer"] ?? "{}")
-    return LoadedCheckpoint(info: info, file: file, optimizerStep: Int(file.metadata["optimizer_step"] ?? "0") ?? 0)
+    let config = try MoREConfig.fromCheckpointJSON(try meta("config"), file: file + " (metadata 'config')")
+    return CheckpointInfo(config: config, seed: UInt64(try meta("seed")) ?? 0, step: Int(try meta("step")) ?? 0,
+                          dataHash: metadata["data_hash"] ?? "", commit: metadata["commit"] ?? "",
+                          trainerState: metadata["trainer"] ?? "{}")
 }
 
 extension MoREModel {

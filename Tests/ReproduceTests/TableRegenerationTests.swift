@@ -67,8 +67,16 @@ final class TableRegenerationTests: XCTestCase {
             spec.rawInput = false
             try ctx.probeTable(spec).write(to: out, wallSeconds: 0)
             let t = try FileManager.default.attributesOfItem(atPath: noECG.path)[.modificationDate] as? Date
-            if let stamp { XCTAssertEqual(t, stamp, "the finished no-ECG run must be reused, not retrained") }
+            if let stamp {
+                XCTAssertEqual(t, stamp, "the finished no-ECG run must be reused, not retrained")
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { $0.hasSuffix(".lock") }, [],
+                               "a finished run is read without its lock (a read-only folder of finished runs must do)")
+            }
             stamp = t
+            // The locks the training took; reading the finished runs must not take them again.
+            for f in try FileManager.default.contentsOfDirectory(atPath: runs.path) where f.hasSuffix(".lock") {
+                try FileManager.default.removeItem(at: runs.appendingPathComponent(f))
+            }
         }
         let (x, y) = (try TableFixture.contents(a), try TableFixture.contents(b))
         XCTAssertEqual(Set(x.keys), ["table-mimic-4label.md", "table-mimic-4label.csv"])
