@@ -128,7 +128,7 @@ struct BenchGEMM: ParsableCommand {
             var numpy: [Case: Double] = [:], names: [String] = [], used: Set<String> = []
             for core in cores {
                 if let forced = core, used.contains(forced) { continue }   // OpenBLAS detected it already
-                let (gflops, detected) = numpyGFLOPs(script: script, threads: t, cases: cases, core: core)
+                let (gflops, detected) = try numpyGFLOPs(script: script, threads: t, cases: cases, core: core)
                 if gflops.isEmpty { break }   // no numpy (the reason is on stderr): no second try
                 numpy.merge(gflops) { max($0, $1) }
                 names.append(core.map { "\($0) (forced)" } ?? "\(detected ?? "unknown") (detected)")
@@ -202,7 +202,9 @@ struct BenchGEMM: ParsableCommand {
     /// Runs the numpy script with `threads` BLAS threads and OpenBLAS core type `core` (nil: the
     /// detected one); GFLOP/s per case (empty when python3 or numpy is unavailable; the reason goes
     /// to stderr) and the core OpenBLAS reports using (its `OPENBLAS_VERBOSE=2` line).
-    func numpyGFLOPs(script: String, threads: Int, cases: [Case], core: String?) -> ([Case: Double], String?) {
+    /// - Throws: a usage error when OpenBLAS does not know the forced `core` ("Core not found"):
+    ///   it would silently run its detected core under the forced name.
+    func numpyGFLOPs(script: String, threads: Int, cases: [Case], core: String?) throws -> ([Case: Double], String?) {
         guard FileManager.default.fileExists(atPath: script) else {
             FileHandle.standardError.write(Data("bench gemm: \(script) not found; numpy column is n/a\n".utf8))
             return ([:], nil)
@@ -233,9 +235,15 @@ struct BenchGEMM: ParsableCommand {
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let messages = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        var detected: String?
+        var detected: String?, unknownCore = false
         for line in messages.split(separator: "\n") {
-            if line.hasPrefix("Core: ") { detected = String(line.dropFirst(6)) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            if line.hasPrefix("Core: ") { detected = String(line.dropFirst(6)) }
+            else if line.hasPrefix("Core not found: ") { unknownCore = true }
+            else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        }
+        if let core, unknownCore {
+            throw ValidationError("--openblas-core \(core): OpenBLAS does not know this core type (it would run \(detected ?? "its detected one") instead); "
+                                  + "use auto or an OPENBLAS_CORETYPE name such as SkylakeX, Haswell or Zen")
         }
         guard process.terminationStatus == 0 else {
             FileHandle.standardError.write(Data("bench gemm: \(script) exited with status \(process.terminationStatus); numpy column is n/a\n".utf8))

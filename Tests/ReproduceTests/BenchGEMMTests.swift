@@ -1,4 +1,5 @@
 import XCTest
+import TestSupport
 @testable import more
 
 /// `more bench gemm --case` (Reproduce/BenchGEMM.swift): the shapes a user asks for, and the same
@@ -40,6 +41,16 @@ final class BenchGEMMTests: XCTestCase {
         }
         XCTAssertThrowsError(try BenchTrain.parse(["--torch-script", "/nonexistent.py", "--no-torch"]).run()) { e in
             XCTAssertEqual(BenchTrain.message(for: e), "--torch-script /nonexistent.py: no such file")
+        }
+    }
+
+    /// A forced OpenBLAS core that OpenBLAS does not know is an error: OpenBLAS would fall back
+    /// to its detected core, and the header would name the unknown one as forced.
+    func testAnUnknownOpenBLASCoreIsAnError() throws {
+        try Python.require(modules: ["numpy"])
+        XCTAssertThrowsError(try BenchGEMM.parse(["--case", "8,8,8", "--seconds", "0.01", "--threads", "1", "--openblas-core", "Bogus"]).run()) { e in
+            XCTAssertTrue(BenchGEMM.message(for: e).hasPrefix("--openblas-core Bogus: OpenBLAS does not know this core type"), BenchGEMM.message(for: e))
+            XCTAssertEqual(BenchGEMM.exitCode(for: e).rawValue, 64)
         }
     }
 }
