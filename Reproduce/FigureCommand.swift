@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import MoRE
+import Datasets
 import Eval
 import Plot
 
@@ -54,7 +55,7 @@ struct FigureCommand: ParsableCommand {
             throw ValidationError("unknown figure '\(name)'; use one of \(FigureCommand.names.joined(separator: ", "))")
         }
         let outDir = URL(fileURLWithPath: out)
-        try requireWritableFolder(outDir)      // created by the first figure's write, not before the inputs are read
+        try requireWritableOutputFolder(outDir)      // created by the first figure's write, not before the inputs are read
         if name == "figure-cohort" {
             try refuseUnusedOptions([("--data", data != nil), ("--checkpoint", checkpoint != nil)].filter(\.1).map(\.0) + ablation.given,
                                     job: name, reason: "it draws patients of the synthetic generator afresh with --seed, without data or checkpoint")

@@ -5,18 +5,12 @@
 //
 // `requireNotAnInput` refuses an output path that names one of the command's inputs (`more embed
 // --checkpoint ck.safetensors --out ck.safetensors` replaced the checkpoint with its output).
-// Deliberately not here: creating the folder (the command does that when it starts writing),
-// so that a command that fails its checks leaves nothing behind.
+// The writability check itself is `requireWritableOutputFolder` (Datasets/Convert/ConvertPaths.swift,
+// shared with the converters). Deliberately not here: creating the folder (the command does
+// that when it starts writing), so that a command that fails its checks leaves nothing behind.
 
 import Foundation
 import Datasets
-
-/// Throws `DataError.writeFailed` ("PATH: could not write (…)") unless `folder` is a writable
-/// folder or can be created: its nearest existing ancestor is a writable folder (the converters'
-/// check, `requireWritableOutputFolder` in Datasets/Convert/ConvertPaths.swift).
-///
-///     try requireWritableFolder(URL(fileURLWithPath: out))
-func requireWritableFolder(_ folder: URL) throws { try requireWritableOutputFolder(folder) }
 
 /// Throws `DataError.writeFailed` naming `output` when it is the same file as one of `inputs`
 /// (symbolic links resolved): writing it would replace what the command reads.

@@ -100,9 +100,9 @@ struct Pretrain: ParsableCommand {
         let snapshots = try snapshots(epochs: c.optim.epochs)
         // Everything a user can get wrong is checked before the lock is taken and anything is
         // written: the folders can be written, the data and the text model are there.
-        try requireWritableFolder(URL(fileURLWithPath: out))
+        try requireWritableOutputFolder(URL(fileURLWithPath: out))
         if !resume && !overwrite { try refuseToReplace(RunFolder(URL(fileURLWithPath: out)), config: c) }
-        for dir in snapshots.values { try requireWritableFolder(dir) }
+        for dir in snapshots.values { try requireWritableOutputFolder(dir) }
         let dir = URL(fileURLWithPath: data)
         try requireDatasetFolder(dir)
         let trainFile = dir.appendingPathComponent("pretrain_train.h5")

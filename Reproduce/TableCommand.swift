@@ -6,6 +6,7 @@
 import ArgumentParser
 import Foundation
 import MoRE
+import Datasets
 import Eval
 
 struct TableCommand: ParsableCommand {
@@ -77,7 +78,7 @@ struct TableCommand: ParsableCommand {
             throw ValidationError("unknown table '\(name)'; use one of \(TableCommand.names.joined(separator: ", "))")
         }
         let outDir = URL(fileURLWithPath: out)
-        try requireWritableFolder(outDir)
+        try requireWritableOutputFolder(outDir)
         let url: URL
         switch name {
         case "table-params", "table-hparams":

@@ -4,15 +4,15 @@ import Datasets
 import TestSupport
 @testable import more
 
-/// `requireWritableFolder` (Reproduce/OutputFolder.swift): `more pretrain`, `more table` and
+/// `requireWritableOutputFolder` (Datasets/Convert/ConvertPaths.swift): `more pretrain`, `more table` and
 /// `more figure` check their --out folder before any work, with errors naming the path, and the
 /// check itself creates nothing.
 final class OutputFolderTests: XCTestCase {
     func testANewNestedFolderPassesAndIsNotCreated() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID().uuidString)/a/b")
-        try requireWritableFolder(dir)
+        try requireWritableOutputFolder(dir)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.deletingLastPathComponent().deletingLastPathComponent().path))
-        try requireWritableFolder(FileManager.default.temporaryDirectory)   // an existing folder is fine
+        try requireWritableOutputFolder(FileManager.default.temporaryDirectory)   // an existing folder is fine
     }
 
     func testAFileOrAPathUnderAFileIsAnErrorNamingIt() throws {
@@ -21,7 +21,7 @@ final class OutputFolderTests: XCTestCase {
         let file = dir.appendingPathComponent("afile")
         try Data("x".utf8).write(to: file)
         for (path, reason) in [(file, "it is a file, expected a folder"), (file.appendingPathComponent("sub"), "\(file.path) is a file, not a folder")] {
-            XCTAssertThrowsError(try requireWritableFolder(path)) { e in
+            XCTAssertThrowsError(try requireWritableOutputFolder(path)) { e in
                 XCTAssertEqual(e as? DataError, .writeFailed(file: path.path, reason: reason))
             }
         }
