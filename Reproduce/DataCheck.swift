@@ -156,6 +156,7 @@ struct DataCheck: ParsableCommand {
             }
         }
         print("\n" + DataCheck.summaryLine(failed: failed, of: files.count))
+        fflush(stdout)   // the errors after the report also when stdout is a pipe
         for u in unmet { FileHandle.standardError.write(Data("Error: \(u)\n".utf8)) }
         if failed > 0 || !unmet.isEmpty { throw ExitCode(1) }
     }
