@@ -69,6 +69,7 @@ struct FigureCommand: ParsableCommand {
             throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")
         }
         let dataURL = URL(fileURLWithPath: data), ckURL = URL(fileURLWithPath: checkpoint)
+        try DataRequirements.named(name)?.check(folder: dataURL)   // a missing file or label set before the model loads
         let ctx = try EvalContext(data: dataURL, checkpoint: ckURL, seed: seed, bootstrap: 1000)
         // figure2's X-ray–text-only column needs the ablation run trained on this dataset's
         // pre-training splits; a folder without them (a converted CheXpert set) gets no column.

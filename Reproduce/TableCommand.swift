@@ -93,6 +93,7 @@ struct TableCommand: ParsableCommand {
                 throw ValidationError("\(name) needs --data DIR and --checkpoint FILE (or run `make \(name)`)")
             }
             let ckURL = URL(fileURLWithPath: checkpoint), dataURL = URL(fileURLWithPath: data)
+            try DataRequirements.named(name)?.check(folder: dataURL)   // a missing file or label set before the model loads
             let ctx = try EvalContext(data: dataURL, checkpoint: ckURL, seed: seed, bootstrap: bootstrap)
             if let config { try checkTrainedConfig(try MoREConfig.load(config), info: ctx.checkpointInfo, checkpoint: checkpoint) }
             ctx.ablation = try ablation.plan(checkpoint: ckURL, data: dataURL, info: ctx.checkpointInfo)

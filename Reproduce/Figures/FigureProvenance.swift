@@ -13,13 +13,6 @@ import Datasets
 import MoRE
 import Eval
 
-/// The splits each checkpoint figure reads (for its provenance file).
-let figureSplits: [String: [String]] = [
-    "figure2": ["chexpert5x200", "mimic4label_test"], "figure3": ["mimic4label_test"], "figure4": ["mimic4label_test"],
-    "figure5": ["pretrain_test"], "figure-roc": ["mimic4label_train", "mimic4label_val", "mimic4label_test"],
-    "figure-training": [], "figure-attention-xray": ["pretrain_test"], "figure-attention-ecg": ["pretrain_test"],
-]
-
 /// Short dataset name of a split for titles: its `source` attribute without parenthesised paths,
 /// up to the first ':', ';' or ','. "synthetic cohort" for `more data synth` output.
 ///
@@ -47,10 +40,11 @@ extension EvalContext {
         try splits.map { "\($0): " + (try split($0).split.attributes["source"] ?? "unknown") }.joined(separator: "; ")
     }
 
-    /// The text of `<name>.provenance.md` for a checkpoint figure; `wallSeconds` is the time the
-    /// figure took (the file's last line, as a table's `wall time`).
+    /// The text of `<name>.provenance.md` for a checkpoint figure: the splits it reads
+    /// (`DataRequirements`); `wallSeconds` is the time the figure took (the file's last line, as
+    /// a table's `wall time`).
     func figureProvenance(_ name: String, wallSeconds: Double) throws -> String {
-        let splits = figureSplits[name] ?? []
+        let splits = DataRequirements.named(name)?.evaluatedSplits ?? []
         var md = figureProvenanceHeader(name)
         if splits.isEmpty {
             md += "> - dataset: none (drawn from the checkpoint's training logs)\n"

@@ -49,14 +49,19 @@ final class ConvertedEndToEndTests: XCTestCase {
         return (p, out)
     }
 
-    /// Runs `more args…` in `dir`; returns (exit status, stdout + stderr).
-    @discardableResult
-    func more(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        let (p, out) = try Self.launchMore(args, in: dir)
+    /// Runs `more args…` in `dir` to its end; returns its exit status and stdout + stderr.
+    static func runMore(_ args: [String], in dir: URL) throws -> (status: Int32, output: String) {
+        let (p, out) = try launchMore(args, in: dir)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        XCTAssertEqual(p.terminationStatus, status, "more \(args.joined(separator: " ")):\n\(text)", file: file, line: line)
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs `more args…` in `dir`, expecting exit status `status`; returns stdout + stderr.
+    @discardableResult
+    func more(_ args: [String], expect status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let (code, text) = try Self.runMore(args, in: dir)
+        XCTAssertEqual(code, status, "more \(args.joined(separator: " ")):\n\(text)", file: file, line: line)
         return text
     }
 
@@ -98,13 +103,17 @@ final class ConvertedEndToEndTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".h5") }.sorted()
         XCTAssertEqual(files, splits.map { $0 + ".h5" }.sorted())
 
-        // 2. `more data check` on every file, and on a damaged copy (it must be able to fail).
+        // 2. `more data check` on every file, on a damaged copy (it must be able to fail), and on
+        //    the folder with `--for all`.
         let check = try more(["data", "check"] + files.map { data.appendingPathComponent($0).path })
         XCTAssertFalse(check.lowercased().contains("invalid"), check)
         let broken = dir.appendingPathComponent("broken.h5")
         let bytes = try Data(contentsOf: data.appendingPathComponent("chexpert5x200.h5"))
         try bytes.prefix(bytes.count / 2).write(to: broken)
         try more(["data", "check", broken.path], expect: 1)
+        // The folder as a whole: every table and figure can be made from it.
+        let folder = try more(["data", "check", "--structure-only", data.path, "--for", "all"])
+        XCTAssertTrue(folder.contains("tables and figures from") && !folder.contains(".h5: missing") && !folder.contains("no label set"), folder)
 
         // 3. Two optimiser steps of a micro MoRE on the converted MIMIC pairs.
         let config = dir.appendingPathComponent("micro-converted.json"), run = dir.appendingPathComponent("run")

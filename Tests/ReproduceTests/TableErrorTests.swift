@@ -17,17 +17,7 @@ final class TableErrorTests: XCTestCase {
 
     /// A copy of the fixture's data folder (symbolic links) with `split` replaced or removed.
     func dataVariant(_ s: TableFixture.Setup, _ name: String, replacing split: String, with edit: ((inout DatasetSplit) -> Void)?) throws -> URL {
-        let dir = s.root.appendingPathComponent("\(name)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for f in try FileManager.default.contentsOfDirectory(atPath: s.data.path) where f != split + ".h5" {
-            try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent(f), withDestinationURL: s.data.appendingPathComponent(f))
-        }
-        if let edit {
-            var d = try readHDF5(s.data.appendingPathComponent(split + ".h5"))
-            edit(&d)
-            try writeHDF5(d, to: dir.appendingPathComponent(split + ".h5"))
-        }
-        return dir
+        try SmallCohort.variant(of: s.data, in: s.root, name, replacing: split, with: edit)
     }
 
     func testCheckpointOfAnotherConfigIsAClearError() throws {

@@ -1,0 +1,111 @@
+import XCTest
+import Foundation
+import Datasets
+import Eval
+import TestSupport
+@testable import more
+
+/// What each table and figure needs from the dataset folder (Reproduce/Tables/DataRequirements.swift):
+/// one list covering every table and figure, the gaps it finds in a folder, and the check `more
+/// table` / `more figure` make with it before the model is loaded.
+final class DataRequirementsTests: XCTestCase {
+    /// Every table and figure is either listed or known to read no split file, once; a name added
+    /// to a command without a line here fails.
+    func testEveryTableAndFigureIsListedOrNeedsNoSplit() {
+        let listed = DataRequirements.all.map(\.name)
+        XCTAssertEqual(Set(listed).count, listed.count, "a name listed twice: \(listed)")
+        XCTAssertTrue(Set(listed).isDisjoint(with: DataRequirements.needNoSplit))
+        let commands = TableCommand.names + FigureCommand.names
+        XCTAssertEqual(listed, commands.filter(listed.contains), "not in the commands' order")
+        XCTAssertEqual(Set(listed + DataRequirements.needNoSplit), Set(commands))
+    }
+
+    /// The figures' provenance names the splits they read; these were the lists before they came
+    /// from the requirements (FigureProvenance.swift), so no provenance file changes.
+    func testFigureProvenanceSplitsAreTheFiguresRequirements() {
+        let before: [String: [String]] = [
+            "figure2": ["chexpert5x200", "mimic4label_test"], "figure3": ["mimic4label_test"], "figure4": ["mimic4label_test"],
+            "figure5": ["pretrain_test"], "figure-roc": ["mimic4label_train", "mimic4label_val", "mimic4label_test"],
+            "figure-attention-xray": ["pretrain_test"], "figure-attention-ecg": ["pretrain_test"],
+        ]
+        for name in FigureCommand.names {
+            XCTAssertEqual(DataRequirements.named(name)?.evaluatedSplits ?? [], before[name] ?? [], name)
+        }
+    }
+
+    /// A few entries spelled out, as read from the code that makes them.
+    func testWhatSomeTablesNeed() throws {
+        let edema = try XCTUnwrap(DataRequirements.named("table-edema-severity"))
+        XCTAssertEqual(edema.evaluatedSplits, ["edema_train", "edema_val", "edema_test"])
+        XCTAssertEqual(Set(edema.splits.filter { !$0.forAblationRuns }.flatMap(\.labelSets)), ["edema_severity"])
+        XCTAssertEqual(edema.splits.filter(\.forAblationRuns).map(\.split), ["pretrain_train", "pretrain_val"])
+        let ecg = try XCTUnwrap(DataRequirements.named("table-zeroshot-ecg")?.splits.first)
+        XCTAssertEqual(ecg, SplitRequirement(split: "ptbxl_test", fields: [DatasetSchema.ecg], labelSets: ["ptbxl_super_single", "ptbxl_super"]))
+        XCTAssertEqual(Set(try XCTUnwrap(DataRequirements.named("table-ablation")).evaluatedSplits),
+                       ["mimic4label_train", "mimic4label_val", "mimic4label_test", "ptbxl_train", "ptbxl_val", "ptbxl_test", "chexpert5x200", "pretrain_test"])
+    }
+
+    /// Each kind of gap, each file's gaps once, in the order of the requirements; the ablation
+    /// runs' splits only when asked for.
+    func testGapsOfAFolder() throws {
+        let ablation = try XCTUnwrap(DataRequirements.named("table-ablation"))
+        var folder: [String: SplitContents] = [:]
+        for r in ablation.splits { folder[r.split] = .present(rows: 5, fields: Set(r.fields + r.labelSets.map { "/labels/" + $0 })) }
+        XCTAssertEqual(ablation.missing(in: folder), [])
+        folder["ptbxl_val"] = nil
+        folder["chexpert5x200"] = .present(rows: 0, fields: [DatasetSchema.xray, "/labels/chexpert5_class"])
+        folder["pretrain_test"] = .present(rows: 5, fields: [DatasetSchema.xray, DatasetSchema.reportXray, DatasetSchema.reportECG, "/labels/chexpert13"])
+        folder["mimic4label_test"] = .unusable("invalid")
+        folder["pretrain_val"] = nil
+        let gaps = ablation.missing(in: folder)
+        XCTAssertEqual(gaps, [
+            MissingData(split: "mimic4label_test", problem: .unusable("invalid")),
+            MissingData(split: "ptbxl_val", problem: .file),
+            MissingData(split: "chexpert5x200", problem: .noRows),
+            MissingData(split: "pretrain_test", problem: .field(DatasetSchema.ecg)),
+            MissingData(split: "pretrain_test", problem: .labelSet("mimic4", available: ["chexpert13"])),
+            MissingData(split: "pretrain_val", problem: .file, forAblationRuns: true),
+        ])
+        XCTAssertEqual(ablation.missing(in: folder, ablationRuns: false), Array(gaps.dropLast()))
+        XCTAssertEqual(DataRequirements.lines(gaps), [
+            "ptbxl_val.h5: missing",
+            "mimic4label_test.h5: invalid",
+            "chexpert5x200.h5: no rows",
+            "pretrain_test.h5: no 'ecg', no label set 'mimic4'",
+            "pretrain_val.h5: missing (to pre-train the ablation runs)",
+        ])
+        XCTAssertEqual("\(gaps[4].error(folder: URL(fileURLWithPath: "/d"), neededBy: "table-ablation"))",
+                       "/d/pretrain_test.h5: dataset has no label set '/labels/mimic4', needed by table-ablation (label sets present: chexpert13)")
+    }
+
+    /// `more table` and `more figure` stop at a missing file or label set before they load the
+    /// model: here the checkpoint does not even exist, and the error is still the data's. With
+    /// the whole folder the same command gets as far as the checkpoint.
+    func testTablesAndFiguresCheckTheFolderBeforeTheModel() throws {
+        let cohort = try SmallCohort.folder()
+        let root = try Fixtures.tempDirectory("requirements")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let checkpoint = root.appendingPathComponent("no-run/best.safetensors").path, out = root.appendingPathComponent("out").path
+        func table(_ name: String, _ data: URL) throws { try TableCommand.parse([name, "--data", data.path, "--checkpoint", checkpoint, "--out", out, "--quiet"]).run() }
+        func figure(_ name: String, _ data: URL) throws { try FigureCommand.parse([name, "--data", data.path, "--checkpoint", checkpoint, "--out", out, "--quiet"]).run() }
+
+        let noSplit = try SmallCohort.variant(of: cohort, in: root, "no-edema-test", replacing: "edema_test", with: nil)
+        XCTAssertThrowsError(try table("table-edema-severity", noSplit)) { e in
+            guard case TableError.missingSplit(let file, "edema_test") = e else { return XCTFail("expected missingSplit, got \(e)") }
+            XCTAssertEqual(file, noSplit.appendingPathComponent("edema_test.h5").path)
+        }
+        let noLabels = try SmallCohort.variant(of: cohort, in: root, "no-mimic4", replacing: "mimic4label_test") { d in
+            d.labels["mimic4"] = nil; d.labelNames["mimic4"] = nil
+        }
+        XCTAssertThrowsError(try figure("figure3", noLabels)) { e in
+            guard case EvalError.missingLabels(let file, "mimic4", "figure3", let available) = e else { return XCTFail("expected missingLabels, got \(e)") }
+            XCTAssertTrue(file.hasSuffix("mimic4label_test.h5") && !available.isEmpty, "\(e)")
+        }
+        for command in [{ try table("table-edema-severity", cohort) }, { try figure("figure3", noSplit) }] {
+            XCTAssertThrowsError(try command()) { e in
+                XCTAssertFalse(e is TableError || e is EvalError, "the folder has what it needs, got \(e)")
+                XCTAssertTrue("\(e)".contains(checkpoint), "\(e)")
+            }
+        }
+    }
+}
