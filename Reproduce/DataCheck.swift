@@ -137,6 +137,7 @@ struct DataCheck: ParsableCommand {
                 if !report.isValid { failed += 1 }
                 contents[path] = SplitContents(report, invalidIsUnusable: true)
             } catch let error as DataError {
+                fflush(stdout)   // after the report of the files before it, also through a pipe
                 FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
                 failed += 1
                 contents[path] = .unusable("cannot be opened (the error is above)")

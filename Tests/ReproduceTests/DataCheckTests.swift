@@ -104,6 +104,16 @@ final class DataCheckTests: XCTestCase {
         try bytes.prefix(bytes.count / 2).write(to: invalid.appendingPathComponent("chexpert5x200.h5"))
         let cut = try check([invalid.path], expect: 1)
         XCTAssertTrue(line(cut, "figure2").hasSuffix("chexpert5x200.h5: cannot be opened (the error is above)"), cut)
+        // The error of a file that cannot be opened comes after the reports of the files before
+        // it, also through a pipe (stdout is flushed before stderr is written).
+        let ptbxlVal = invalid.appendingPathComponent("ptbxl_val.h5")
+        let valBytes = try Data(contentsOf: ptbxlVal)
+        try FileManager.default.removeItem(at: ptbxlVal)
+        try valBytes.prefix(valBytes.count / 2).write(to: ptbxlVal)
+        let ordered = try check([invalid.path], expect: 1)
+        let error = try XCTUnwrap(ordered.range(of: "Error: \(ptbxlVal.path)"), ordered)
+        let before = try XCTUnwrap(ordered.range(of: "split = ptbxl_train"), ordered)
+        XCTAssertLessThan(before.lowerBound, error.lowerBound, ordered)
     }
 
     /// `--for` takes the names of the tables and figures that read split files, comma-separated
