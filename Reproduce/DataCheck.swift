@@ -115,8 +115,7 @@ struct DataCheck: ParsableCommand {
                 lines.append("  " + (i == 0 ? name : "").padding(toLength: width, withPad: " ", startingAt: 0) + t)
             }
         }
-        let none = DataRequirements.needNoSplit
-        lines.append("  (" + none.dropLast().joined(separator: ", ") + " and \(none.last ?? "") read no split file.)")
+        lines.append("  (" + englishList(DataRequirements.needNoSplit) + " read no split file.)")
         return lines.joined(separator: "\n")
     }
 

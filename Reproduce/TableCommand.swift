@@ -50,7 +50,7 @@ struct TableCommand: ParsableCommand {
     var bootstrapOption: Int?
     var bootstrap: Int { bootstrapOption ?? 1000 }
 
-    @Option(name: .customLong("prompt-form"), help: "How the zero-shot tables encode a prompt: alone (the authors') or report (as a training text: the prefixed sentence pair with the prompt as its modality's report; a diagnostic, PAPER.md §5.1).")
+    @Option(name: .customLong("prompt-form"), help: "How the zero-shot tables encode a prompt: alone (the authors') or report (as a training text: the prefixed sentence pair with the prompt as its modality's report; a diagnostic, PAPER.md §5.1); default alone.")
     var promptFormOption: ZeroShotPromptForm?
     var promptForm: ZeroShotPromptForm { promptFormOption ?? .alone }
 
