@@ -152,19 +152,17 @@ final class AblationPlan {
             return mainCheckpoint
         }
         let dir = runsDir.appendingPathComponent(v.key)
-        // A finished run is only read: no lock, so a folder of finished runs may be read-only.
-        if try finishedRun(out: dir, config: c, dataHash: hash) != nil {
-            let url = dir.appendingPathComponent("best.safetensors")
-            resolved[v.key] = url
-            return url
-        }
-        try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
-        let lock = try RunLock(run: dir)
-        defer { lock.release() }
+        // A finished run is only read: the lock is taken only to train, so a folder of finished
+        // runs may be read-only. Under the lock, look again: another process may have finished it.
         if try finishedRun(out: dir, config: c, dataHash: hash) == nil {
-            do { try train(c, into: dir, dataHash: hash) } catch TrainingError.resumeMismatch(let file, let reason) {
-                throw TrainingError.resumeMismatch(file: file, reason: reason + ". This folder holds the ablation runs of another budget or config: "
-                                                   + "give --ablation-runs a folder of its own (the default is <main run>-ablation-e<epochs> beside the main run)")
+            try FileManager.default.createDirectory(at: runsDir, withIntermediateDirectories: true)
+            let lock = try RunLock(run: dir)
+            defer { lock.release() }
+            if try finishedRun(out: dir, config: c, dataHash: hash) == nil {
+                do { try train(c, into: dir, dataHash: hash) } catch TrainingError.resumeMismatch(let file, let reason) {
+                    throw TrainingError.resumeMismatch(file: file, reason: reason + ". This folder holds the ablation runs of another budget or config: "
+                                                       + "give --ablation-runs a folder of its own (the default is <main run>-ablation-e<epochs> beside the main run)")
+                }
             }
         }
         let url = dir.appendingPathComponent("best.safetensors")
