@@ -102,11 +102,7 @@ struct DataSynth: ParsableCommand {
         // An --out that is a file, or lies under one, is named in plain words (ConvertPaths.swift),
         // not as Foundation's "NSCocoaErrorDomain error 512".
         try requireWritableOutputFolder(folder)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw DataError.writeFailed(file: folder.path, reason: "cannot create the output folder: \(plainReason(error))")
-        }
+        try createOutputFolder(folder)
         let options = HDF5WriteOptions(deflateLevel: deflate)
         let start = Date()
         var generation = 0.0, bytes = 0, rows = 0

@@ -220,10 +220,9 @@ func extent(_ s: TrainSummary, state: TrainerState, optim o: OptimConfig, batche
 /// The trainer state of the finished run in `out` when its last checkpoint was trained with
 /// this config and data to the end; nil otherwise.
 func finishedRun(out: URL, config: MoREConfig, dataHash: String) throws -> TrainerState? {
-    let last = out.appendingPathComponent("last.safetensors")
-    guard FileManager.default.fileExists(atPath: last.path),
-          FileManager.default.fileExists(atPath: out.appendingPathComponent("best.safetensors").path) else { return nil }
-    let info = try readCheckpointInfo(last)
+    let run = RunFolder(out)
+    guard FileManager.default.fileExists(atPath: run.last.path), FileManager.default.fileExists(atPath: run.best.path) else { return nil }
+    let info = try readCheckpointInfo(run.last)
     guard info.config.hash == config.hash, sameHash(info.dataHash, dataHash),
           let state = try? JSONDecoder().decode(TrainerState.self, from: Data(info.trainerState.utf8)), state.finished
     else { return nil }

@@ -159,10 +159,12 @@ public final class Trainer {
     static let valLogColumns = ["epoch", "step", "val_loss", "t2x_top1", "x2t_top1", "t2e_top1", "e2t_top1",
                                 "t2x_top5", "t2e_top5"]
 
-    var lastURL: URL { options.outDir.appendingPathComponent("last.safetensors") }
-    var bestURL: URL { options.outDir.appendingPathComponent("best.safetensors") }
-    var logURL: URL { options.outDir.appendingPathComponent("train_log.csv") }
-    var valLogURL: URL { options.outDir.appendingPathComponent("val_log.csv") }
+    /// The run's files (RunFolder.swift).
+    var folder: RunFolder { RunFolder(options.outDir) }
+    var lastURL: URL { folder.last }
+    var bestURL: URL { folder.best }
+    var logURL: URL { folder.trainLog }
+    var valLogURL: URL { folder.valLog }
 
     /// Learning rate for the current state.
     func currentLR() -> Double {
@@ -258,14 +260,11 @@ public final class Trainer {
     public func start() throws -> TrainStart {
         if let s = started { return s }
         let fm = FileManager.default
-        do { try fm.createDirectory(at: options.outDir, withIntermediateDirectories: true) } catch {
-            throw DataError.writeFailed(file: options.outDir.path, reason: "cannot create the output folder: \(error.localizedDescription)")
-        }
+        try createOutputFolder(options.outDir)
         let how: TrainStart
         if options.resume && fm.fileExists(atPath: lastURL.path) {
             try resume()
-            elapsedBefore = try RunFolder(options.outDir).trimLogs(to: state, trainHeader: Trainer.trainLogColumns,
-                                                                    valHeader: Trainer.valLogColumns)
+            elapsedBefore = try folder.trimLogs(to: state, trainHeader: Trainer.trainLogColumns, valHeader: Trainer.valLogColumns)
             lastCheckpoint = state
             how = .resumed(state)
         } else {
@@ -274,7 +273,7 @@ public final class Trainer {
             // NaN) never leaves the old run's checkpoints beside the new run's logs. (`more
             // pretrain` refuses to start over a run unless told to, `--overwrite`.) The logs of
             // a run that left no checkpoint are replaced too: nothing resumes from them.
-            for url in [lastURL, bestURL, options.outDir.appendingPathComponent(TrainSummary.fileName)]
+            for url in [lastURL, bestURL, folder.summary]
             where fm.fileExists(atPath: url.path) {
                 do { try fm.removeItem(at: url) } catch {
                     throw DataError.writeFailed(file: url.path, reason: "cannot replace the earlier run's file: \(error.localizedDescription)")

@@ -91,7 +91,7 @@ public func requireWritableOutputFile(_ file: URL) throws {
 }
 
 /// Creates `folder` (with parents); `DataError.writeFailed` naming it otherwise.
-func createOutputFolder(_ folder: URL) throws {
+public func createOutputFolder(_ folder: URL) throws {
     do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
         throw DataError.writeFailed(file: folder.path, reason: "cannot create the output folder: \(plainReason(error))")
     }
@@ -102,11 +102,12 @@ func createOutputFolder(_ folder: URL) throws {
 /// - Parameters:
 ///   - format: the file's format for `.unreadable` ("CSV", "image", "WFDB header").
 ///   - expected: what a folder there should have been, for `.isDirectory` ("CSV file").
-public func readInputFile(_ url: URL, format: String, expected: String) throws -> Data {
+///   - options: how to read (`.alwaysMapped` for a checkpoint of hundreds of MB).
+public func readInputFile(_ url: URL, format: String, expected: String, options: Data.ReadingOptions = []) throws -> Data {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw DataError.missingFile(url.path) }
     guard !isDir.boolValue else { throw DataError.isDirectory(url.path, expected: expected) }
-    do { return try Data(contentsOf: url) } catch {
+    do { return try Data(contentsOf: url, options: options) } catch {
         throw DataError.unreadable(file: url.path, format: format, reason: plainReason(error))
     }
 }

@@ -84,15 +84,9 @@ public func readSafetensorsMetadata(_ url: URL) throws -> [String: String] {
 }
 
 /// The bytes of the safetensors file `url`, memory-mapped; `.missingFile`, `.isDirectory` or
-/// `.unreadable` naming it.
+/// `.unreadable` naming it (`readInputFile`).
 private func mappedSafetensors(_ url: URL) throws -> Data {
-    let path = url.path
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw DataError.missingFile(path) }
-    guard !isDir.boolValue else { throw DataError.isDirectory(path, expected: "safetensors file") }
-    do { return try Data(contentsOf: url, options: .alwaysMapped) } catch {
-        throw DataError.unreadable(file: path, format: "safetensors", reason: "\(error.localizedDescription)")
-    }
+    try readInputFile(url, format: "safetensors", expected: "safetensors file", options: .alwaysMapped)
 }
 
 /// What a file that is not safetensors is, from its first bytes ("an HDF5 file (a dataset
