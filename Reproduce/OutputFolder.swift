@@ -23,4 +23,3 @@ func requireNotAnInput(_ output: URL, inputs: [URL]) throws {
         throw DataError.writeFailed(file: output.path, reason: "it is an input of this command (\(same.path)); choose another output")
     }
 }
-

@@ -110,4 +110,3 @@ extension TextTuning: ConfigChoice {}
 extension PositionEmbedding: ConfigChoice {}
 extension TextPooling: ConfigChoice {}
 extension TextEncoderConfig.Family: ConfigChoice {}
-

@@ -148,4 +148,3 @@ public func xrayShapeHint(config c: MoREConfig, found: [Int]) -> String {
     }
     return text
 }
-
