@@ -56,6 +56,7 @@ extension EvalContext {
 
     func figureXrayToECG() throws -> Figure {
         let s = try split("pretrain_test")
+        try requireReports(s.split, file: s.file, protocolName: "figure5")
         let zx = try model.embed(s.split, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
         let ze = try model.embed(s.split, modality: .ecg, file: s.file, options: EmbeddingOptions(stage: .projected))
         // The query: the first test patient whose report mentions cardiomegaly (else patient 0).

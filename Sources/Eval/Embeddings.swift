@@ -197,12 +197,7 @@ extension MoREModel {
                 guard let e = split.ecg else { throw EvalError.missingModality(file: file, modality: "ecg", protocolName: protocolName) }
                 return try embedECGs(e, options: o)
             case .text:
-                guard split.reportXray.count == split.count else {
-                    throw EvalError.missingModality(file: file, modality: "report_xray", protocolName: protocolName)
-                }
-                guard split.reportECG.count == split.count else {
-                    throw EvalError.missingModality(file: file, modality: "report_ecg", protocolName: protocolName)
-                }
+                try requireReports(split, file: file, protocolName: protocolName)
                 guard let tokenizer else {
                     throw EvalError.invalidParameter(name: "tokenizer", value: "nil", reason: "text embeddings need the model's tokenizer")
                 }
@@ -248,4 +243,15 @@ public func cosineSimilarity(_ a: Tensor, _ b: Tensor) throws -> [[Double]] {
         out[i] = row
     }
     return out
+}
+
+/// Both reports of every row, or `EvalError.missingModality` naming the first one `split` lacks
+/// ("report_xray", then "report_ecg"): what a text embedding, or a figure that prints reports, needs.
+public func requireReports(_ split: DatasetSplit, file: String, protocolName: String) throws {
+    guard split.reportXray.count == split.count else {
+        throw EvalError.missingModality(file: file, modality: "report_xray", protocolName: protocolName)
+    }
+    guard split.reportECG.count == split.count else {
+        throw EvalError.missingModality(file: file, modality: "report_ecg", protocolName: protocolName)
+    }
 }

@@ -84,6 +84,18 @@ final class TableErrorTests: XCTestCase {
         }
     }
 
+    /// figure5 prints the reports of its query and hits: without them its own code (behind the
+    /// command's pre-check) names the missing report instead of indexing an empty array.
+    func testFigure5WithoutReportsNamesThem() throws {
+        let s = try TableFixture.setup()
+        let data = try dataVariant(s, "noreports", replacing: "pretrain_test") { d in d.reportXray = []; d.reportECG = [] }
+        let ctx = try EvalContext(data: data, checkpoint: s.checkpoint, seed: 1, bootstrap: 10)
+        XCTAssertThrowsError(try ctx.figureXrayToECG()) { e in
+            guard case EvalError.missingModality(let file, "report_xray", "figure5") = e else { return XCTFail("expected missingModality, got \(e)") }
+            XCTAssertTrue(file.hasSuffix("pretrain_test.h5"), file)
+        }
+    }
+
     func testMissingSplitIsAClearError() throws {
         let s = try TableFixture.setup()
         let data = try dataVariant(s, "nosplit", replacing: "chexpert5x200", with: nil)
