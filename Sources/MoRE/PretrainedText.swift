@@ -44,23 +44,21 @@ public func resolveTextModelFolder(_ path: String) throws -> URL {
 
 /// `resolveTextModelFolder(_:)` with the executable's folder and `MORE_ROOT` given.
 func resolveTextModelFolder(_ path: String, executableFolder: URL?, root: String?) throws -> URL {
-    var candidates = [URL(fileURLWithPath: path)]
-    if !path.hasPrefix("/") {
-        if let root { candidates.append(URL(fileURLWithPath: root).appendingPathComponent(path)) }
-        var folder = executableFolder
-        while let f = folder, f.path != "/" {
-            candidates.append(f.appendingPathComponent(path))
-            folder = f.deletingLastPathComponent()
-        }
+    let relative = !path.hasPrefix("/")
+    // The places to look, in order: as given, under MORE_ROOT, under the executable's folder and each above it.
+    var named = [URL(fileURLWithPath: path)]
+    if relative, let root { named.append(URL(fileURLWithPath: root).appendingPathComponent(path)) }
+    var aboveExecutable: [URL] = []
+    var folder = relative ? executableFolder : nil
+    while let f = folder, f.path != "/" {
+        aboveExecutable.append(f.appendingPathComponent(path))
+        folder = f.deletingLastPathComponent()
     }
-    for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("model.safetensors").path) {
+    for c in named + aboveExecutable where FileManager.default.fileExists(atPath: c.appendingPathComponent("model.safetensors").path) {
         return c
     }
-    var tried = [candidates[0].standardizedFileURL.path]
-    if !path.hasPrefix("/") {
-        if let root { tried.append(URL(fileURLWithPath: root).appendingPathComponent(path).standardizedFileURL.path) }
-        if let e = executableFolder { tried.append("\(path) under \(e.path) and each folder above it") }
-    }
+    var tried = named.map(\.standardizedFileURL.path)
+    if relative, let e = executableFolder { tried.append("\(path) under \(e.path) and each folder above it") }
     throw PretrainedTextError.missingFolder(path, tried: tried)
 }
 
