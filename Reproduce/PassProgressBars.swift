@@ -53,14 +53,12 @@ final class PassProgressBars: @unchecked Sendable {
         if done >= total { finished = true }
     }
 
-    /// The bars of `more table` and `more figure`: embedding passes longer than 2 s, reported by
-    /// Eval for the rest of the process.
+    /// The bars of `more table` and `more figure`: one per kind of pass ("embedding …", "fitting
+    /// …", "training …"), for passes longer than 2 s, reported by Eval for the rest of the process.
     static func installForEvaluation() {
-        let bars = PassProgressBars(prefix: "embedding ", unit: "rows", delay: 2)
-        EvaluationProgress.report = { bars.report($0, $1, $2) }
-        let fits = PassProgressBars(prefix: "fitting ", unit: "fits", delay: 2)
-        EvaluationProgress.reportFits = { fits.report($0, $1, $2) }
-        let steps = PassProgressBars(prefix: "training ", unit: "steps", delay: 2)
-        EvaluationProgress.reportSteps = { steps.report($0, $1, $2) }
+        let bars = Dictionary(uniqueKeysWithValues: EvaluationPassKind.allCases.map {
+            ($0, PassProgressBars(prefix: $0.rawValue + " ", unit: $0.unit, delay: 2))
+        })
+        EvaluationProgress.report = { kind, label, done, total in bars[kind]?.report(label, done, total) }
     }
 }

@@ -9,24 +9,38 @@
 // never depend on it, and `more` sets it once per command. nil (the default, and in tests):
 // silent. Not here: drawing the bar (Reproduce/PassProgressBars.swift).
 //
-// The linear probes' fits are reported the same way, as their own passes (`reportFits`): one
-// logistic regression per value of C per label fraction, which on a large split or a raw-input
-// baseline is the longest silent stretch of a probe table.
+// The linear probes' fits and the partial fine-tune's steps are reported the same way, as passes
+// of their own kind: one logistic regression per value of C per label fraction, which on a large
+// split or a raw-input baseline is the longest silent stretch of a probe table, and one optimiser
+// step of the authors' MIMIC protocol.
+
+/// What an evaluation pass counts.
+public enum EvaluationPassKind: String, CaseIterable, Sendable {
+    /// Rows of a dataset file through a tower (every `MoREModel.embed(_:modality:file:…)`).
+    case embedding
+    /// Logistic-regression fits of a linear probe's C grid (every fraction × every C).
+    case fitting
+    /// Optimiser steps of a partial fine-tune (MoRE-reference §6.3; early stopping may end it
+    /// before its last step).
+    case training
+
+    /// What the counts count: "rows", "fits", "steps".
+    public var unit: String {
+        switch self {
+        case .embedding: return "rows"
+        case .fitting: return "fits"
+        case .training: return "steps"
+        }
+    }
+}
 
 /// The process-wide observer of evaluation passes.
 public enum EvaluationProgress {
-    /// Called after each batch with (what is embedded, e.g. "mimic4label_train.h5 X-ray", rows
-    /// done, rows in the pass), on the thread that runs the evaluation.
-    nonisolated(unsafe) public static var report: ((String, Int, Int) -> Void)?
-
-    /// Called after each fit of a linear probe's C grid with (the probe, e.g. "ptbxl_train.h5
-    /// ptbxl_super probe", fits done, fits in the probe), on the thread that runs the evaluation.
-    nonisolated(unsafe) public static var reportFits: ((String, Int, Int) -> Void)?
-
-    /// Called after each optimiser step of a partial fine-tune (MoRE-reference §6.3) with (what
-    /// is fine-tuned, e.g. "mimic4label_train.h5 partial fine-tune", steps done, steps in its
-    /// epochs; early stopping may end it before).
-    nonisolated(unsafe) public static var reportSteps: ((String, Int, Int) -> Void)?
+    /// Called with (kind, the pass, done, total) as a pass advances, on the thread that runs the
+    /// evaluation. The pass names what is worked on: "mimic4label_train.h5 X-rays" (after each
+    /// batch), "ptbxl_train.h5 ptbxl_super probe" (after each fit), "mimic4label_train.h5 partial
+    /// fine-tune" (after each step).
+    nonisolated(unsafe) public static var report: ((EvaluationPassKind, String, Int, Int) -> Void)?
 
     /// The fits of one probe (every fraction × every C), counted as one pass.
     final class FitPass: @unchecked Sendable {
@@ -40,16 +54,16 @@ public enum EvaluationProgress {
 
     /// Runs `body` (a probe of `total` fits) with its fits reported as the pass `label`.
     static func countingFits<R>(_ label: String, total: Int, _ body: () throws -> R) rethrows -> R {
-        guard let report = reportFits else { return try body() }
-        report(label, 0, total)
+        guard let report else { return try body() }
+        report(.fitting, label, 0, total)
         return try $fits.withValue(FitPass(label: label, total: total), operation: body)
     }
 
     /// One fit done (`LogisticRegression`'s C sweep calls this after each C).
     static func fitDone() {
-        guard let pass = fits, let report = reportFits else { return }
+        guard let pass = fits, let report else { return }
         pass.done += 1
-        report(pass.label, pass.done, pass.total)
+        report(.fitting, pass.label, pass.done, pass.total)
     }
 
     /// A file as passes name it: its last path component ("ptbxl_train.h5").
@@ -70,7 +84,7 @@ public enum EvaluationProgress {
         let inner = options.progress, label = label(file: file, modality: modality, stage: options.stage)
         o.progress = { done, total in
             inner?(done, total)
-            report(label, done, total)
+            report(.embedding, label, done, total)
         }
         return o
     }

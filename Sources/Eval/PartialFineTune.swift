@@ -128,7 +128,7 @@ extension MoREModel {
         var snapshot: [Tensor] = params.map { $0.1.value.copy() }
         let stepsPerEpoch = tt.count < 2 ? 0 : (tt.count - 2) / o.batchSize + 1   // the batches of the loop below
         let label = "\(EvaluationProgress.fileName(train.file)) partial fine-tune", totalSteps = o.epochs * stepsPerEpoch
-        EvaluationProgress.reportSteps?(label, 0, totalSteps)
+        EvaluationProgress.report?(.training, label, 0, totalSteps)
         for epoch in 0..<o.epochs {
             optimizer.lr = Float(schedule.lr(at: Double(epoch)))
             self.train(); head.train(); dropout.train()
@@ -144,7 +144,7 @@ extension MoREModel {
                 zeroGrad(); head.zeroGrad()
                 step += 1
                 start += o.batchSize
-                EvaluationProgress.reportSteps?(label, step, totalSteps)
+                EvaluationProgress.report?(.training, label, step, totalSteps)
             }
             let v = evaluate(xv, vt.multiHot)
             let auc = try MultiLabelMetrics(labels: vt.multiHot, scores: v.scores).aurocMacro

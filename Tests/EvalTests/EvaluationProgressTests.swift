@@ -9,13 +9,13 @@ import TensorCore
 @testable import Eval
 
 final class EvaluationProgressTests: XCTestCase {
-    override func tearDown() { EvaluationProgress.report = nil; EvaluationProgress.reportFits = nil }
+    override func tearDown() { EvaluationProgress.report = nil }
 
     func testEveryEmbeddingPassReportsItsRowsAndLabel() throws {
         let m = MicroModel.model(), s = MicroModel.split(5, seed: 3), tok = try MicroModel.tokenizer()
         let silent = try m.embed(s, modality: .ecg, file: "/data/ptbxl_test.h5", tokenizer: tok, options: EmbeddingOptions(batchSize: 2))
         var reports: [String] = [], own: [Int] = []
-        EvaluationProgress.report = { reports.append("\($0) \($1)/\($2)") }
+        EvaluationProgress.report = { kind, label, done, total in if kind == .embedding { reports.append("\(label) \(done)/\(total)") } }
         let observed = try m.embed(s, modality: .ecg, file: "/data/ptbxl_test.h5", tokenizer: tok,
                                    options: EmbeddingOptions(batchSize: 2, progress: { done, _ in own.append(done) }))
         XCTAssertEqual(reports, ["ptbxl_test.h5 ECGs 2/5", "ptbxl_test.h5 ECGs 4/5", "ptbxl_test.h5 ECGs 5/5"])
@@ -37,7 +37,7 @@ final class EvaluationProgressTests: XCTestCase {
         let o = LinearProbeOptions(modality: .xray, labelSet: "findings", fractions: [0.1, 1.0], cGrid: [0.1, 1, 10])
         let silent = try m.linearProbe(o, train: tr, validation: va, test: te)
         var reports: [String] = []
-        EvaluationProgress.reportFits = { reports.append("\($0) \($1)/\($2)") }
+        EvaluationProgress.report = { kind, label, done, total in if kind == .fitting { reports.append("\(label) \(done)/\(total)") } }
         let observed = try m.linearProbe(o, train: tr, validation: va, test: te)
         XCTAssertEqual(reports, (0...6).map { "train.h5 findings probe \($0)/6" })
         XCTAssertEqual(observed.map(\.testScores), silent.map(\.testScores))

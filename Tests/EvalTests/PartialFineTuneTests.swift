@@ -82,8 +82,8 @@ final class PartialFineTuneTests: XCTestCase {
         let silent = try model().partialFineTune(o, train: brightness(33, seed: 1), validation: brightness(16, seed: 2),
                                                  test: brightness(16, seed: 3))
         var reports: [String] = []
-        EvaluationProgress.reportSteps = { reports.append("\($0) \($1)/\($2)") }
-        defer { EvaluationProgress.reportSteps = nil }
+        EvaluationProgress.report = { kind, label, done, total in if kind == .training { reports.append("\(label) \(done)/\(total)") } }
+        defer { EvaluationProgress.report = nil }
         let observed = try model().partialFineTune(o, train: brightness(33, seed: 1), validation: brightness(16, seed: 2),
                                                    test: brightness(16, seed: 3))
         XCTAssertEqual(reports, (0...4).map { "bright-1.h5 partial fine-tune \($0)/4" })
