@@ -155,17 +155,11 @@ extension EvalContext {
         return doc
     }
 
-    /// Every split and label set the rows need, checked before any run is trained.
+    /// Every split and label set the rows need, checked before any run is trained: the table's
+    /// data requirements with the labels' content (`DataRequirements.check`, as `more table`
+    /// checks them before the model loads).
     func checkAblationData() throws {
-        for p in [EvalContext.headlineProbes.xray, EvalContext.headlineProbes.ecg] {
-            for name in [p.splits.0, p.splits.1, p.splits.2] { _ = try probeTargets(try split(name), p.options(seed: seed)) }
-        }
-        let tasks = try EvalContext.headlineZeroShotTasks(seed: seed)
-        for (task, name) in [(tasks.cxr, "chexpert5x200"), (tasks.ecg, "ptbxl_test")] {
-            let s = try split(name)
-            _ = try task.targets(s.split, file: s.file)
-        }
-        _ = try retrievalTargets(try split("pretrain_test"), labelSet: EvalContext.retrievalLabelSet)
+        try DataRequirements.named("table-ablation")?.check(folder: dataDir)
     }
 
     /// One sentence per metric: the variants that differ from the baseline (`Scored.differs`).
