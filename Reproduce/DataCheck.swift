@@ -9,9 +9,12 @@
 //
 // A folder argument is a dataset folder: before the summary line comes a section saying, per
 // table and figure, whether the folder can make it ("ok") or what it lacks ("edema_test.h5: no
-// label set 'edema_severity'", from Tables/DataRequirements.swift). Files named one by one get
-// no such section (a lone file is not a folder a table reads). The section informs; `--for
-// NAME,…` (or `all`) makes a gap of the named tables and figures an error (exit 1).
+// label set 'edema_severity'", from Tables/DataRequirements.swift), the content of the label
+// sets included ("chexpert5x200.h5: label set 'chexpert5_class' has no class 'Edema' (…)",
+// LabelContentCheck.swift: the label sets are read, also with --structure-only; no image or
+// signal). Files named one by one get no such section (a lone file is not a folder a table
+// reads). The section informs; `--for NAME,…` (or `all`) makes a gap of the named tables and
+// figures an error (exit 1).
 // Deliberately not here: the checks themselves (Sources/Datasets/HDF5/HDF5Validator.swift).
 
 import ArgumentParser
@@ -24,7 +27,8 @@ struct DataCheck: ParsableCommand {
         abstract: "Validate HDF5 dataset files against the schema; exit 1 when any is invalid.",
         discussion: """
             A folder argument stands for its .h5 files, and the check ends with what the folder can make: \
-            each table and figure that reads split files, "ok" or the files and label sets it lacks. \
+            each table and figure that reads split files, "ok" or the files and label sets it lacks, \
+            and the classes, label values and usable rows its label sets lack (read from the labels alone). \
             That section does not change the exit status unless --for names the tables and figures \
             that must be makeable (e.g. --for table-edema-severity,figure2, or --for all).
             """)
@@ -94,9 +98,13 @@ struct DataCheck: ParsableCommand {
     }
 
     /// What each table and figure lacks in a folder whose split files were checked: split name
-    /// → contents (`SplitContents`; a file not checked is missing), in `DataRequirements.all` order.
-    static func gaps(_ folder: [String: SplitContents]) -> [(name: String, missing: [MissingData])] {
-        DataRequirements.all.map { ($0.name, $0.missing(in: folder)) }
+    /// → contents (`SplitContents`; a file not checked is missing), in `DataRequirements.all` order;
+    /// with `labels` (the folder's label sets), also the gaps in their content (`labelGaps`).
+    static func gaps(_ folder: [String: SplitContents], labels: LabelCache? = nil) -> [(name: String, missing: [MissingData])] {
+        DataRequirements.all.map { r in
+            let structural = r.missing(in: folder)
+            return (r.name, structural + (labels.map { r.labelGaps($0, structural: structural) } ?? []))
+        }
     }
 
     /// The section on what a folder can make: a heading naming `folder`, one line per table and
@@ -148,7 +156,7 @@ struct DataCheck: ParsableCommand {
             guard let folder else { continue }
             var splits: [String: SplitContents] = [:]
             for p in paths { splits[URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent] = contents[p] }
-            let gaps = DataCheck.gaps(splits)
+            let gaps = DataCheck.gaps(splits, labels: LabelCache(folder: folder))
             let shown = folder.relativePath   // as typed
             print("\n" + DataCheck.section(folder: shown, gaps: gaps))
             for (name, missing) in gaps where wanted.contains(name) && !missing.isEmpty {

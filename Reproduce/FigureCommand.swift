@@ -85,8 +85,9 @@ struct FigureCommand: ParsableCommand {
         var companions: [(String, Data)] = []     // files written with the figures
         switch name {
         case "figure2": figures = [try ctx.figureTSNE()]
-        case "figure3": figures = [try ctx.figureTextToXray(name: "figure3", query: "Cardiomegaly is severe", findings: ["Cardiomegaly"], figureNumber: 3)]
-        case "figure4": figures = [try ctx.figureTextToXray(name: "figure4", query: "There is presence of Edema and Effusion", findings: ["Edema", "Pleural Effusion"], figureNumber: 4)]
+        case "figure3", "figure4":
+            guard let f = EvalContext.textToXrayFigures[name] else { throw ValidationError("unknown figure '\(name)'") }
+            figures = [try ctx.figureTextToXray(name: name, query: f.query, findings: f.findings, figureNumber: f.number)]
         case "figure5": figures = [try ctx.figureXrayToECG()]
         case "figure-training": figures = [try ctx.figureTraining()]
         case "figure-attention-xray", "figure-attention-ecg":

@@ -50,10 +50,21 @@ extension EvalContext {
         return "data \(checkpointInfo.dataHash)"
     }
 
+    /// figure-roc's probe: the MIMIC-4 table's, at 100 % of the labels.
+    static let rocProbe = mimic4LabelSpec
+
+    /// The probe's targets (`probeTargets`), and every class of the test split with a positive
+    /// and a negative row: a ROC curve is drawn per class (`EvalError.noUsableRows` otherwise).
+    static func rocTargets(train: EvalSplit, validation: EvalSplit, test: EvalSplit, _ o: LinearProbeOptions) throws {
+        try probeTargets(train: train, validation: validation, test: test, o).test.requireBothValues("figure-roc draws each class's ROC curve")
+    }
+
     /// ROC curves of the 4-label probe (100 % of the labels) on MoRE's frozen X-ray features.
     func figureROC() throws -> Figure {
-        let tr = try split("mimic4label_train"), va = try split("mimic4label_val"), te = try split("mimic4label_test")
-        let o = LinearProbeOptions(modality: .xray, labelSet: "mimic4", stage: .features, fractions: [1.0], seed: seed)
+        let p = EvalContext.rocProbe
+        let tr = try split(p.splits.0), va = try split(p.splits.1), te = try split(p.splits.2)
+        let o = p.options(seed: seed, fractions: [1.0])
+        try EvalContext.rocTargets(train: tr, validation: va, test: te, o)
         guard let r = try model.linearProbe(o, train: tr, validation: va, test: te, tokenizer: tokenizer).first else {
             throw TableError.unknownTable("figure-roc: no probe result")
         }
@@ -68,7 +79,7 @@ extension EvalContext {
         let fig = Figure(name: "figure-roc",
                          panels: [ROCPanel(curves: curves, micro: Plot.ROCCurve(name: "micro average", falsePositiveRate: micro.fpr,
                                                                                  truePositiveRate: micro.tpr, auroc: microAUC),
-                                           title: "MIMIC-style 4 labels — linear probe on MoRE X-ray features (100 % labels, \(try dataLabel(["mimic4label_test"])))")],
+                                           title: "MIMIC-style 4 labels — linear probe on MoRE X-ray features (100 % labels, \(try dataLabel([p.splits.2])))")],
                          width: 900, height: 800)
         return fig
     }

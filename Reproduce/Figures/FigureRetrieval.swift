@@ -15,6 +15,21 @@ import Plot
 import TensorCore
 
 extension EvalContext {
+    /// figure3 and figure4: the text query and the 4-label classes it names (counted among the hits).
+    static let textToXrayFigures = [
+        "figure3": (query: "Cardiomegaly is severe", findings: ["Cardiomegaly"], number: 3),
+        "figure4": (query: "There is presence of Edema and Effusion", findings: ["Edema", "Pleural Effusion"], number: 4),
+    ]
+
+    /// The split figure3 and figure4 retrieve from, and the label set whose findings they count.
+    static let textToXraySplit = "mimic4label_test", textToXrayLabelSet = "mimic4"
+
+    /// The columns of `findings` in the 4-label set of `s`, a value per row: what the retrieval
+    /// figures count (`EvalError.unknownClass` for a finding the set does not have).
+    static func findingColumns(_ s: EvalSplit, findings: [String]) throws -> [[Float]] {
+        try findings.map { try labelColumn(s.split, textToXrayLabelSet, $0, protocolName: "text → X-ray figure") }
+    }
+
     func labelCaption(_ s: EvalSplit, row: Int) -> String {
         guard let t = s.split.labels["mimic4"], let names = s.split.labelNames["mimic4"] else { return "" }
         let c = names.count
@@ -25,7 +40,7 @@ extension EvalContext {
     /// How many of `rows` are positive (label 1; uncertain −1 is not) for every one of
     /// `findings` in the split's 4-label table, and that fraction over all rows of the split.
     func findingHits(_ s: EvalSplit, rows: [Int], findings: [String]) throws -> (hits: Int, baseRate: Double) {
-        let columns = try findings.map { try labelColumn(s.split, "mimic4", $0, protocolName: "text → X-ray figure") }
+        let columns = try EvalContext.findingColumns(s, findings: findings)
         func positive(_ r: Int) -> Bool { columns.allSatisfy { $0[r] == 1 } }
         let all = (0..<s.split.count).filter(positive).count
         return (rows.filter(positive).count, Double(all) / Double(max(1, s.split.count)))
@@ -33,7 +48,7 @@ extension EvalContext {
 
     /// - Parameter findings: the 4-label classes the query names (counted among the hits).
     func figureTextToXray(name: String, query: String, findings: [String], figureNumber: Int) throws -> Figure {
-        let s = try split("mimic4label_test")
+        let s = try split(EvalContext.textToXraySplit)
         let z = try model.embed(s.split, modality: .xray, file: s.file, options: EmbeddingOptions(stage: .projected))
         let show = 6
         let hits = try model.topK(textQuery: query, candidates: z, k: show * 5, tokenizer: tokenizer)

@@ -16,12 +16,21 @@ import Eval
 import Plot
 
 extension EvalContext {
+    /// figure2's rows: the set shown, its split, and the label set whose classes colour the points.
+    static let tsneSets = [(title: "CheXpert-style 5×200", split: "chexpert5x200", labelSet: "chexpert5_class"),
+                           (title: "MIMIC-style 4-label test", split: "mimic4label_test", labelSet: "mimic4")]
+
+    /// The targets of a figure2 row: every class of `labelSet`, the rows with a usable label.
+    static func tsneTargets(_ s: EvalSplit, labelSet: String) throws -> LabelTargets {
+        try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")
+    }
+
     func figureTSNE() throws -> Figure {
-        let chex = try split("chexpert5x200"), mimic = try split("mimic4label_test")
         let columns = try probeEncoders(.xray).encoders   // MoRE and random init alone without ablation runs
         var panels: [any Panel] = []
-        for (setName, s, labelSet) in [("CheXpert-style 5×200", chex, "chexpert5_class"), ("MIMIC-style 4-label test", mimic, "mimic4")] {
-            let targets = try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")
+        for (setName, splitName, labelSet) in EvalContext.tsneSets {
+            let s = try split(splitName)
+            let targets = try EvalContext.tsneTargets(s, labelSet: labelSet)
             var names = targets.classNames
             let classes: [Int]
             if let c = targets.classIndex { classes = c } else {
@@ -41,7 +50,7 @@ extension EvalContext {
             }
         }
         let fig = Figure(name: "figure2", panels: panels, columns: columns.count,
-                         title: "Fig. 2 — t-SNE of X-ray embeddings (\(try dataLabel(["chexpert5x200", "mimic4label_test"])))",
+                         title: "Fig. 2 — t-SNE of X-ray embeddings (\(try dataLabel(EvalContext.tsneSets.map(\.split))))",
                          width: 120 + 590 * columns.count, height: 1050)
         return fig
     }

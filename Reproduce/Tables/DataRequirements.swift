@@ -1,16 +1,21 @@
 // DataRequirements — what each table and figure reads from the dataset folder: per split file,
 // the root datasets (X-rays, ECGs, reports) and the label sets it needs, read off the code that
-// makes it (Tables/*.swift, Figures/*.swift). The one list behind three things:
-// `more data check FOLDER` (its "tables and figures" section and `--for`), the check `more
-// table` and `more figure` make before they load the model (a missing file or label set is the
-// error the evaluation would raise after minutes, raised at once), and the splits a figure's
-// provenance names.
+// makes it (Tables/*.swift, Figures/*.swift), and what it reads in those label sets (`LabelRead`,
+// LabelContentCheck.swift: the classes it selects, valid label values, rows left with a usable
+// label, the classes that need a positive and a negative row), checked by the evaluation's own
+// code on the labels alone. The one list behind three things: `more data check FOLDER` (its
+// "tables and figures" section and `--for`), the check `more table` and `more figure` make
+// before they load the model (a missing file or label set, an unknown class or a class without
+// a positive row is the error the evaluation would raise after minutes — for table-ablation and
+// the probe tables after pre-training their ablation runs — raised at once), and the splits a
+// figure's provenance names.
 //
-// Deliberately not here: what the files hold beyond their structure (enough rows per class, the
-// class names a zero-shot task needs, a patient with a finding): the evaluation still checks
-// that where it meets it. Optional inputs are not listed either: figure2's X-ray–text-only column
-// (dropped without pretrain_train.h5/pretrain_val.h5), the attention figures' mimic4,
-// ptbxl_super and regions_* (without them a finding is drawn but not scored).
+// Deliberately not here: what the evaluation tolerates or meets only with the model (a class
+// with one label value in a test split's AUROC, a non-finite embedding), the values of X-rays
+// and ECGs (`data check` validates them per file). Optional inputs are not listed either:
+// figure2's X-ray–text-only column (dropped without pretrain_train.h5/pretrain_val.h5), the
+// attention figures' mimic4, ptbxl_super and regions_* (without them a finding is drawn but not
+// scored; when present, their content is checked).
 
 import Foundation
 import Datasets
@@ -65,6 +70,9 @@ struct MissingData: Equatable, Sendable {
         case field(String)
         /// A label set is missing; the label sets the file has.
         case labelSet(String, available: [String])
+        /// A label set's content is not what a use needs: the evaluation's error (an unknown
+        /// class, an invalid value, no usable row, a class without a positive row).
+        case labels(EvalError)
     }
     var split: String
     var problem: Problem
@@ -80,12 +88,15 @@ struct MissingData: Equatable, Sendable {
         case .noRows: return "no rows"
         case .field(let f): return "no '\(DataRequirements.modalityName(f))'"
         case .labelSet(let s, _): return "no label set '\(s)'"
+        case .labels(let e):
+            let text = e.description, prefix = (e.file ?? "") + ": "
+            return text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
         }
     }
 
     /// The typed error the evaluation raises for the same gap, naming the file in `folder` and
     /// what needs it: `TableError.missingSplit`/`.emptySplit`, `EvalError.missingModality`/
-    /// `.missingLabels`.
+    /// `.missingLabels`, or the evaluation's own error about a label set's content.
     func error(folder: URL, neededBy name: String) -> Error {
         let path = folder.appendingPathComponent(split + ".h5").path
         switch problem {
@@ -94,6 +105,7 @@ struct MissingData: Equatable, Sendable {
         case .unusable(let reason): return DataError.unreadable(file: path, format: "HDF5", reason: reason)
         case .field(let f): return EvalError.missingModality(file: path, modality: DataRequirements.modalityName(f), protocolName: name)
         case .labelSet(let s, let available): return EvalError.missingLabels(file: path, labelSet: s, protocolName: name, available: available)
+        case .labels(let e): return e
         }
     }
 }
@@ -106,15 +118,18 @@ struct DataRequirements: Sendable {
     /// The table or figure ("table-edema-severity", "figure2").
     var name: String
     var splits: [SplitRequirement]
+    /// What it reads in the label sets of `splits` (LabelContentCheck.swift).
+    var labels: [LabelRead] = []
 
     /// Every table and figure that reads split files, in `TableCommand.names` then
     /// `FigureCommand.names` order.
     static let all: [DataRequirements] = {
         let x = DatasetSchema.xray, e = DatasetSchema.ecg
         let pairs = [x, e, DatasetSchema.reportXray, DatasetSchema.reportECG]   // a paired split the text tower reads too
-        func probe(_ prefix: String, _ field: String, _ set: String) -> [SplitRequirement] {
-            ["_train", "_val", "_test"].map { SplitRequirement(split: prefix + $0, fields: [field], labelSets: [set]) }
+        func probe(_ p: EvalContext.ProbeSpec) -> [SplitRequirement] {
+            [p.splits.0, p.splits.1, p.splits.2].map { SplitRequirement(split: $0, fields: [p.modality == .xray ? x : e], labelSets: [p.labelSet]) }
         }
+        let (mimic4, edema, ptbxl) = (EvalContext.mimic4LabelSpec, EvalContext.edemaSeveritySpec, EvalContext.ptbxlProbeSpec)
         // pretrainingPairs (Pretrain.swift) reads all four from both; the run's data hash is pretrain_train.h5's.
         let ablationRuns = ["pretrain_train", "pretrain_val"].map { SplitRequirement(split: $0, fields: pairs, labelSets: [], forAblationRuns: true) }
         let chexpert = SplitRequirement(split: "chexpert5x200", fields: [x], labelSets: ["chexpert5_class"])   // ZeroShotTask.cheXpert
@@ -122,20 +137,21 @@ struct DataRequirements: Sendable {
         let retrieval = SplitRequirement(split: "pretrain_test", fields: pairs, labelSets: ["mimic4"])       // precision@K's labels
         let attention = [SplitRequirement(split: "pretrain_test", fields: [x, e], labelSets: [])]          // one study explains both towers
         return [
-            DataRequirements(name: "table-zeroshot-cxr", splits: [chexpert]),
-            DataRequirements(name: "table-zeroshot-ecg", splits: [SplitRequirement(split: "ptbxl_test", fields: [e], labelSets: ["ptbxl_super_single", "ptbxl_super"])]),
-            DataRequirements(name: "table-retrieval", splits: [retrieval]),
-            DataRequirements(name: "table-mimic-4label", splits: probe("mimic4label", x, "mimic4") + ablationRuns),
-            DataRequirements(name: "table-edema-severity", splits: probe("edema", x, "edema_severity") + ablationRuns),
-            DataRequirements(name: "table-ptbxl-probe", splits: probe("ptbxl", e, "ptbxl_super") + ablationRuns),
-            DataRequirements(name: "table-ablation", splits: probe("mimic4label", x, "mimic4") + probe("ptbxl", e, "ptbxl_super") + [chexpert, retrieval] + ablationRuns),
-            DataRequirements(name: "figure2", splits: [chexpert, mimicTest]),
-            DataRequirements(name: "figure3", splits: [mimicTest]),
-            DataRequirements(name: "figure4", splits: [mimicTest]),
+            DataRequirements(name: "table-zeroshot-cxr", splits: [chexpert], labels: [.zeroShotCXR]),
+            DataRequirements(name: "table-zeroshot-ecg", splits: [SplitRequirement(split: "ptbxl_test", fields: [e], labelSets: ["ptbxl_super_single", "ptbxl_super"])],
+                             labels: [.zeroShotECG]),
+            DataRequirements(name: "table-retrieval", splits: [retrieval], labels: [.retrieval]),
+            DataRequirements(name: "table-mimic-4label", splits: probe(mimic4) + ablationRuns, labels: [.probeTable(mimic4)]),
+            DataRequirements(name: "table-edema-severity", splits: probe(edema) + ablationRuns, labels: [.probeTable(edema)]),
+            DataRequirements(name: "table-ptbxl-probe", splits: probe(ptbxl) + ablationRuns, labels: [.probeTable(ptbxl)]),
+            DataRequirements(name: "table-ablation", splits: probe(mimic4) + probe(ptbxl) + [chexpert, retrieval] + ablationRuns, labels: LabelRead.headline),
+            DataRequirements(name: "figure2", splits: [chexpert, mimicTest], labels: LabelRead.tsne),
+            DataRequirements(name: "figure3", splits: [mimicTest], labels: [.textToXray("figure3")]),
+            DataRequirements(name: "figure4", splits: [mimicTest], labels: [.textToXray("figure4")]),
             DataRequirements(name: "figure5", splits: [SplitRequirement(split: "pretrain_test", fields: pairs, labelSets: [])]),
-            DataRequirements(name: "figure-roc", splits: probe("mimic4label", x, "mimic4")),
-            DataRequirements(name: "figure-attention-xray", splits: attention),
-            DataRequirements(name: "figure-attention-ecg", splits: attention),
+            DataRequirements(name: "figure-roc", splits: probe(EvalContext.rocProbe), labels: [.roc]),
+            DataRequirements(name: "figure-attention-xray", splits: attention, labels: [.explanation]),
+            DataRequirements(name: "figure-attention-ecg", splits: attention, labels: [.explanation]),
         ]
     }()
 
@@ -194,11 +210,14 @@ struct DataRequirements: Sendable {
     }
 
     /// Throws the first gap of `folder` as the evaluation's own typed error (`MissingData.error`),
-    /// without the ablation runs' splits; a folder that is not there is the `DataError` of
-    /// `requireDatasetFolder`. `more table` and `more figure` call it before loading the model.
+    /// without the ablation runs' splits: first what the files lack, then what their label sets
+    /// hold (`labelGaps`: `EvalError.unknownClass`, `.invalidLabel`, `.noUsableRows`, …); a
+    /// folder that is not there is the `DataError` of `requireDatasetFolder`. `more table` and
+    /// `more figure` call it before loading the model.
     func check(folder: URL) throws {
         try requireDatasetFolder(folder)
-        if let first = missing(in: try contents(of: folder), ablationRuns: false).first {
+        let structural = missing(in: try contents(of: folder), ablationRuns: false)
+        if let first = structural.first ?? labelGaps(LabelCache(folder: folder), structural: structural).first {
             throw first.error(folder: folder, neededBy: name)
         }
     }

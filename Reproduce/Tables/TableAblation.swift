@@ -40,6 +40,15 @@ extension EvalContext {
         }
     }
 
+    /// The zero-shot tasks of the headline metrics: CheXpert-style 4 classes (on chexpert5x200)
+    /// and PTB-XL multi-label superclasses (on ptbxl_test), each as in its own table.
+    static func headlineZeroShotTasks(seed: UInt64) throws -> (cxr: ZeroShotTask, ecg: ZeroShotTask) {
+        (try ZeroShotTask.cheXpert(classes: 4, seed: seed), try ZeroShotTask.ptbxl(singleLabel: false))
+    }
+
+    /// The probes of the headline metrics, at 100 % of the labels: the MIMIC-4 and PTB-XL tables'.
+    static let headlineProbes = (xray: mimic4LabelSpec, ecg: ptbxlProbeSpec)
+
     /// The headline metrics of one model; modalities without a trained tower are "n/a".
     /// `ptbxl_test` serves both the ECG zero-shot and the ECG probe: its tower features are
     /// extracted once, and the zero-shot takes their projection (the same bits as embedding
@@ -51,22 +60,20 @@ extension EvalContext {
             let ci = try bootstrap.multiLabel(labels: r.labels, scores: r.scores, \.aurocMacro)
             return Scored(value: r.aurocMacro, lower: ci.lower, upper: ci.upper)
         }
-        func options(_ modality: EmbeddingModality, _ set: String) -> LinearProbeOptions {
-            LinearProbeOptions(modality: modality, labelSet: set, fractions: [1.0], seed: seed)
-        }
-        func probe(_ modality: EmbeddingModality, _ set: String, _ name: String, testFeatures: Tensor? = nil) throws -> Scored {
-            guard let r = try m.linearProbe(options(modality, set), train: try split(name + "_train"), validation: try split(name + "_val"),
-                                            test: try split(name + "_test"), tokenizer: tokenizer, testFeatures: testFeatures).first
+        func probe(_ p: ProbeSpec, testFeatures: Tensor? = nil) throws -> Scored {
+            guard let r = try m.linearProbe(p.options(seed: seed, fractions: [1.0]), train: try split(p.splits.0), validation: try split(p.splits.1),
+                                            test: try split(p.splits.2), tokenizer: tokenizer, testFeatures: testFeatures).first
             else { return .absent }
             let ci = try bootstrap.multiLabel(labels: r.testLabels, scores: r.testScores, \.aurocMacro)
             return Scored(value: r.aurocMacro, lower: ci.lower, upper: ci.upper)
         }
+        let tasks = try EvalContext.headlineZeroShotTasks(seed: seed), probes = EvalContext.headlineProbes
         var ecgZeroShot = Scored.absent, ptbxlFeatures: Tensor?
         if ecg {
-            let test = try split("ptbxl_test"), o = options(.ecg, "ptbxl_super")
+            let test = try split(probes.ecg.splits.2), o = probes.ecg.options(seed: seed, fractions: [1.0])
             let f = try m.embed(test.split, modality: .ecg, file: test.file, options: EmbeddingOptions(stage: o.stage, batchSize: o.batchSize),
                                 protocolName: "linear probe")
-            ecgZeroShot = try zeroShot(try ZeroShotTask.ptbxl(singleLabel: false), test, embeddings: try m.project(f, modality: .ecg, file: test.file))
+            ecgZeroShot = try zeroShot(tasks.ecg, test, embeddings: try m.project(f, modality: .ecg, file: test.file))
             ptbxlFeatures = f
         }
         var directions: [RetrievalDirection] = []
@@ -74,7 +81,7 @@ extension EvalContext {
         if ecg { directions.append(.textToECG) }
         if xray && ecg { directions.append(.xrayToECG) }
         var recall: [RetrievalDirection: RetrievalResult] = [:]
-        for r in try m.retrieval(try split("pretrain_test"), tokenizer: tokenizer, directions: directions, labelSet: "mimic4", ks: [1, 5]) {
+        for r in try m.retrieval(try split("pretrain_test"), tokenizer: tokenizer, directions: directions, labelSet: EvalContext.retrievalLabelSet, ks: [1, 5]) {
             recall[r.direction] = r
         }
         func r(_ d: RetrievalDirection, _ k: Int, ci: Bool) throws -> Scored {
@@ -83,12 +90,12 @@ extension EvalContext {
             let i = try bootstrap.recallAtK(ranks: res.ranks, k: k)
             return Scored(value: v, lower: i.lower, upper: i.upper)
         }
-        return [xray ? try zeroShot(try ZeroShotTask.cheXpert(classes: 4, seed: seed), try split("chexpert5x200")) : .absent,
+        return [xray ? try zeroShot(tasks.cxr, try split("chexpert5x200")) : .absent,
                 ecgZeroShot,
                 try r(.textToXray, 1, ci: true), try r(.textToXray, 5, ci: false),
                 try r(.textToECG, 1, ci: true), try r(.textToECG, 5, ci: false), try r(.xrayToECG, 1, ci: true),
-                xray ? try probe(.xray, "mimic4", "mimic4label") : .absent,
-                ecg ? try probe(.ecg, "ptbxl_super", "ptbxl", testFeatures: ptbxlFeatures) : .absent]
+                xray ? try probe(probes.xray) : .absent,
+                ecg ? try probe(probes.ecg, testFeatures: ptbxlFeatures) : .absent]
     }
 
     static let headlineColumns = ["zero-shot CXR macro AUROC [95 % CI]", "zero-shot ECG macro AUROC [95 % CI]",
@@ -148,16 +155,11 @@ extension EvalContext {
         return doc
     }
 
-    /// Every split and label set the rows need, checked before any run is trained.
+    /// Every split and label set the rows need, checked before any run is trained: the table's
+    /// data requirements with the labels' content (`DataRequirements.check`, as `more table`
+    /// checks them before the model loads).
     func checkAblationData() throws {
-        for (set, name) in [("mimic4", "mimic4label"), ("ptbxl_super", "ptbxl")] {
-            for part in ["_train", "_val", "_test"] { _ = try probeTargets(try split(name + part), LinearProbeOptions(modality: .xray, labelSet: set)) }
-        }
-        for (task, name) in [(try ZeroShotTask.cheXpert(classes: 4, seed: seed), "chexpert5x200"), (try ZeroShotTask.ptbxl(singleLabel: false), "ptbxl_test")] {
-            let s = try split(name)
-            _ = try LabelTargets(s.split, labelSet: task.labelSet, file: s.file, classes: task.classNames, otherClassRows: task.otherClassRows, protocolName: task.name)
-        }
-        _ = try LabelTargets(try split("pretrain_test").split, labelSet: "mimic4", file: try split("pretrain_test").file, protocolName: "retrieval precision@K")
+        try DataRequirements.named("table-ablation")?.check(folder: dataDir)
     }
 
     /// One sentence per metric: the variants that differ from the baseline (`Scored.differs`).

@@ -27,6 +27,18 @@ extension EvalContext {
         /// Add the raw-input baseline row (a logistic regression on every pixel / sample: the
         /// slowest row; off only in the miniature tests).
         var rawInput = true
+
+        /// The partial fine-tune row's options (`partialFineTune`): all classes of `labelSet`.
+        func fineTuneOptions(seed: UInt64) -> PartialFineTuneOptions {
+            var o = PartialFineTuneOptions(modality: modality, labelSet: labelSet)
+            o.seed = seed
+            return o
+        }
+
+        /// The probe's options: `labelSet` of `modality`'s features at every fraction (or `fractions`).
+        func options(seed: UInt64, fractions: [Double] = [0.01, 0.1, 1.0]) -> LinearProbeOptions {
+            LinearProbeOptions(modality: modality, labelSet: labelSet, stage: .features, fractions: fractions, seed: seed)
+        }
     }
 
     /// The encoders of a probe table: MoRE, the bi-modal run without the other vision modality
@@ -60,8 +72,8 @@ extension EvalContext {
 
     func probeTable(_ p: ProbeSpec) throws -> TableDocument {
         let tr = try split(p.splits.0), va = try split(p.splits.1), te = try split(p.splits.2)
-        let o = LinearProbeOptions(modality: p.modality, labelSet: p.labelSet, stage: .features, seed: seed)
-        for s in [tr, va, te] { _ = try probeTargets(s, o) }   // labels first: before any ablation run is trained
+        let o = p.options(seed: seed)
+        _ = try probeTargets(train: tr, validation: va, test: te, o)   // labels first: before any ablation run is trained
         var results: [(String, [LinearProbeResult])] = []
         let (models, notes, training) = try probeEncoders(p.modality)
         for (name, m) in models {
@@ -100,35 +112,33 @@ extension EvalContext {
     /// §6.3) of a freshly loaded copy of the checkpoint, on 100 % of the training labels.
     func partialFineTuneRow(_ p: ProbeSpec, train: EvalSplit, validation: EvalSplit, test: EvalSplit) throws -> [String] {
         let (m, _) = try loadEvaluationModel(checkpoint: checkpointURL)
-        var o = PartialFineTuneOptions(modality: p.modality, labelSet: p.labelSet)
-        o.seed = seed
+        let o = p.fineTuneOptions(seed: seed)
         let r = try m.partialFineTune(o, train: train, validation: validation, test: test)
-        let n = try probeTargets(train, LinearProbeOptions(modality: p.modality, labelSet: p.labelSet)).count
+        let n = try probeTargets(train, p.options(seed: seed)).count
         let ci = try bootstrap.multiLabel(labels: r.testLabels, scores: r.testScores, \.aurocMacro)
         let label = "MoRE, partial fine-tune (authors' §6.3: last \(o.lastBlocks) blocks' qkv + projector + head; \(o.epochs) epochs, best epoch \(r.bestEpoch + 1))"
         return [label, "100 %", String(n)] + r.test.aurocPerClass.map { fmt($0) } + [fmt(r.test.aurocMacro, ci.lower, ci.upper)]
     }
 
-    func tableMIMIC4Label() throws -> TableDocument { try probeTable(mimic4LabelSpec) }
+    func tableMIMIC4Label() throws -> TableDocument { try probeTable(EvalContext.mimic4LabelSpec) }
+    func tableEdemaSeverity() throws -> TableDocument { try probeTable(EvalContext.edemaSeveritySpec) }
+    func tablePTBXLProbe() throws -> TableDocument { try probeTable(EvalContext.ptbxlProbeSpec) }
 
-    var mimic4LabelSpec: ProbeSpec {
+    static let mimic4LabelSpec =
         ProbeSpec(name: "table-mimic-4label", title: "MIMIC-style 4 labels: linear probe on X-ray features",
                   claim: "C6 — MoRE's X-ray encoder transfers to Atelectasis, Cardiomegaly, Edema and Pleural Effusion (the README's MIMIC-IV comparison with GLoRIA and MedKLIP).",
                   splits: ("mimic4label_train", "mimic4label_val", "mimic4label_test"), modality: .xray,
                   labelSet: "mimic4", multiclass: false, partialFineTune: true)
-    }
 
-    func tableEdemaSeverity() throws -> TableDocument {
-        try probeTable(ProbeSpec(name: "table-edema-severity", title: "Edema severity (grades 0–3): linear probe on X-ray features",
-                                 claim: "C6 — MoRE's X-ray encoder grades pulmonary edema (0 none … 3 severe); the paper's protocol is unread, ours is a multinomial linear probe.",
-                                 splits: ("edema_train", "edema_val", "edema_test"), modality: .xray,
-                                 labelSet: "edema_severity", multiclass: true))
-    }
+    static let edemaSeveritySpec =
+        ProbeSpec(name: "table-edema-severity", title: "Edema severity (grades 0–3): linear probe on X-ray features",
+                  claim: "C6 — MoRE's X-ray encoder grades pulmonary edema (0 none … 3 severe); the paper's protocol is unread, ours is a multinomial linear probe.",
+                  splits: ("edema_train", "edema_val", "edema_test"), modality: .xray,
+                  labelSet: "edema_severity", multiclass: true)
 
-    func tablePTBXLProbe() throws -> TableDocument {
-        try probeTable(ProbeSpec(name: "table-ptbxl-probe", title: "PTB-XL-style superclasses: linear probe on ECG features",
-                                 claim: "C6 — MoRE's ECG encoder transfers to the five PTB-XL superclasses (NORM, MI, STTC, HYP, CD).",
-                                 splits: ("ptbxl_train", "ptbxl_val", "ptbxl_test"), modality: .ecg,
-                                 labelSet: "ptbxl_super", multiclass: false))
-    }
+    static let ptbxlProbeSpec =
+        ProbeSpec(name: "table-ptbxl-probe", title: "PTB-XL-style superclasses: linear probe on ECG features",
+                  claim: "C6 — MoRE's ECG encoder transfers to the five PTB-XL superclasses (NORM, MI, STTC, HYP, CD).",
+                  splits: ("ptbxl_train", "ptbxl_val", "ptbxl_test"), modality: .ecg,
+                  labelSet: "ptbxl_super", multiclass: false)
 }

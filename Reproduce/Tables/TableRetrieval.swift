@@ -9,13 +9,17 @@ import MoRE
 import Eval
 
 extension EvalContext {
+    /// The label set of retrieval's class-level precision@K (table-retrieval, table-ablation):
+    /// its rows without a usable label are left out of every direction.
+    static let retrievalLabelSet = "mimic4"
+
     func tableRetrieval() throws -> TableDocument {
         let s = try split("pretrain_test")
         let ks = [1, 5, 10]
         var recallRows: [[String]] = [], precisionRows: [[String]] = []
         var n = 0
         for (name, m) in encoders {
-            for r in try m.retrieval(s, tokenizer: tokenizer, labelSet: "mimic4", ks: ks) {
+            for r in try m.retrieval(s, tokenizer: tokenizer, labelSet: EvalContext.retrievalLabelSet, ks: ks) {
                 n = r.count
                 let ci = try ks.map { k in try bootstrap.recallAtK(ranks: r.ranks, k: k) }
                 recallRows.append([name, r.direction.rawValue] + zip(ks, ci).map { fmt(r.recall[$0.0] ?? .nan, $0.1.lower, $0.1.upper) })

@@ -12,6 +12,17 @@ import MoRE
 import Eval
 
 extension EvalContext {
+    /// table-zeroshot-cxr's tasks on chexpert5x200: 4 classes (the authors'), 5 (with our
+    /// Consolidation prompts).
+    static func zeroShotCXRTasks(seed: UInt64) throws -> [(classes: Int, task: ZeroShotTask)] {
+        try [4, 5].map { ($0, try ZeroShotTask.cheXpert(classes: $0, seed: seed)) }
+    }
+
+    /// table-zeroshot-ecg's tasks on ptbxl_test: single-label (the authors'), multi-label.
+    static func zeroShotECGTasks() throws -> [(singleLabel: Bool, task: ZeroShotTask)] {
+        try [true, false].map { ($0, try ZeroShotTask.ptbxl(singleLabel: $0)) }
+    }
+
     func zeroShotRows(_ task0: ZeroShotTask, split s: EvalSplit) throws -> (rows: [[String]], macro: [String: Double]) {
         var task = task0
         task.promptForm = promptForm
@@ -48,8 +59,7 @@ extension EvalContext {
         let s = try split("chexpert5x200")
         var parts: [TablePart] = []
         var discussion: [String] = []
-        for classes in [4, 5] {
-            let task = try ZeroShotTask.cheXpert(classes: classes, seed: seed)
+        for (classes, task) in try EvalContext.zeroShotCXRTasks(seed: seed) {
             let (rows, macro) = try zeroShotRows(task, split: s)
             parts.append(TablePart(title: "CheXpert-style 5×200, \(classes) classes (\(classes == 4 ? "the authors'; Consolidation images kept as negatives" : "with our Consolidation prompts"))",
                                    columns: ["encoder", "scoring"] + task.classNames.map { "AUROC \($0)" } + ["macro AUROC [95 % CI]", "macro AUPRC", "accuracy"],
@@ -70,8 +80,7 @@ extension EvalContext {
     func tableZeroShotECG() throws -> TableDocument {
         let s = try split("ptbxl_test")
         var parts: [TablePart] = []
-        for single in [true, false] {
-            let task = try ZeroShotTask.ptbxl(singleLabel: single)
+        for (single, task) in try EvalContext.zeroShotECGTasks() {
             let (rows, _) = try zeroShotRows(task, split: s)
             parts.append(TablePart(title: single ? "Single-label (the authors' priority NORM > STTC > MI > HYP > CD)" : "Multi-label superclasses",
                                    columns: ["encoder", "scoring"] + task.classNames.map { "AUROC \($0)" } + ["macro AUROC [95 % CI]", "macro AUPRC", "accuracy"],

@@ -33,6 +33,17 @@ public enum EvalError: Error, Equatable, CustomStringConvertible {
     /// finite (both are checked when read): a numerical failure inside the model.
     case nonFiniteEmbedding(file: String, modality: String, row: Int)
 
+    /// The file the error names (nil for the errors of a checkpoint, a parameter or two inputs).
+    public var file: String? {
+        switch self {
+        case .missingModality(let f, _, _), .missingLabels(let f, _, _, _), .labelShape(let f, _, _, _), .unknownClass(let f, _, _, _),
+             .invalidLabel(let f, _, _, _), .wrongShape(let f, _, _, _), .noUsableRows(let f, _, _), .nonFiniteEmbedding(let f, _, _):
+            return f
+        case .configMismatch, .mismatch, .invalidParameter:
+            return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case let .missingModality(file, modality, p):

@@ -10,6 +10,7 @@
 // among the selected classes are kept as all-negative rows (`otherClassRows: .negatives`, e.g.
 // the Consolidation images of a 4-class CheXpert evaluation) or dropped (`.drop`).
 //
+// `requireBothValues` is the check of a use that needs every class with both label values.
 // `labelColumn` reads one class of a set as a value per row, as it is stored (the explanation
 // study's positives and negatives, the hit counts of the retrieval figures).
 //
@@ -110,6 +111,23 @@ public struct LabelTargets: Sendable, Equatable {
         }
         self.labelSet = labelSet; self.file = file; classNames = wanted
         self.rows = rows; multiHot = hot; classIndex = t.rank == 1 ? index : nil
+    }
+
+    /// Throws `EvalError.noUsableRows` for the first class whose kept rows are all negative or
+    /// all positive ("class 'Edema' has no positive row (`why`)"): for a use whose metric is
+    /// undefined with a single label value — a probe choosing C by validation AUROC, a ROC curve
+    /// to draw. (The tables' AUROC columns tolerate such a class: `nan`, left out of the macro
+    /// mean, AUROC.swift.)
+    ///
+    ///     try validation.requireBothValues("the probe chooses C by validation AUROC")
+    public func requireBothValues(_ why: String) throws {
+        for (j, name) in classNames.enumerated() {
+            let positives = multiHot.reduce(0) { $0 + $1[j] }
+            guard positives > 0, positives < count else {
+                throw EvalError.noUsableRows(file: file, labelSet: labelSet,
+                                             reason: "class '\(name)' has no \(positives == 0 ? "positive" : "negative") row (\(why))")
+            }
+        }
     }
 
     /// Targets built directly (tests, baselines). multiHot: [N, C]; classIndex: [N] or nil.

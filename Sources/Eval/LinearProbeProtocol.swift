@@ -19,7 +19,9 @@
 // (trainable) projector — that is their partial fine-tune protocol, not a frozen probe; the
 // 128-d variant is available as `stage: .projected`.
 //
-// Rows with an uncertain (−1) selected label are left out (EvalLabels.swift). Deliberately not
+// Rows with an uncertain (−1) selected label are left out (EvalLabels.swift); a multi-label
+// validation split with a class of one label value is an error before any feature is computed
+// (`probeTargets(train:validation:test:)`: that class's C cannot be chosen). Deliberately not
 // here: the authors' partial fine-tune (last 3 blocks' qkv + projector + head, MoRE-reference
 // §6.3; PartialFineTune.swift); tables and bootstrap intervals (use `testLabels`/`testScores`).
 
@@ -155,13 +157,26 @@ public func probeTargets(_ s: EvalSplit, _ o: LinearProbeOptions) throws -> Labe
                      protocolName: "linear probe (\(o.labelSet))")
 }
 
+/// Targets of a probe's three splits, checked for what the fit needs of their labels alone: of
+/// a multi-label set, every class of the validation split with a positive and a negative row
+/// (each class's C is chosen by its validation AUROC, undefined otherwise). What the probe
+/// reads before any feature; `more table` and `more data check` call it on the labels alone
+/// (Reproduce/Tables/LabelContentCheck.swift).
+public func probeTargets(train: EvalSplit, validation: EvalSplit, test: EvalSplit, _ o: LinearProbeOptions) throws
+    -> (train: LabelTargets, validation: LabelTargets, test: LabelTargets) {
+    let t = (train: try probeTargets(train, o), validation: try probeTargets(validation, o), test: try probeTargets(test, o))
+    if !t.validation.isSingleLabel { try t.validation.requireBothValues("the probe chooses each class's C by its validation AUROC") }
+    return t
+}
+
 /// Runs the probe at every fraction on already-extracted features (any encoder or raw input):
 /// features of every row of each split, [N, D].
 public func linearProbe(_ o: LinearProbeOptions, train: (EvalSplit, Tensor), validation: (EvalSplit, Tensor),
                         test: (EvalSplit, Tensor)) throws -> [LinearProbeResult] {
-    let tr = try ProbeData(allRows: train.1, targets: probeTargets(train.0, o))
-    let va = try ProbeData(allRows: validation.1, targets: probeTargets(validation.0, o))
-    let te = try ProbeData(allRows: test.1, targets: probeTargets(test.0, o))
+    let targets = try probeTargets(train: train.0, validation: validation.0, test: test.0, o)
+    let tr = try ProbeData(allRows: train.1, targets: targets.train)
+    let va = try ProbeData(allRows: validation.1, targets: targets.validation)
+    let te = try ProbeData(allRows: test.1, targets: targets.test)
     return try EvaluationProgress.countingFits("\(EvaluationProgress.fileName(train.0.file)) \(o.labelSet) probe", total: o.fractions.count * o.cGrid.count) {
         try o.fractions.map { try linearProbe(train: tr, validation: va, test: te, fraction: $0, seed: o.seed, cGrid: o.cGrid) }
     }
@@ -190,7 +205,7 @@ extension MoREModel {
                             tokenizer: TextTokenizer? = nil, testFeatures: Tensor? = nil,
                             progress: ((Int, Int) -> Void)? = nil) throws -> [LinearProbeResult] {
         // Check the labels before spending time on features.
-        for s in [train, validation, test] { _ = try probeTargets(s, o) }
+        _ = try probeTargets(train: train, validation: validation, test: test, o)
         let options = EmbeddingOptions(stage: o.stage, batchSize: o.batchSize, progress: progress)
         func features(_ s: EvalSplit) throws -> Tensor {
             try embed(s.split, modality: o.modality, file: s.file, tokenizer: tokenizer, options: options, protocolName: "linear probe")

@@ -44,6 +44,18 @@ public struct PartialFineTuneOptions: Sendable {
     public init(modality: EmbeddingModality, labelSet: String, classes: [String]? = nil) {
         self.modality = modality; self.labelSet = labelSet; self.classes = classes
     }
+
+    /// How errors name the protocol: "partial fine-tune (mimic4)".
+    public var protocolName: String { "partial fine-tune (\(labelSet))" }
+
+    /// The targets of one split: `labelSet`'s `classes`, which must be multi-label ([N, C] 0/1;
+    /// else `EvalError.labelShape`). What the fine-tune reads first; the tables' label check
+    /// reads it from the labels alone (Reproduce/Tables/LabelContentCheck.swift).
+    public func targets(_ s: EvalSplit) throws -> LabelTargets {
+        let t = try LabelTargets(s.split, labelSet: labelSet, file: s.file, classes: classes, protocolName: protocolName)
+        guard !t.isSingleLabel else { throw EvalError.labelShape(file: s.file, labelSet: labelSet, expected: "[N, C] multi-hot", found: [t.count]) }
+        return t
+    }
 }
 
 /// What the fine-tune did and its test metrics (of the restored best epoch).
@@ -67,18 +79,13 @@ extension MoREModel {
         guard o.epochs >= 1, o.batchSize >= 1 else {
             throw EvalError.invalidParameter(name: "epochs/batchSize", value: "\(o.epochs)/\(o.batchSize)", reason: "must be at least 1")
         }
-        let name = "partial fine-tune (\(o.labelSet))"
-        func targets(_ s: EvalSplit) throws -> LabelTargets {
-            let t = try LabelTargets(s.split, labelSet: o.labelSet, file: s.file, classes: o.classes, protocolName: name)
-            guard !t.isSingleLabel else { throw EvalError.labelShape(file: s.file, labelSet: o.labelSet, expected: "[N, C] multi-hot", found: [t.count]) }
-            return t
-        }
+        let name = o.protocolName
         func inputs(_ s: EvalSplit, _ t: LabelTargets) throws -> Tensor {
             let x = o.modality == .xray ? s.split.xray : s.split.ecg
             guard let x else { throw EvalError.missingModality(file: s.file, modality: o.modality.rawValue, protocolName: name) }
             return selectRows(x, t.rows)
         }
-        let (tt, vt, te) = (try targets(train), try targets(validation), try targets(test))
+        let (tt, vt, te) = (try o.targets(train), try o.targets(validation), try o.targets(test))
         let (xt, xv, xe) = (try inputs(train, tt), try inputs(validation, vt), try inputs(test, te))
         let c = tt.classNames.count
         let tower = o.modality == .xray ? xrayModel : ecgModel

@@ -87,6 +87,12 @@ public func topK(query: Tensor, candidates: Tensor, k: Int) throws -> [Retrieval
     return Eval.topK(s, min(k, s.count)).map { RetrievalHit(index: $0, score: s[$0]) }
 }
 
+/// The targets of retrieval's precision@K: every class of `labelSet`, the rows with a usable
+/// label (the rows retrieval keeps). The tables' label check reads it from the labels alone.
+public func retrievalTargets(_ s: EvalSplit, labelSet: String) throws -> LabelTargets {
+    try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "retrieval precision@K")
+}
+
 extension MoREModel {
     /// Retrieval evaluation of `directions` on a paired split. With `labelSet`, class-level
     /// precision@K too; rows without a usable label are then left out of every direction.
@@ -96,7 +102,7 @@ extension MoREModel {
         var split = s.split
         var targets: LabelTargets? = nil
         if let name = labelSet {
-            let t = try LabelTargets(split, labelSet: name, file: s.file, protocolName: "retrieval precision@K")
+            let t = try retrievalTargets(s, labelSet: name)
             split.ids = t.rows.map { split.ids[$0] }
             split.xray = split.xray.map { selectRows($0, t.rows) }
             split.ecg = split.ecg.map { selectRows($0, t.rows) }

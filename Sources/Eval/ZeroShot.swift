@@ -76,6 +76,13 @@ public struct ZeroShotTask: Sendable {
         self.prompts = prompts; self.promptMaxLength = promptMaxLength; self.otherClassRows = otherClassRows
     }
 
+    /// The task's targets on `split` (`file` names it in errors): its classes of its label set,
+    /// rows of other classes as `otherClassRows` says. What `zeroShot` scores; the tables' label
+    /// check reads it from the labels alone (Reproduce/Tables/LabelContentCheck.swift).
+    public func targets(_ split: DatasetSplit, file: String) throws -> LabelTargets {
+        try LabelTargets(split, labelSet: labelSet, file: file, classes: classNames, otherClassRows: otherClassRows, protocolName: name)
+    }
+
     /// CheXpert-style: 4 classes (the authors'; Consolidation images kept as negatives of all
     /// four by default) or 5 with our Consolidation prompts. labelSet: a class index per row
     /// (`chexpert5_class`) or a multi-hot set with these column names.
@@ -209,8 +216,7 @@ extension MoREModel {
                          scorings: [ZeroShotScoring] = ZeroShotScoring.allCases, batchSize: Int = 64,
                          embeddings: Tensor? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [ZeroShotResult] {
         guard task.modality != .text else { throw EvalError.invalidParameter(name: "modality", value: "text", reason: "zero-shot scores X-rays or ECGs") }
-        let targets = try LabelTargets(split, labelSet: task.labelSet, file: file, classes: task.classNames,
-                                       otherClassRows: task.otherClassRows, protocolName: task.name)
+        let targets = try task.targets(split, file: file)
         let rows: Tensor
         if let embeddings {
             guard embeddings.shape == [split.count, config.projectionDim] else {

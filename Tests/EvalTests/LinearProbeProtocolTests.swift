@@ -115,6 +115,30 @@ final class LinearProbeProtocolTests: XCTestCase {
         XCTAssertEqual(raw[1].testLabels, r[1].testLabels)
     }
 
+    /// A multi-label validation split with a class of one label value: its C cannot be chosen
+    /// (validation AUROC undefined), so the probe stops with an error naming the file, the set and
+    /// the class — from the labels, before any feature (the model is never run). Before: a
+    /// ProbeError "validationLabels (label 1): one class only" after every fit. A test split
+    /// without a positive is tolerated (its AUROC is nan).
+    func testValidationClassWithoutPositivesIsAnErrorBeforeFeatures() throws {
+        let tr = EvalSplit(MicroModel.split(24, seed: 1), file: "train.h5"), te = EvalSplit(MicroModel.split(12, seed: 3), file: "test.h5")
+        var v = MicroModel.split(12, seed: 2)
+        let edema = v.labels["findings"]!.scalars.enumerated().map { $0.offset % 3 == 1 ? 0 : $0.element }
+        v.labels["findings"] = Tensor(shape: [12, 3], values: edema)
+        let va = EvalSplit(v, file: "/data/mimic4label_val.h5")
+        let o = LinearProbeOptions(modality: .xray, labelSet: "findings", fractions: [1.0], cGrid: grid)
+        let features = Tensor(shape: [1, 1], values: [0])   // would be rejected: the labels are read first
+        for run in [{ _ = try probeTargets(train: tr, validation: va, test: te, o) },
+                    { _ = try linearProbe(o, train: (tr, features), validation: (va, features), test: (te, features)) }] {
+            XCTAssertThrowsError(try run()) { e in
+                guard case EvalError.noUsableRows(let file, "findings", let reason) = e else { return XCTFail("expected noUsableRows, got \(e)") }
+                XCTAssertEqual(file, "/data/mimic4label_val.h5")
+                XCTAssertTrue(reason.hasPrefix("class 'Edema' has no positive row"), reason)
+            }
+        }
+        XCTAssertNoThrow(try probeTargets(train: va, validation: tr, test: va, o), "a training or test split may lack a positive")
+    }
+
     func testMissingLabelsNameFileAndSet() throws {
         let m = MicroModel.model()
         let s = EvalSplit(MicroModel.split(8, seed: 1), file: "/data/edema_train.h5")

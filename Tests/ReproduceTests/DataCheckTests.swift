@@ -116,6 +116,27 @@ final class DataCheckTests: XCTestCase {
         XCTAssertLessThan(before.lowerBound, error.lowerBound, ordered)
     }
 
+    /// What a label set holds is checked too, with the evaluation's code on the labels alone: a
+    /// chexpert5x200 whose classes lack 'Edema' cannot make the zero-shot table (its 4- and
+    /// 5-class tasks select it) nor table-ablation, figure2 (any classes) can; `--for` makes it an
+    /// error. Before: "ok", and the table failed after embedding the X-rays.
+    func testALabelSetWithoutAClassIsReported() throws {
+        let root = try Fixtures.tempDirectory("data-check-content")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = try SmallCohort.variant(of: try SmallCohort.folder(), in: root, "no-edema-class", replacing: "chexpert5x200") { d in
+            d.attributes[DatasetSchema.classesAttribute("chexpert5_class")] = "Atelectasis,Cardiomegaly,Consolidation,Oedema,Pleural Effusion"
+        }
+        let gap = "chexpert5x200.h5: label set 'chexpert5_class' has no class 'Edema' (classes: Atelectasis, Cardiomegaly, Consolidation, Oedema, Pleural Effusion)"
+        let out = try check([data.path], expect: 0)
+        XCTAssertEqual(line(out, "table-zeroshot-cxr"), "table-zeroshot-cxr      " + gap, out)
+        XCTAssertEqual(line(out, "table-ablation"), "table-ablation          " + gap, out)
+        XCTAssertEqual(line(out, "figure2"), "figure2                 ok", out)
+        XCTAssertTrue(out.contains("13 files, all valid"), out)
+        let failed = try check([data.path, "--for", "table-zeroshot-cxr"], expect: 1)
+        XCTAssertTrue(failed.hasSuffix("Error: table-zeroshot-cxr cannot be made from \(data.path): \(gap)\n"), failed)
+        _ = try check([data.path, "--for", "figure2,table-retrieval"], expect: 0)
+    }
+
     /// `--for` takes the names of the tables and figures that read split files, comma-separated
     /// or repeated, or `all`; anything else is a usage error listing them.
     func testForTakesTheNamesOfTablesAndFigures() throws {

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import Datasets
 import Eval
+import TensorCore
 import TestSupport
 @testable import more
 
@@ -45,6 +46,16 @@ final class DataRequirementsTests: XCTestCase {
                        ["mimic4label_train", "mimic4label_val", "mimic4label_test", "ptbxl_train", "ptbxl_val", "ptbxl_test", "chexpert5x200", "pretrain_test"])
     }
 
+    /// The label reads of each table and figure read only splits it lists, and every one that
+    /// needs a label set reads its content.
+    func testLabelReadsMatchTheSplits() {
+        for r in DataRequirements.all {
+            XCTAssertTrue(Set(r.labels.flatMap(\.splits)).isSubset(of: r.evaluatedSplits), r.name)
+            let needsLabels = r.splits.contains { !$0.forAblationRuns && !$0.labelSets.isEmpty }
+            XCTAssertEqual(!r.labels.isEmpty, needsLabels || r.name.hasPrefix("figure-attention"), r.name)
+        }
+    }
+
     /// Each kind of gap, each file's gaps once, in the order of the requirements; the ablation
     /// runs' splits only when asked for.
     func testGapsOfAFolder() throws {
@@ -76,6 +87,86 @@ final class DataRequirementsTests: XCTestCase {
         ])
         XCTAssertEqual("\(gaps[4].error(folder: URL(fileURLWithPath: "/d"), neededBy: "table-ablation"))",
                        "/d/pretrain_test.h5: dataset has no label set '/labels/mimic4', needed by table-ablation (label sets present: chexpert13)")
+    }
+
+    /// The content of the label sets is checked with the evaluation's own code on the labels
+    /// alone, before the model loads (the checkpoint here does not exist) and before any ablation
+    /// run is trained: a class a task selects, a label value, a class without a positive row
+    /// where the evaluation cannot use one. Before, these surfaced after the embeddings — for
+    /// table-ablation after pre-training its runs.
+    func testLabelContentIsCheckedBeforeTheModel() throws {
+        let cohort = try SmallCohort.folder()
+        let root = try Fixtures.tempDirectory("requirements-content")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let checkpoint = root.appendingPathComponent("no-run/best.safetensors").path, out = root.appendingPathComponent("out").path
+        let runs = root.appendingPathComponent("runs")
+        func make(_ name: String, _ data: URL) throws {
+            if name.hasPrefix("table-") {
+                try TableCommand.parse([name, "--data", data.path, "--checkpoint", checkpoint, "--out", out, "--quiet", "--ablation-runs", runs.path]).run()
+            } else {
+                try FigureCommand.parse([name, "--data", data.path, "--checkpoint", checkpoint, "--out", out, "--quiet"]).run()
+            }
+        }
+        func column(_ d: inout DatasetSplit, _ set: String, _ name: String, _ value: Float) {
+            let t = d.labels[set]!, names = d.labelNames[set]!, j = names.firstIndex(of: name)!
+            d.labels[set] = Tensor(shape: t.shape, values: t.scalars.enumerated().map { $0.offset % names.count == j ? value : $0.element })
+        }
+        func file(_ data: URL, _ split: String) -> String { data.appendingPathComponent(split + ".h5").path }
+
+        // chexpert5x200 names its classes without 'Edema': both zero-shot tables' tasks select it.
+        let noEdema = try SmallCohort.variant(of: cohort, in: root, "no-edema-class", replacing: "chexpert5x200") { d in
+            d.attributes[DatasetSchema.classesAttribute("chexpert5_class")] = "Atelectasis,Cardiomegaly,Consolidation,Oedema,Pleural Effusion"
+        }
+        for name in ["table-ablation", "table-zeroshot-cxr"] {
+            XCTAssertThrowsError(try make(name, noEdema)) { e in
+                guard case EvalError.unknownClass(let f, "chexpert5_class", "Edema", let available) = e else { return XCTFail("\(name): expected unknownClass, got \(e)") }
+                XCTAssertEqual(f, file(noEdema, "chexpert5x200"))
+                XCTAssertTrue(available.contains("Oedema"), "\(available)")
+            }
+        }
+        XCTAssertNoThrow(try XCTUnwrap(DataRequirements.named("figure2")).check(folder: noEdema), "figure2 colours by whatever classes there are")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runs.path), "no ablation run may be trained on unusable labels")
+
+        // A severity grade that is no class index (7 of grades 0–3).
+        let badGrade = try SmallCohort.variant(of: cohort, in: root, "bad-grade", replacing: "edema_val") { d in
+            var v = d.labels["edema_severity"]!.scalars
+            v[2] = 7
+            d.labels["edema_severity"] = Tensor(shape: [v.count], values: v)
+        }
+        XCTAssertThrowsError(try make("table-edema-severity", badGrade)) { e in
+            XCTAssertEqual(e as? EvalError, .invalidLabel(file: file(badGrade, "edema_val"), labelSet: "edema_severity", row: 2, value: 7))
+        }
+
+        // No positive Cardiomegaly in a validation split: the probe cannot choose its C. In a test
+        // split the probe tables tolerate it (AUROC nan, left out of the macro mean), figure-roc
+        // cannot draw the class's curve.
+        let noPositiveVal = try SmallCohort.variant(of: cohort, in: root, "no-positive-val", replacing: "mimic4label_val") { d in
+            column(&d, "mimic4", "Cardiomegaly", 0)
+        }
+        for name in ["table-mimic-4label", "table-ablation", "figure-roc"] {
+            XCTAssertThrowsError(try make(name, noPositiveVal)) { e in
+                guard case EvalError.noUsableRows(let f, "mimic4", let reason) = e else { return XCTFail("\(name): expected noUsableRows, got \(e)") }
+                XCTAssertEqual(f, file(noPositiveVal, "mimic4label_val"))
+                XCTAssertTrue(reason.hasPrefix("class 'Cardiomegaly' has no positive row"), reason)
+            }
+        }
+        let noPositiveTest = try SmallCohort.variant(of: cohort, in: root, "no-positive-test", replacing: "mimic4label_test") { d in
+            column(&d, "mimic4", "Edema", 0)
+        }
+        XCTAssertNoThrow(try XCTUnwrap(DataRequirements.named("table-mimic-4label")).check(folder: noPositiveTest))
+        XCTAssertThrowsError(try make("figure-roc", noPositiveTest)) { e in
+            guard case EvalError.noUsableRows(_, "mimic4", let reason) = e else { return XCTFail("expected noUsableRows, got \(e)") }
+            XCTAssertTrue(reason.hasPrefix("class 'Edema' has no positive row"), reason)
+        }
+
+        // The attention figures explain patients with the finding; retrieval does not need one.
+        let noCardiomegaly = try SmallCohort.variant(of: cohort, in: root, "no-cardiomegaly", replacing: "pretrain_test") { d in
+            column(&d, "mimic4", "Cardiomegaly", 0)
+        }
+        XCTAssertThrowsError(try make("figure-attention-xray", noCardiomegaly)) { e in
+            XCTAssertEqual(e as? EvalError, .noUsableRows(file: "pretrain_test", labelSet: "mimic4", reason: "no patient with Cardiomegaly = 1"))
+        }
+        XCTAssertNoThrow(try XCTUnwrap(DataRequirements.named("table-retrieval")).check(folder: noCardiomegaly))
     }
 
     /// `more table` and `more figure` stop at a missing file or label set before they load the

@@ -63,7 +63,7 @@ final class TableRegenerationTests: XCTestCase {
             let ctx = try EvalContext(data: s.data, checkpoint: s.checkpoint, seed: 5, bootstrap: 20)
             ctx.ablation = try AblationPlan(runsDir: runs, epochs: 1, dataDir: s.data, mainCheckpoint: s.checkpoint, mainInfo: ctx.checkpointInfo)
             ctx.ablation?.progress = false
-            var spec = ctx.mimic4LabelSpec
+            var spec = EvalContext.mimic4LabelSpec
             spec.rawInput = false
             try ctx.probeTable(spec).write(to: out, wallSeconds: 0)
             let t = try FileManager.default.attributesOfItem(atPath: noECG.path)[.modificationDate] as? Date

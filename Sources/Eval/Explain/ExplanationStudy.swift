@@ -149,21 +149,7 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
     var details: [FindingExplanation] = []
     var cache: [String: ([Int], TowerExplanation)] = [:]
     for f in StudyFinding.all {
-        var rows = Array(0..<min(split.count, o.maxPatients))
-        var selection = "the first \(rows.count) patients (no \(f.labelSet) labels in \(split.name))"
-        var unscored: String? = "no \(f.labelSet) labels in \(split.name): which patients have \(f.column) is unknown"
-        if split.labels[f.labelSet] != nil {
-            let positive = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
-            rows = Array(positive.indices.filter { positive[$0] == 1 }.prefix(o.maxPatients))
-            selection = "patients with \(f.column) = 1 in \(f.labelSet)"
-            unscored = nil
-        }
-        guard !rows.isEmpty else {
-            throw EvalError.noUsableRows(file: split.name, labelSet: f.labelSet, reason: "no patient with \(f.column) = 1")
-        }
-        if unscored == nil, case .boxes(let sets) = f.region, let missing = sets.first(where: { split.labels[$0] == nil }) {
-            unscored = "no \(missing) boxes in \(split.name): where \(f.name) lies is unknown"
-        }
+        let (rows, selection, unscored) = try f.patients(split, maxPatients: o.maxPatients)
         // The tower's explanations of `f.prompt` on `rows`, computed once per key (both MI
         // regions share the same patients and maps).
         func explained(_ rows: [Int], key: String) throws -> TowerExplanation {
@@ -199,6 +185,51 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
     return (report, details)
 }
 
+/// Reads what `explanationStudy` reads of `split`'s labels and throws what it would throw of
+/// them: a finding's column missing from its label set (`EvalError.unknownClass`), no patient
+/// with the finding (`.noUsableRows`, "no patient with MI = 1"), a region set without its
+/// coordinates. Needs the labels and ids only; `more table`/`more figure` and `more data check`
+/// call it before the model is loaded (Reproduce/Tables/LabelContentCheck.swift).
+public func checkExplanationLabels(_ split: DatasetSplit, options o: ExplanationStudyOptions = ExplanationStudyOptions()) throws {
+    for f in StudyFinding.all {
+        let (_, _, unscored) = try f.patients(split, maxPatients: o.maxPatients)
+        if unscored == nil, case .boxes(let sets) = f.region { _ = try regionColumns(split, sets) }
+    }
+}
+
+extension StudyFinding {
+    /// The patients explained for this finding on `split`: the first `maxPatients` with the
+    /// finding (label 1), or, without the finding's label set, the first `maxPatients` of all;
+    /// how they were chosen; and why the finding is not scored (nil: scored) — no label set, or
+    /// no region boxes.
+    func patients(_ split: DatasetSplit, maxPatients: Int) throws -> (rows: [Int], selection: String, unscored: String?) {
+        var rows = Array(0..<min(split.count, maxPatients))
+        var selection = "the first \(rows.count) patients (no \(labelSet) labels in \(split.name))"
+        var unscored: String? = "no \(labelSet) labels in \(split.name): which patients have \(column) is unknown"
+        if split.labels[labelSet] != nil {
+            let positive = try labelColumn(split, labelSet, column, protocolName: "attention explanations")
+            rows = Array(positive.indices.filter { positive[$0] == 1 }.prefix(maxPatients))
+            selection = "patients with \(column) = 1 in \(labelSet)"
+            unscored = nil
+        }
+        guard !rows.isEmpty else {
+            throw EvalError.noUsableRows(file: split.name, labelSet: labelSet, reason: "no patient with \(column) = 1")
+        }
+        if unscored == nil, case .boxes(let sets) = region, let missing = sets.first(where: { split.labels[$0] == nil }) {
+            unscored = "no \(missing) boxes in \(split.name): where \(name) lies is unknown"
+        }
+        return (rows, selection, unscored)
+    }
+}
+
+/// The coordinates of each region set of `sets`, one value per row: [sets][4][N], in the order
+/// of `CohortLabels.regionNames`.
+func regionColumns(_ split: DatasetSplit, _ sets: [String]) throws -> [[[Float]]] {
+    try sets.map { s in
+        try CohortLabels.regionNames.prefix(4).map { try labelColumn(split, s, $0, protocolName: "attention explanations") }
+    }
+}
+
 /// Rows of `t: [N, ...]` in the given order → `[rows.count, ...]`.
 func gatherRows(_ t: Tensor, _ rowIndices: [Int]) -> Tensor {
     let inner = t.count / max(t.shape[0], 1)
@@ -224,12 +255,9 @@ func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained
         }
         let size = x.shape[1]
         toMap = { xrayHeatmap(tokens: $0, imageSize: size) }
+        let coordinates = scored ? try regionColumns(split, sets) : []
         for row in rows where scored {
-            var boxes: [RegionBox] = []
-            for s in sets {
-                let v = try (0..<4).map { try labelColumn(split, s, CohortLabels.regionNames[$0], protocolName: "attention explanations")[row] }
-                if let b = RegionBox(v) { boxes.append(b) }
-            }
+            let boxes = coordinates.compactMap { set in RegionBox(set.map { $0[row] }) }
             masks.append(regionMask(boxes, height: size, width: size))
         }
     case .beats(let kind):
