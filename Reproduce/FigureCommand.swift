@@ -94,9 +94,9 @@ struct FigureCommand: ParsableCommand {
             // One study makes both figures (so both get their provenance; `make` runs it once for
             // the pair); the random-init encoder is scored as a floor.
             let test = try ctx.split("pretrain_test")
-            let (report, drawn) = try attentionFigures(model: ctx.model, split: test.split, tokenizer: ctx.tokenizer)
+            let (report, drawn) = try attentionFigures(model: ctx.model, split: test.split, file: test.file, tokenizer: ctx.tokenizer)
             figures = drawn
-            let floor = try explanationStudy(model: ctx.randomModel, split: test.split, tokenizer: ctx.tokenizer,
+            let floor = try explanationStudy(model: ctx.randomModel, split: test.split, file: test.file, tokenizer: ctx.tokenizer,
                                              options: ExplanationStudyOptions()).report
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             companions = [("explanation-scores.json", try enc.encode(report)), ("explanation-scores-random-init.json", try enc.encode(floor))]

@@ -20,15 +20,16 @@ import MoRE
 import Eval
 import Plot
 
-/// Draws both attention figures from `split` (synthetic or converted) and returns them with the
-/// scores of the whole study (`explanation-scores.json`); the ECG figure only when the study
-/// explained an ECG finding. The caller writes them (`FigureOutput`).
-func attentionFigures(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer,
+/// Draws both attention figures from `split` (synthetic or converted; read from `file`, which
+/// errors name) and returns them with the scores of the whole study (`explanation-scores.json`);
+/// the ECG figure only when the study explained an ECG finding. The caller writes them
+/// (`FigureOutput`).
+func attentionFigures(model: MoREModel, split: DatasetSplit, file: String, tokenizer: TextTokenizer,
                       options: ExplanationStudyOptions = ExplanationStudyOptions()) throws
     -> (report: ExplanationReport, figures: [Figure]) {
     var split = split
     split.prepareECGForModel()      // show the ECG as the model sees it
-    let (report, details) = try explanationStudy(model: model, split: split, tokenizer: tokenizer, options: options)
+    let (report, details) = try explanationStudy(model: model, split: split, file: file, tokenizer: tokenizer, options: options)
     var figures = [try xrayAttentionFigure(split: split, details: details.filter { $0.scores.tower == .xray })]
     if let mi = details.first(where: { $0.scores.tower == .ecg }) {
         figures.append(try ecgAttentionFigure(split: split, mi: mi, all: details.filter { $0.scores.tower == .ecg }))

@@ -27,7 +27,7 @@ extension EvalContext {
     /// The columns of `findings` in the 4-label set of `s`, a value per row: what the retrieval
     /// figures count (`EvalError.unknownClass` for a finding the set does not have).
     static func findingColumns(_ s: EvalSplit, findings: [String]) throws -> [[Float]] {
-        try findings.map { try labelColumn(s.split, textToXrayLabelSet, $0, protocolName: "text → X-ray figure") }
+        try findings.map { try labelColumn(s.split, textToXrayLabelSet, $0, file: s.file, protocolName: "text → X-ray figure") }
     }
 
     func labelCaption(_ s: EvalSplit, row: Int) -> String {

@@ -92,7 +92,7 @@ struct LabelRead: Sendable {
 
     /// The attention figures' explanation study on pretrain_test: its findings' patients and
     /// region boxes, where the split has their label sets.
-    static let explanation = LabelRead(splits: ["pretrain_test"]) { s in try checkExplanationLabels(s[0].split) }
+    static let explanation = LabelRead(splits: ["pretrain_test"]) { s in try checkExplanationLabels(s[0].split, file: s[0].file) }
 }
 
 /// The label sets of a dataset folder's split files, each read once (ids and `/labels` only).

@@ -149,19 +149,20 @@ public func selectRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
     return out
 }
 
-/// One class of a label set of `split`, a value per row (1 positive, 0 negative, −1 uncertain
-/// where the set has them), or a typed error naming what is missing.
-public func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, protocolName: String) throws -> [Float] {
+/// One class of a label set of `split` (read from `file`, which its errors name), a value per
+/// row (1 positive, 0 negative, −1 uncertain where the set has them), or a typed error naming
+/// what is missing.
+public func labelColumn(_ split: DatasetSplit, _ set: String, _ column: String, file: String, protocolName: String) throws -> [Float] {
     guard let t = split.labels[set] else {
-        throw EvalError.missingLabels(file: split.name, labelSet: set, protocolName: protocolName,
+        throw EvalError.missingLabels(file: file, labelSet: set, protocolName: protocolName,
                                       available: split.labels.keys.sorted())
     }
     let names = split.labelNames[set] ?? []
     guard let c = names.firstIndex(of: column) else {
-        throw EvalError.unknownClass(file: split.name, labelSet: set, className: column, available: names)
+        throw EvalError.unknownClass(file: file, labelSet: set, className: column, available: names)
     }
     guard t.rank == 2, t.shape[0] == split.count, t.shape[1] == names.count else {
-        throw EvalError.labelShape(file: split.name, labelSet: set, expected: "[\(split.count), \(names.count)]", found: t.shape)
+        throw EvalError.labelShape(file: file, labelSet: set, expected: "[\(split.count), \(names.count)]", found: t.shape)
     }
     let v = t.scalars
     return (0..<split.count).map { v[$0 * names.count + c] }

@@ -164,7 +164,8 @@ final class DataRequirementsTests: XCTestCase {
             column(&d, "mimic4", "Cardiomegaly", 0)
         }
         XCTAssertThrowsError(try make("figure-attention-xray", noCardiomegaly)) { e in
-            XCTAssertEqual(e as? EvalError, .noUsableRows(file: "pretrain_test", labelSet: "mimic4", reason: "no patient with Cardiomegaly = 1"))
+            XCTAssertEqual(e as? EvalError, .noUsableRows(file: file(noCardiomegaly, "pretrain_test"), labelSet: "mimic4",
+                                                          reason: "no patient with Cardiomegaly = 1"))
         }
         XCTAssertNoThrow(try XCTUnwrap(DataRequirements.named("table-retrieval")).check(folder: noCardiomegaly))
     }

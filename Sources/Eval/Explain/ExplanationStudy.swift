@@ -136,10 +136,10 @@ struct StudyFinding {
 ///
 ///     let (report, details) = try explanationStudy(model: m, split: test, tokenizer: tok)
 ///     report.findings[0].chefer.energy    // energy of Chefer maps in the heart box
-public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: TextTokenizer,
+public func explanationStudy(model: MoREModel, split: DatasetSplit, file: String? = nil, tokenizer: TextTokenizer,
                              options o: ExplanationStudyOptions = ExplanationStudyOptions())
     throws -> (report: ExplanationReport, details: [FindingExplanation]) {
-    let protocolName = "attention explanations"
+    let protocolName = "attention explanations", file = file ?? split.name
     var split = split
     split.prepareECGForModel()      // the authors' 100 Hz chain, unless the file says it is done
     guard o.maxPatients > 0, o.draws > 0, o.chunk > 0 else {
@@ -149,13 +149,13 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
     var details: [FindingExplanation] = []
     var cache: [String: ([Int], TowerExplanation)] = [:]
     for f in StudyFinding.all {
-        let (rows, selection, unscored) = try f.patients(split, maxPatients: o.maxPatients)
+        let (rows, selection, unscored) = try f.patients(split, file: file, maxPatients: o.maxPatients)
         // The tower's explanations of `f.prompt` on `rows`, computed once per key (both MI
         // regions share the same patients and maps).
         func explained(_ rows: [Int], key: String) throws -> TowerExplanation {
             if let c = cache[key] { return c.1 }
             guard let all = f.tower == .xray ? split.xray : split.ecg else {
-                throw EvalError.missingModality(file: split.name, modality: f.tower.rawValue, protocolName: protocolName)
+                throw EvalError.missingModality(file: file, modality: f.tower.rawValue, protocolName: protocolName)
             }
             let p = try promptEmbedding(model, tokenizer: tokenizer, prompt: f.prompt)
             let e = explainTower(model, tower: f.tower, inputs: gatherRows(all, rows), target: .promptCosine(p),
@@ -164,13 +164,13 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
             return e
         }
         let key = "\(f.tower.rawValue)|\(f.prompt)"
-        var d = try scoreFinding(f, split: split, rows: rows, explained: try explained(rows, key: key), options: o,
+        var d = try scoreFinding(f, split: split, file: file, rows: rows, explained: try explained(rows, key: key), options: o,
                                  scored: unscored == nil)
         if unscored == nil {
-            let label = try labelColumn(split, f.labelSet, f.column, protocolName: protocolName)
+            let label = try labelColumn(split, f.labelSet, f.column, file: file, protocolName: protocolName)
             let negatives = Array(label.indices.filter { label[$0] == 0 }.prefix(o.maxPatients))
             if !negatives.isEmpty {
-                let neg = try scoreFinding(f, split: split, rows: negatives,
+                let neg = try scoreFinding(f, split: split, file: file, rows: negatives,
                                            explained: try explained(negatives, key: key + "|without \(f.column)"), options: o)
                 d.scores.negativeRollout = neg.scores.rollout
                 d.scores.negativeChefer = neg.scores.chefer
@@ -190,10 +190,12 @@ public func explanationStudy(model: MoREModel, split: DatasetSplit, tokenizer: T
 /// with the finding (`.noUsableRows`, "no patient with MI = 1"), a region set without its
 /// coordinates. Needs the labels and ids only; `more table`/`more figure` and `more data check`
 /// call it before the model is loaded (Reproduce/Tables/LabelContentCheck.swift).
-public func checkExplanationLabels(_ split: DatasetSplit, options o: ExplanationStudyOptions = ExplanationStudyOptions()) throws {
+public func checkExplanationLabels(_ split: DatasetSplit, file: String? = nil,
+                                   options o: ExplanationStudyOptions = ExplanationStudyOptions()) throws {
+    let file = file ?? split.name
     for f in StudyFinding.all {
-        let (_, _, unscored) = try f.patients(split, maxPatients: o.maxPatients)
-        if unscored == nil, case .boxes(let sets) = f.region { _ = try regionColumns(split, sets) }
+        let (_, _, unscored) = try f.patients(split, file: file, maxPatients: o.maxPatients)
+        if unscored == nil, case .boxes(let sets) = f.region { _ = try regionColumns(split, file: file, sets) }
     }
 }
 
@@ -202,18 +204,18 @@ extension StudyFinding {
     /// finding (label 1), or, without the finding's label set, the first `maxPatients` of all;
     /// how they were chosen; and why the finding is not scored (nil: scored) — no label set, or
     /// no region boxes.
-    func patients(_ split: DatasetSplit, maxPatients: Int) throws -> (rows: [Int], selection: String, unscored: String?) {
+    func patients(_ split: DatasetSplit, file: String, maxPatients: Int) throws -> (rows: [Int], selection: String, unscored: String?) {
         var rows = Array(0..<min(split.count, maxPatients))
         var selection = "the first \(rows.count) patients (no \(labelSet) labels in \(split.name))"
         var unscored: String? = "no \(labelSet) labels in \(split.name): which patients have \(column) is unknown"
         if split.labels[labelSet] != nil {
-            let positive = try labelColumn(split, labelSet, column, protocolName: "attention explanations")
+            let positive = try labelColumn(split, labelSet, column, file: file, protocolName: "attention explanations")
             rows = Array(positive.indices.filter { positive[$0] == 1 }.prefix(maxPatients))
             selection = "patients with \(column) = 1 in \(labelSet)"
             unscored = nil
         }
         guard !rows.isEmpty else {
-            throw EvalError.noUsableRows(file: split.name, labelSet: labelSet, reason: "no patient with \(column) = 1")
+            throw EvalError.noUsableRows(file: file, labelSet: labelSet, reason: "no patient with \(column) = 1")
         }
         if unscored == nil, case .boxes(let sets) = region, let missing = sets.first(where: { split.labels[$0] == nil }) {
             unscored = "no \(missing) boxes in \(split.name): where \(name) lies is unknown"
@@ -224,9 +226,9 @@ extension StudyFinding {
 
 /// The coordinates of each region set of `sets`, one value per row: [sets][4][N], in the order
 /// of `CohortLabels.regionNames`.
-func regionColumns(_ split: DatasetSplit, _ sets: [String]) throws -> [[[Float]]] {
+func regionColumns(_ split: DatasetSplit, file: String, _ sets: [String]) throws -> [[[Float]]] {
     try sets.map { s in
-        try CohortLabels.regionNames.prefix(4).map { try labelColumn(split, s, $0, protocolName: "attention explanations") }
+        try CohortLabels.regionNames.prefix(4).map { try labelColumn(split, s, $0, file: file, protocolName: "attention explanations") }
     }
 }
 
@@ -241,7 +243,7 @@ func gatherRows(_ t: Tensor, _ rowIndices: [Int]) -> Tensor {
 }
 
 /// Maps, masks and scores of one finding (maps only, zero scores and no masks, when not `scored`).
-func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained: TowerExplanation,
+func scoreFinding(_ f: StudyFinding, split: DatasetSplit, file: String, rows: [Int], explained: TowerExplanation,
                   options o: ExplanationStudyOptions, scored: Bool = true) throws -> FindingExplanation {
     let n = rows.count, tokens = explained.rollout.shape[1]
     let r = explained.rollout.scalars, c = explained.chefer.scalars
@@ -251,18 +253,18 @@ func scoreFinding(_ f: StudyFinding, split: DatasetSplit, rows: [Int], explained
     switch f.region {
     case .boxes(let sets):
         guard let x = split.xray else {
-            throw EvalError.missingModality(file: split.name, modality: "xray", protocolName: "attention explanations")
+            throw EvalError.missingModality(file: file, modality: "xray", protocolName: "attention explanations")
         }
         let size = x.shape[1]
         toMap = { xrayHeatmap(tokens: $0, imageSize: size) }
-        let coordinates = scored ? try regionColumns(split, sets) : []
+        let coordinates = scored ? try regionColumns(split, file: file, sets) : []
         for row in rows where scored {
             let boxes = coordinates.compactMap { set in RegionBox(set.map { $0[row] }) }
             masks.append(regionMask(boxes, height: size, width: size))
         }
     case .beats(let kind):
         guard let e = split.ecg else {
-            throw EvalError.missingModality(file: split.name, modality: "ecg", protocolName: "attention explanations")
+            throw EvalError.missingModality(file: file, modality: "ecg", protocolName: "attention explanations")
         }
         let leads = e.shape[1], length = e.shape[2], rate = 100.0
         toMap = { ecgTimeRelevance(tokens: $0, length: length) }
