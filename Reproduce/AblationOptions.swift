@@ -20,7 +20,7 @@ struct AblationOptions: ParsableArguments {
 
     /// The options of this group given on the command line, for commands that do not use them.
     var given: [String] {
-        (ablationRuns != nil ? ["--ablation-runs"] : []) + (ablationEpochsOption != nil ? ["--ablation-epochs"] : [])
+        optionsGiven([("--ablation-runs", ablationRuns != nil), ("--ablation-epochs", ablationEpochsOption != nil)])
     }
 
     /// The plan for the run behind `checkpoint` on `data`: `--ablation-runs`, or

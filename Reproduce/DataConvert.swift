@@ -100,10 +100,9 @@ struct DataConvert: ParsableCommand {
 
     /// The dataset-specific options given on the command line, by name.
     var givenOptions: Set<String> {
-        let given: [(String, Bool)] = [("--ecg-root", ecgRoot != nil), ("--reports", reports != nil), ("--day-window", dayWindow != nil),
-                                       ("--labels", labels != nil), ("--lead-order", leadOrder != nil), ("--size", size != nil),
-                                       ("--rate", rate != nil), ("--seed", seed != nil)]
-        return Set(given.filter(\.1).map(\.0))
+        Set(optionsGiven([("--ecg-root", ecgRoot != nil), ("--reports", reports != nil), ("--day-window", dayWindow != nil),
+                          ("--labels", labels != nil), ("--lead-order", leadOrder != nil), ("--size", size != nil),
+                          ("--rate", rate != nil), ("--seed", seed != nil)]))
     }
 
     /// The options given that do not apply to `dataset`, each with the datasets it is for

@@ -57,7 +57,7 @@ struct FigureCommand: ParsableCommand {
         let outDir = URL(fileURLWithPath: out)
         try requireWritableOutputFolder(outDir)      // created by the first figure's write, not before the inputs are read
         if name == "figure-cohort" {
-            try refuseUnusedOptions([("--data", data != nil), ("--checkpoint", checkpoint != nil)].filter(\.1).map(\.0) + ablation.given,
+            try refuseUnusedOptions(optionsGiven([("--data", data != nil), ("--checkpoint", checkpoint != nil)]) + ablation.given,
                                     job: name, reason: "it draws patients of the synthetic generator afresh with --seed, without data or checkpoint")
             try writeFigures([try cohortFigure(seed: seed)], outDir: outDir) { _ in
                 cohortFigureProvenance(seed: seed, wallSeconds: Date().timeIntervalSince(t0))

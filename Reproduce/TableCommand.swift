@@ -61,8 +61,8 @@ struct TableCommand: ParsableCommand {
 
     /// The options given that only the checkpoint-based tables read.
     var evaluationOptionsGiven: [String] {
-        [("--data", data != nil), ("--checkpoint", checkpoint != nil), ("--seed", seedOption != nil),
-         ("--bootstrap", bootstrapOption != nil), ("--prompt-form", promptFormOption != nil)].filter(\.1).map(\.0) + ablation.given
+        optionsGiven([("--data", data != nil), ("--checkpoint", checkpoint != nil), ("--seed", seedOption != nil),
+                      ("--bootstrap", bootstrapOption != nil), ("--prompt-form", promptFormOption != nil)]) + ablation.given
     }
 
     func validate() throws {

@@ -10,6 +10,12 @@ func englishList(_ items: [String]) -> String {
     items.count <= 1 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
 }
 
+/// The names of `options` that were given, in order: each option with whether the command line
+/// set it.
+///
+///     optionsGiven([("--data", data != nil), ("--seed", seed != nil)])   // ["--data"] without --seed
+func optionsGiven(_ options: [(name: String, given: Bool)]) -> [String] { options.filter(\.given).map(\.name) }
+
 /// Throws the usage error "JOB does not use --a and --b: REASON" when `given` (the options that
 /// were given) is not empty.
 func refuseUnusedOptions(_ given: [String], job: String, reason: String) throws {

@@ -31,7 +31,8 @@ extension EvalContext {
     }
 
     func labelCaption(_ s: EvalSplit, row: Int) -> String {
-        guard let t = s.split.labels["mimic4"], let names = s.split.labelNames["mimic4"] else { return "" }
+        let set = EvalContext.textToXrayLabelSet
+        guard let t = s.split.labels[set], let names = s.split.labelNames[set] else { return "" }
         let c = names.count
         let pos = (0..<c).filter { t.pointer[row * c + $0] == 1 }.map { names[$0] }
         return pos.isEmpty ? "no 4-label finding" : pos.joined(separator: ", ")
