@@ -20,9 +20,16 @@ extension EvalContext {
     static let tsneSets = [(title: "CheXpert-style 5×200", split: "chexpert5x200", labelSet: "chexpert5_class"),
                            (title: "MIMIC-style 4-label test", split: "mimic4label_test", labelSet: "mimic4")]
 
-    /// The targets of a figure2 row: every class of `labelSet`, the rows with a usable label.
+    /// The targets of a figure2 row: every class of `labelSet`, the rows with a usable label —
+    /// at least two, the fewest points t-SNE can place (so `data check` and `more figure` say so
+    /// before any embedding, instead of t-SNE after it).
     static func tsneTargets(_ s: EvalSplit, labelSet: String) throws -> LabelTargets {
-        try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")
+        let targets = try LabelTargets(s.split, labelSet: labelSet, file: s.file, protocolName: "figure2")
+        guard targets.rows.count >= 2 else {
+            throw EvalError.noUsableRows(file: s.file, labelSet: labelSet,
+                                         reason: "figure2's t-SNE needs at least 2 rows with a usable label, found \(targets.rows.count)")
+        }
+        return targets
     }
 
     func figureTSNE() throws -> Figure {

@@ -125,6 +125,16 @@ final class DataRequirementsTests: XCTestCase {
             }
         }
         XCTAssertNoThrow(try XCTUnwrap(DataRequirements.named("figure2")).check(folder: noEdema), "figure2 colours by whatever classes there are")
+
+        // A single usable row: figure2's t-SNE cannot place one point.
+        let oneRow = try SmallCohort.variant(of: cohort, in: root, "one-row", replacing: "chexpert5x200") { d in
+            let t = d.labels["chexpert5_class"]!
+            d.labels["chexpert5_class"] = Tensor(shape: t.shape, values: t.scalars.enumerated().map { $0.offset == 0 ? $0.element : -1 })
+        }
+        XCTAssertThrowsError(try make("figure2", oneRow)) { e in
+            XCTAssertEqual(e as? EvalError, .noUsableRows(file: file(oneRow, "chexpert5x200"), labelSet: "chexpert5_class",
+                                                          reason: "figure2's t-SNE needs at least 2 rows with a usable label, found 1"))
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: runs.path), "no ablation run may be trained on unusable labels")
 
         // A severity grade that is no class index (7 of grades 0–3).
