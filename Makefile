@@ -102,6 +102,7 @@ $(MODEL_DIR)/model.safetensors:
 
 test: deps fetch-model ## run every test in release mode (gradient checks included)
 	swift build $(SWIFT_FLAGS) --build-tests -Xswiftc -enable-testing
+	Tools/check_kernel_inlining.sh .build/release
 	swift test $(SWIFT_FLAGS) -Xswiftc -enable-testing --skip-build
 
 bench: build ## GEMM GFLOP/s against numpy/OpenBLAS, 1 and 2 threads

@@ -258,7 +258,12 @@ private func gemmSubBlocks(_ src: GEMMTileIn, _ out: GEMMTileOut, width: Int,
 /// Rows `r0..<r0+4`, columns `col..<col+16` of the tile: 8 accumulators of 8 lanes, starting
 /// from zero or from `initial` (a raw 8×`initialStride` tile of an earlier k sub-block),
 /// `c[r][j] += Σ_p a[r][p]·b[p][j]` as one FMA chain in increasing p (as the AVX-512 kernels).
-@inline(__always)
+///
+/// A function of its own (`@inline(never)`), not inlined into the kernels: inlined, its six to
+/// twelve copies made the kernels so large that the optimiser stopped inlining the B loads
+/// (`loadUnaligned`) in most of them, leaving two calls, eight spills and eight reloads in every
+/// k step. On its own, its loop is 2 loads, 4 broadcasts and 8 FMAs per k step.
+@inline(never)
 private func gemmQuarter4x16(_ src: GEMMTileIn, _ out: GEMMTileOut, row r0: Int, column col: Int,
                              initial: UnsafePointer<Float>?, initialStride: Int) {
     typealias V = SIMD8<Float>
