@@ -22,7 +22,7 @@ endif
 ifeq ($(ISA),portable)
   ARCH_FLAGS :=
 else ifeq ($(ISA),x86-64-v4)
-  # MORE_AVX512: the GEMM's 8×32 zmm micro-kernel (32 vector registers); without it, 4×16 ymm quarters.
+  # MORE_AVX512: the GEMM's 8×32 zmm micro-kernel (32 vector registers); without it, a 6×32 tile in two 6×16 ymm halves.
   ARCH_FLAGS := -Xcc -march=$(ISA) -Xswiftc -DMORE_AVX512
 else
   ARCH_FLAGS := -Xcc -march=$(ISA)

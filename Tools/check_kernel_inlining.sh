@@ -37,7 +37,7 @@ for o in "${objects[@]}"; do
   fi
 done
 if [ "$bad" = 1 ]; then
-  echo "check_kernel_inlining: FAILED — a kernel grew too large for the optimiser to inline its SIMD loads; split it (see GEMMKernel.swift, gemmQuarter4x16)" >&2
+  echo "check_kernel_inlining: FAILED — a kernel grew too large for the optimiser to inline its SIMD loads; split it (see GEMMKernel.swift, gemmHalf6x16)" >&2
   exit 1
 fi
 echo "check_kernel_inlining: ok (${#objects[@]} TensorCore objects, every SIMD load and store inlined)"

@@ -158,8 +158,8 @@ func cpuInfo() -> [String: String] {
 }
 
 /// CPU model, x86 family/model numbers, core count (from /proc/cpuinfo) and the GEMM kernel
-/// layout of this build — e.g. "AMD EPYC (family 25, model 1), 2 cores, GEMM kernel 4x16 ymm
-/// quarters, …". Two machines can share a model name (both of our hosts read "AMD EPYC") and
+/// layout of this build — e.g. "AMD EPYC (family 25, model 1), 2 cores, GEMM kernel 6x16 ymm
+/// halves, …". Two machines can share a model name (both of our hosts read "AMD EPYC") and
 /// give the same bytes at different speeds, so wall times are read against all of it.
 func machineDescription() -> String {
     let fields = cpuInfo()

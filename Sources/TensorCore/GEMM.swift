@@ -7,9 +7,9 @@
 //     for each depth block (kc ≤ gemmKC = 1024, equal blocks, in increasing k)
 //       pack op(B)[kc, nc] into 32-column slivers (shared, ≤ 8 MB: L3)
 //       for each row block of ≈ gemmMC = 96 rows          ← the parallel loop
-//         pack op(A)[rows, kc] into 8-row slivers (≤ 384 KB: stays in L2)
-//         for each B sliver (kc×32, from L2): for each A sliver (8×kc, from L2)
-//           micro-kernel 8×32 (GEMMKernel.swift)
+//         pack op(A)[rows, kc] into MR-row slivers (MR = 8, or 6 on AVX2; ≤ 384 KB: stays in L2)
+//         for each B sliver (kc×32, from L2): for each A sliver (MR×kc, from L2)
+//           micro-kernel MR×32 (GEMMKernel.swift)
 //
 // Threads (ThreadPool.shared) split the B packing and the row blocks (and, for very short C,
 // column chunks); the depth loop is never split, and every element of C is one FMA chain over
@@ -147,7 +147,7 @@ struct GEMMPanel {
         if threads > 1 { ThreadPool.shared.parallelFor(bSlivers, task) } else { for s in 0..<bSlivers { task(s) } }
     }
 
-    /// Splits the rows into blocks of about gemmMC (a multiple of 8 rows, as many blocks as
+    /// Splits the rows into blocks of about gemmMC (a multiple of MR rows, as many blocks as
     /// a multiple of the thread count, for balance) — and, when there are fewer row blocks
     /// than threads, the columns into chunks. Each task packs its own A block (hot in L2)
     /// and runs the micro-kernels over its part of C.
@@ -170,7 +170,7 @@ struct GEMMPanel {
     }
 
     /// Packs op(A)[rows, p0..<p0+kc] and multiplies it with B slivers `slivers`: for each B
-    /// sliver (kc×32, stays in L1), for each A sliver (8×kc, from L2), one micro-tile.
+    /// sliver (kc×32, stays in L1), for each A sliver (MR×kc, from L2), one micro-tile.
     func block(rows: Range<Int>, slivers: Range<Int>) {
         let p = problem, kc = self.kc
         let aSlivers = (rows.count + gemmMR - 1) / gemmMR

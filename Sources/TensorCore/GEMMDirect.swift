@@ -17,8 +17,8 @@ let gemmDirectLimit = 160 * 160 * 160
 /// 256³ 116 vs 109 GFLOP/s, 384³ 103 vs 96, 512³ 103 vs 100, 1024³ 96 vs 102 — so in-place B
 /// pays up to 512³.
 ///
-/// AVX2 (4×16 quarters), measured on Zen 3 the same way (best of repeated calls): the quarters
-/// read each in-place B row twice, and B rows a power-of-two stride apart fall into a few L1
+/// AVX2, measured on Zen 3 the same way (best of repeated calls) with the 4×16 quarters of
+/// before 3 Dec 2026: the quarters read each in-place B row twice (the 6×16 halves still do), and B rows a power-of-two stride apart fall into a few L1
 /// sets, so the direct path loses from about 200³ on — 256³ 71 vs 87, 512³ 50 vs 75,
 /// 6272×128×128 (a `tiny` tower's projection) 39–46 vs 58–62, 197×768×768 45 vs 68 — and
 /// wins only on small products (160³ 84–87 vs 66–81): the same limit as for transposed B.
@@ -33,7 +33,7 @@ extension GEMMProblem {
     /// count, so it never changes a bit between 1 and 2 threads).
     var fitsDirect: Bool { k <= gemmKC && m * n * k <= (transB ? gemmDirectLimit : gemmDirectLimitInPlaceB) }
 
-    /// The direct product; `threads > 1` splits the 8-row slivers of C into groups.
+    /// The direct product; `threads > 1` splits the MR-row slivers of C into groups.
     func runDirect(threads: Int) {
         let nB = (n + gemmNR - 1) / gemmNR
         // Slivers that cannot be read in place: all when transB, else only a ragged last one.

@@ -1,6 +1,7 @@
-// GEMMKernel — the register-tiled micro-kernels of the GEMM: an 8×32 and an 8×16 tile of C.
+// GEMMKernel — the register-tiled micro-kernels of the GEMM: an MR×32 and an MR×16 tile of C
+// (MR = gemmMR: 8 with AVX-512, 6 with AVX2).
 //
-// A micro-kernel multiplies a sliver of A (8 rows × kc; packed: the 8 values of each k side
+// A micro-kernel multiplies a sliver of A (MR rows × kc; packed: the MR values of each k side
 // by side, or read in place through strides) by a sliver of B (kc rows of NR = 32 or 16
 // contiguous columns; packed, or in place with the row stride) and folds the product into
 // C. Each element of C is one FMA chain over k in increasing order, the same chain in every
@@ -15,11 +16,12 @@
 //   Zen 4.
 //   AVX2 and narrower (16 ymm): an 8×32 tile would need 32 ymm accumulators and spill to the
 //   stack on every k step (Zen 3 ran the `tiny` step about 5× slower than Zen 4 that way), so
-//   the tile is done as 4×16 quarters, each with 8 SIMD8<Float> accumulators + 2 B vectors +
-//   1 broadcast = 11 ymm: 8 independent FMA chains per k step, as many as the two 4-cycle FMA
-//   pipes need. The quarters read B twice; k is cut into sub-blocks of gemmKSub so that the
-//   second read comes from L1 (a 32×1024 B sliver is 128 KB: from L2, the quarters ran at
-//   60 % of OpenBLAS on 512³), with the raw accumulators carried between sub-blocks.
+//   the tile is 6×32, done as two 6×16 halves, each with 12 SIMD8<Float> accumulators + 2 B
+//   vectors + 1 broadcast = 15 ymm: 12 independent FMA chains per k step, half again as many as
+//   the two 4-cycle FMA pipes need (the layout of OpenBLAS's Haswell kernel). The halves read B
+//   twice; k is cut into sub-blocks of gemmKSub so that the second read comes from L1 (a
+//   32×1024 B sliver is 128 KB: from L2, quarters of 4×16 ran at 60 % of OpenBLAS on 512³),
+//   with the raw accumulators carried between sub-blocks.
 //
 // Packing, blocking and threads are not here (GEMMPack.swift, GEMM.swift). Edge tiles
 // (fewer than MR rows or NR columns of C) run the same kernel, whose epilogue stores only
@@ -29,11 +31,16 @@
 #if MORE_AVX512
 public let gemmKernelLayout = "8x32 zmm tile (MORE_AVX512)"
 #else
-public let gemmKernelLayout = "4x16 ymm quarters, k sub-blocks of \(gemmKSub) (no MORE_AVX512)"
+public let gemmKernelLayout = "6x16 ymm halves, k sub-blocks of \(gemmKSub) (no MORE_AVX512)"
 #endif
 
-/// Rows of A per micro-tile.
+/// Rows of A per micro-tile: 8 with the AVX-512 tile, 6 with the AVX2 halves (12 ymm
+/// accumulators; the packed A slivers are gemmMR wide).
+#if MORE_AVX512
 let gemmMR = 8
+#else
+let gemmMR = 6
+#endif
 /// Columns of B per wide micro-tile (the narrow kernel does 16).
 let gemmNR = 32
 
@@ -131,9 +138,9 @@ struct GEMMTileOut {
 }
 
 #if MORE_AVX512
-/// 8×32 micro-kernel: `out ← beta·out + alpha · A(8×kc) · B(kc×32)`.
+/// 8×32 micro-kernel (MR 8): `out ← beta·out + alpha · A(8×kc) · B(kc×32)`.
 @inline(never)
-func gemmKernel8x32(_ src: GEMMTileIn, _ out: GEMMTileOut) {
+func gemmKernelWide(_ src: GEMMTileIn, _ out: GEMMTileOut) {
     let z = GEMMVec()
     var c00 = z; var c01 = z;
     var c10 = z; var c11 = z;
@@ -172,7 +179,7 @@ func gemmKernel8x32(_ src: GEMMTileIn, _ out: GEMMTileOut) {
 
 /// 8×16 micro-kernel for the last, narrow column sliver: `A(8×kc) · B(kc×16)`.
 @inline(never)
-func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
+func gemmKernelNarrow(_ src: GEMMTileIn, _ out: GEMMTileOut) {
     let z = GEMMVec()
     var c00 = z;
     var c10 = z;
@@ -210,33 +217,28 @@ func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
 
 #else
 /// Depth of the k sub-blocks of the AVX2 kernels: a 32-column B sub-sliver of 128 rows is 16 KB
-/// and stays in L1 (32 KB on Zen 3) while the four quarters read it twice.
+/// and stays in L1 (32 KB on Zen 3) while the two halves read it.
 let gemmKSub = 128
 
-/// 8×32 micro-kernel: `out ← beta·out + alpha · A(8×kc) · B(kc×32)`, as four 4×16 quarters.
+/// 6×32 micro-kernel: `out ← beta·out + alpha · A(6×kc) · B(kc×32)`, as two 6×16 halves.
 @inline(never)
-func gemmKernel8x32(_ src: GEMMTileIn, _ out: GEMMTileOut) {
+func gemmKernelWide(_ src: GEMMTileIn, _ out: GEMMTileOut) {
     gemmSubBlocks(src, out, width: 32) { sub, initial, target in
-        gemmQuarter4x16(sub, target, row: 0, column: 0, initial: initial, initialStride: 32)
-        gemmQuarter4x16(sub, target, row: 0, column: 16, initial: initial, initialStride: 32)
-        gemmQuarter4x16(sub, target, row: 4, column: 0, initial: initial, initialStride: 32)
-        gemmQuarter4x16(sub, target, row: 4, column: 16, initial: initial, initialStride: 32)
+        gemmHalf6x16(sub, target, column: 0, initial: initial, initialStride: 32)
+        gemmHalf6x16(sub, target, column: 16, initial: initial, initialStride: 32)
     }
 }
 
-/// 8×16 micro-kernel for the last, narrow column sliver: `A(8×kc) · B(kc×16)`, as two quarters.
+/// 6×16 micro-kernel for the last, narrow column sliver: `A(6×kc) · B(kc×16)`, one half.
 @inline(never)
-func gemmKernel8x16(_ src: GEMMTileIn, _ out: GEMMTileOut) {
-    gemmSubBlocks(src, out, width: 16) { sub, initial, target in
-        gemmQuarter4x16(sub, target, row: 0, column: 0, initial: initial, initialStride: 16)
-        gemmQuarter4x16(sub, target, row: 4, column: 0, initial: initial, initialStride: 16)
-    }
+func gemmKernelNarrow(_ src: GEMMTileIn, _ out: GEMMTileOut) {
+    gemmHalf6x16(src, out, column: 0, initial: nil, initialStride: 16)
 }
 
 /// Runs `passes` over k in sub-blocks of gemmKSub: every sub-block but the last stores the raw
 /// accumulators (alpha 1, beta 0: `acc · 1` is exact) in a stack tile, and the next one starts
 /// from them, so each element is still one FMA chain over k in increasing order — the same
-/// bits as a single pass — while the B sub-sliver stays in L1 for the quarters that re-read it.
+/// bits as a single pass — while the B sub-sliver stays in L1 for the second half that re-reads it.
 @inline(__always)
 private func gemmSubBlocks(_ src: GEMMTileIn, _ out: GEMMTileOut, width: Int,
                            _ passes: (GEMMTileIn, UnsafePointer<Float>?, GEMMTileOut) -> Void) {
@@ -255,27 +257,31 @@ private func gemmSubBlocks(_ src: GEMMTileIn, _ out: GEMMTileOut, width: Int,
     }
 }
 
-/// Rows `r0..<r0+4`, columns `col..<col+16` of the tile: 8 accumulators of 8 lanes, starting
-/// from zero or from `initial` (a raw 8×`initialStride` tile of an earlier k sub-block),
+/// Rows 0..<6, columns `col..<col+16` of the tile: 12 accumulators of 8 lanes, starting from
+/// zero or from `initial` (a raw 6×`initialStride` tile of an earlier k sub-block),
 /// `c[r][j] += Σ_p a[r][p]·b[p][j]` as one FMA chain in increasing p (as the AVX-512 kernels).
+/// 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 16 ymm registers: 12 independent
+/// FMA chains per k step, half again as many as the two 4-cycle FMA pipes need.
 ///
-/// A function of its own (`@inline(never)`), not inlined into the kernels: inlined, its six to
-/// twelve copies made the kernels so large that the optimiser stopped inlining the B loads
-/// (`loadUnaligned`) in most of them, leaving two calls, eight spills and eight reloads in every
-/// k step. On its own, its loop is 2 loads, 4 broadcasts and 8 FMAs per k step.
+/// A function of its own (`@inline(never)`), not inlined into the kernels: inlined copies made
+/// the kernels so large that the optimiser stopped inlining the B loads (`loadUnaligned`),
+/// leaving calls, spills and reloads in every k step (PAPER §2, "The AVX2 kernels' regression").
 @inline(never)
-private func gemmQuarter4x16(_ src: GEMMTileIn, _ out: GEMMTileOut, row r0: Int, column col: Int,
-                             initial: UnsafePointer<Float>?, initialStride: Int) {
+private func gemmHalf6x16(_ src: GEMMTileIn, _ out: GEMMTileOut, column col: Int,
+                          initial: UnsafePointer<Float>?, initialStride: Int) {
     typealias V = SIMD8<Float>
     func start(_ r: Int, _ half: Int) -> V {
         guard let initial else { return V() }
-        return UnsafeRawPointer(initial + (r0 + r) * initialStride + col + 8 * half).loadUnaligned(as: V.self)
+        return UnsafeRawPointer(initial + r * initialStride + col + 8 * half).loadUnaligned(as: V.self)
     }
     var c00 = start(0, 0); var c01 = start(0, 1);
     var c10 = start(1, 0); var c11 = start(1, 1);
     var c20 = start(2, 0); var c21 = start(2, 1);
     var c30 = start(3, 0); var c31 = start(3, 1);
-    let a0 = gemmARow(src, r0), a1 = gemmARow(src, r0 + 1), a2 = gemmARow(src, r0 + 2), a3 = gemmARow(src, r0 + 3)
+    var c40 = start(4, 0); var c41 = start(4, 1);
+    var c50 = start(5, 0); var c51 = start(5, 1);
+    let a0 = gemmARow(src, 0), a1 = gemmARow(src, 1), a2 = gemmARow(src, 2)
+    let a3 = gemmARow(src, 3), a4 = gemmARow(src, 4), a5 = gemmARow(src, 5)
     let aK = src.aK, bStep = src.bK * 4
     var off = 0, pb = UnsafeRawPointer(src.b + col)
     for _ in 0..<src.kc {
@@ -285,12 +291,16 @@ private func gemmQuarter4x16(_ src: GEMMTileIn, _ out: GEMMTileOut, row r0: Int,
         do { let x = V(repeating: a1[off]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1); }
         do { let x = V(repeating: a2[off]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1); }
         do { let x = V(repeating: a3[off]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1); }
+        do { let x = V(repeating: a4[off]); c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1); }
+        do { let x = V(repeating: a5[off]); c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1); }
         off &+= aK; pb += bStep
     }
-    out.row(r0, column: col, GEMMVec(lowHalf: c00, highHalf: c01))
-    out.row(r0 + 1, column: col, GEMMVec(lowHalf: c10, highHalf: c11))
-    out.row(r0 + 2, column: col, GEMMVec(lowHalf: c20, highHalf: c21))
-    out.row(r0 + 3, column: col, GEMMVec(lowHalf: c30, highHalf: c31))
+    out.row(0, column: col, GEMMVec(lowHalf: c00, highHalf: c01))
+    out.row(1, column: col, GEMMVec(lowHalf: c10, highHalf: c11))
+    out.row(2, column: col, GEMMVec(lowHalf: c20, highHalf: c21))
+    out.row(3, column: col, GEMMVec(lowHalf: c30, highHalf: c31))
+    out.row(4, column: col, GEMMVec(lowHalf: c40, highHalf: c41))
+    out.row(5, column: col, GEMMVec(lowHalf: c50, highHalf: c51))
 }
 
 #endif
@@ -303,5 +313,5 @@ func gemmMicroTile(_ src: GEMMTileIn, nr: Int, cols: Int, c: UnsafeMutablePointe
                    alpha: Float, beta: Float, bias: UnsafePointer<Float>? = nil) {
     let out = GEMMTileOut(c: c, ldc: ldc, alpha: GEMMVec(repeating: alpha), beta: beta, bias: bias,
                           rows: src.rows, cols: cols)
-    if nr == 32 { gemmKernel8x32(src, out) } else { gemmKernel8x16(src, out) }
+    if nr == 32 { gemmKernelWide(src, out) } else { gemmKernelNarrow(src, out) }
 }

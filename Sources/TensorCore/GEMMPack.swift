@@ -1,8 +1,8 @@
 // GEMMPack — copies blocks of op(A) and op(B) into the contiguous sliver layout the
 // micro-kernels read, with zero padding at the edges.
 //
-// A block (rows i0..<i0+mc of op(A), columns p0..<p0+kc) becomes ⌈mc/8⌉ slivers, each
-// `[kc, 8]`: for every k, the 8 row values side by side. A B block (rows p0..<p0+kc of
+// A block (rows i0..<i0+mc of op(A), columns p0..<p0+kc) becomes ⌈mc/MR⌉ slivers, each
+// `[kc, MR]` (MR = gemmMR: 8 with AVX-512, 6 with AVX2): for every k, the MR row values side by side. A B block (rows p0..<p0+kc of
 // op(B), columns j0..<j0+nc) becomes slivers `[kc, w]` with w = 32 (w = 16 for a last
 // sliver of ≤ 16 columns): for every k, w column values side by side. Rows/columns past the
 // matrix edge are zeros, so edge tiles run the same kernel. Transposed operands are read
@@ -15,17 +15,22 @@
 /// Width (32 or 16) of the B sliver that starts at column `j` of an `nc`-wide block.
 @inline(__always) func gemmBSliverWidth(j: Int, nc: Int) -> Int { nc - j <= 16 ? 16 : gemmNR }
 
-/// Packs one A sliver: rows i0..<i0+rows (rows ≤ 8) of op(A), k range p0..<p0+kc, into
-/// `dst: [kc, 8]`. `a` is stored m×k (lda) when `!transA`, k×m when `transA`.
+/// Packs one A sliver: rows i0..<i0+rows (rows ≤ MR = gemmMR) of op(A), k range p0..<p0+kc,
+/// into `dst: [kc, MR]`. `a` is stored m×k (lda) when `!transA`, k×m when `transA`.
 func gemmPackASliver(transA: Bool, a: UnsafePointer<Float>, lda: Int, i0: Int, rows: Int,
                      p0: Int, kc: Int, dst: UnsafeMutablePointer<Float>) {
     let mr = gemmMR
     if transA {
-        // op(A)[i, p] = a[p * lda + i]: 8 consecutive floats per k.
-        if rows == mr {
+        // op(A)[i, p] = a[p * lda + i]: MR consecutive floats per k.
+        if rows == mr && mr == 8 {
             for p in 0..<kc {
                 let src = UnsafeRawPointer(a + (p0 + p) * lda + i0)
                 UnsafeMutableRawPointer(dst + p * mr).storeBytes(of: src.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            }
+        } else if rows == mr {
+            for p in 0..<kc {
+                let src = a + (p0 + p) * lda + i0, d = dst + p * mr
+                for r in 0..<mr { d[r] = src[r] }
             }
         } else {
             for p in 0..<kc {
@@ -34,10 +39,10 @@ func gemmPackASliver(transA: Bool, a: UnsafePointer<Float>, lda: Int, i0: Int, r
             }
         }
     } else if rows == mr {
-        // op(A)[i, p] = a[i * lda + p]: transpose 8×8 blocks (rows × k), then the k tail.
+        // op(A)[i, p] = a[i * lda + p]: transpose MR×8 blocks (rows × k), then the k tail.
         let src = a + i0 * lda + p0
         var p = 0
-        while p + 8 <= kc { gemmTranspose8x8(src + p, lda, dst + p * mr, mr); p += 8 }
+        while p + 8 <= kc { gemmTranspose8x8(src + p, lda, dst + p * mr, mr, rows: mr); p += 8 }
         for r in 0..<mr { for q in p..<kc { dst[q * mr + r] = src[r * lda + q] } }
     } else {
         for r in 0..<mr {
@@ -92,22 +97,24 @@ func gemmPackBSliver(transB: Bool, b: UnsafePointer<Float>, ldb: Int, j0: Int, c
     }
 }
 
-/// Transposes an 8×8 block: `dst[j * ldd + r] = src[r * lds + j]` for r, j in 0..<8.
-/// Loads 8 rows as SIMD8 and builds each column from their lanes (LLVM turns this into
-/// shuffles), about 10× faster than the scalar loop.
+/// Transposes a `rows`×8 block (rows = 8, or 6 for the AVX2 build's A slivers):
+/// `dst[j * ldd + r] = src[r * lds + j]` for r < rows, j < 8. Loads the rows as SIMD8 and
+/// builds each column from their lanes (LLVM turns this into shuffles), about 10× faster than
+/// the scalar loop. A column of 6 is stored as 4 + 2 lanes, so nothing past it is written.
 @inline(__always)
-func gemmTranspose8x8(_ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int) {
+func gemmTranspose8x8(_ src: UnsafePointer<Float>, _ lds: Int, _ dst: UnsafeMutablePointer<Float>, _ ldd: Int,
+                      rows: Int = 8) {
     typealias R = SIMD8<Float>
-    let r0 = UnsafeRawPointer(src).loadUnaligned(as: R.self)
-    let r1 = UnsafeRawPointer(src + lds).loadUnaligned(as: R.self)
-    let r2 = UnsafeRawPointer(src + 2 * lds).loadUnaligned(as: R.self)
-    let r3 = UnsafeRawPointer(src + 3 * lds).loadUnaligned(as: R.self)
-    let r4 = UnsafeRawPointer(src + 4 * lds).loadUnaligned(as: R.self)
-    let r5 = UnsafeRawPointer(src + 5 * lds).loadUnaligned(as: R.self)
-    let r6 = UnsafeRawPointer(src + 6 * lds).loadUnaligned(as: R.self)
-    let r7 = UnsafeRawPointer(src + 7 * lds).loadUnaligned(as: R.self)
+    func load(_ r: Int) -> R { r < rows ? UnsafeRawPointer(src + r * lds).loadUnaligned(as: R.self) : R() }
+    let r0 = load(0), r1 = load(1), r2 = load(2), r3 = load(3)
+    let r4 = load(4), r5 = load(5), r6 = load(6), r7 = load(7)
     for j in 0..<8 {
-        UnsafeMutableRawPointer(dst + j * ldd)
-            .storeBytes(of: R(r0[j], r1[j], r2[j], r3[j], r4[j], r5[j], r6[j], r7[j]), as: R.self)
+        let d = UnsafeMutableRawPointer(dst + j * ldd)
+        if rows == 8 {
+            d.storeBytes(of: R(r0[j], r1[j], r2[j], r3[j], r4[j], r5[j], r6[j], r7[j]), as: R.self)
+        } else {
+            d.storeBytes(of: SIMD4<Float>(r0[j], r1[j], r2[j], r3[j]), as: SIMD4<Float>.self)
+            d.storeBytes(of: SIMD2<Float>(r4[j], r5[j]), toByteOffset: 16, as: SIMD2<Float>.self)
+        }
     }
 }

@@ -33,7 +33,7 @@ final class GEMMDirectTests: XCTestCase {
             return GEMMProblem(transA: false, transB: transB, m: m, n: n, k: k, alpha: 1, a: p, lda: k, b: p,
                                ldb: transB ? k : n, beta: 0, c: p, ldc: n)
         }
-        // In-place B: up to 512³ with the AVX-512 kernels, 160³ with the AVX2 quarters.
+        // In-place B: up to 512³ with the AVX-512 kernels, 160³ with the AVX2 kernels.
         #if MORE_AVX512
         let edge = 512
         #else
